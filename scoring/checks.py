@@ -1,0 +1,149 @@
+"""Rule checks on a merged rubric document that a type schema cannot express (sums, order, references)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from scoring.methods import METHODS
+
+Found = tuple[tuple[Any, ...], str, str]
+_TOLERANCE = 1e-6
+_COLUMN_RULES = ("vetoes", "direct")
+_GROUP_RULES = ("quotas", "bottom")
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _items(doc: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
+    value = doc.get(key) if isinstance(doc, dict) else None
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _sections(doc: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Every place indicators live: each standard, then bonus and penalty."""
+    for i, std in _items(doc, "standards"):
+        yield ("standards", i), std
+    for key in ("bonus", "penalty"):
+        if isinstance(doc.get(key), dict):
+            yield (key,), doc[key]
+
+
+def _indicators(doc: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    for path, section in _sections(doc):
+        for j, ind in _items(section, "indicators"):
+            yield (*path, "indicators", j), ind
+
+
+def semantic_problems(doc: dict[str, Any]) -> list[Found]:
+    """Every rule problem of a merged rubric document, each with its path in the document."""
+    return [*_duplicates(doc), *_points(doc), *_methods(doc), *_grading(doc), *_sources(doc)]
+
+
+def _duplicates(doc: dict[str, Any]) -> Iterator[Found]:
+    groups: list[tuple[str, list[tuple[tuple[Any, ...], dict[str, Any]]]]] = [
+        ("标准", [(("standards", i), s) for i, s in _items(doc, "standards")]),
+        ("指标", list(_indicators(doc))),
+        ("列", [(("columns", i), c) for i, c in _items(doc, "columns")]),
+        ("评定规则", [(("grading", k, i), r) for k in ("vetoes", "floors", "direct", "quotas", "bottom")
+                      for i, r in _items(doc.get("grading", {}), k)]),
+    ]
+    for kind, entries in groups:
+        seen: set[Any] = set()
+        for path, item in entries:
+            key = item.get("id")
+            if key in seen:
+                yield (*path, "id"), "duplicate-id", f"{kind} id“{key}”重复，每个{kind}的 id 必须唯一；请改名或删除重复项"
+            seen.add(key)
+
+
+def _points(doc: dict[str, Any]) -> Iterator[Found]:
+    total = _num(doc.get("total"))
+    std_sum = 0.0
+    for path, section in _sections(doc):
+        declared = _num(section.get("points"))
+        parts = [_num(ind.get("points")) for _, ind in _items(section, "indicators")]
+        if path[0] == "standards":
+            std_sum += declared or 0.0
+            if declared is not None and None not in parts and abs(sum(p for p in parts if p) - declared) > _TOLERANCE:
+                yield (*path, "points"), "points-mismatch", (
+                    f"标准“{section.get('name', section.get('id'))}”分值为 {declared:g}，"
+                    f"但其指标分值合计 {sum(p for p in parts if p):g}；请调整使两者相等")
+    if total is not None and _items(doc, "standards") and abs(std_sum - total) > _TOLERANCE:
+        yield ("total",), "total-mismatch", f"总分 total 为 {total:g}，但各标准分值合计 {std_sum:g}；请调整使两者相等"
+
+
+def _methods(doc: dict[str, Any]) -> Iterator[Found]:
+    for path, ind in _indicators(doc):
+        method = ind.get("method")
+        if not isinstance(method, dict):
+            continue
+        kind = method.get("kind")
+        if kind is not None and kind not in METHODS:
+            yield (*path, "method", "kind"), "unknown-method", f"未知的评分方法“{kind}”；可用的有：{'、'.join(METHODS)}"
+        points = _num(ind.get("points")) or 0.0
+        tiers = [(_num(t.get("min")), _num(t.get("points"))) for _, t in _items(method, "tiers")]
+        mins = [m for m, _ in tiers if m is not None]
+        if kind == "tiers" and any(a <= b for a, b in zip(mins, mins[1:])):
+            yield (*path, "method", "tiers"), "tiers-order", "tiers 的门槛 min 必须从高到低排列且不重复；请调整顺序"
+        values = [p for _, p in tiers] + [_num(v) for v in (method.get("levels") or {}).values()] if isinstance(method.get("levels", {}), dict) else []
+        if any(v is not None and v > points + _TOLERANCE for v in values):
+            yield (*path, "method"), "method-exceeds-points", f"评分方法中的分值超过了本项满分 {points:g}；请降低或提高本项 points"
+
+
+def _grading(doc: dict[str, Any]) -> Iterator[Found]:
+    grading = doc.get("grading")
+    if not isinstance(grading, dict):
+        return
+    bands = _items(grading, "bands")
+    mins = [_num(b.get("min")) for _, b in bands]
+    for (i, _), (a, b) in zip(bands[1:], zip(mins, mins[1:])):
+        if a is not None and b is not None and b >= a:
+            yield ("grading", "bands", i, "min"), "bands-order", "等次 bands 必须按分数线从高到低排列，分数线不能相同；请调整顺序"
+    names = {b.get("name") for _, b in bands}
+    columns = _known_columns(doc)
+    standards = {s.get("id") for _, s in _items(doc, "standards")}
+    for key in ("vetoes", "floors", "direct", "quotas", "bottom"):
+        for i, rule in _items(grading, key):
+            for field in ("force", "cap", "grade"):
+                grade = rule.get(field)
+                if grade is not None and grade not in names:
+                    yield ("grading", key, i, field), "unknown-grade", f"等次“{grade}”未在 bands 中定义；可用的有：{'、'.join(map(str, names))}"
+            if key in _COLUMN_RULES:
+                for sub, column in _condition_columns(rule.get("when"), ("when",)):
+                    if column not in columns:
+                        yield ("grading", key, i, *sub), "unknown-column", f"条件引用了未定义的列“{column}”；请在 columns 中声明它或改用已有的列 id"
+            if key in _GROUP_RULES and rule.get("group_by") not in columns:
+                yield ("grading", key, i, "group_by"), "unknown-column", f"分组列“{rule.get('group_by')}”未定义；请在 columns 中声明它"
+            if key == "vetoes" and rule.get("force") is None and rule.get("cap") is None and rule.get("flag") is None:
+                yield ("grading", key, i), "veto-without-effect", "一票否决规则需要 force、cap 或 flag 之一"
+            for j, std in enumerate(rule.get("standards") or []) if key == "floors" else ():
+                if std not in standards:
+                    yield ("grading", key, i, "standards", j), "unknown-standard", f"标准“{std}”不存在；可用的有：{'、'.join(map(str, standards))}"
+    rank_by = grading.get("rank_by")
+    if rank_by is not None and rank_by not in columns:
+        yield ("grading", "rank_by"), "unknown-column", f"排名分组列“{rank_by}”未定义；请在 columns 中声明它"
+
+
+def _known_columns(doc: dict[str, Any]) -> set[Any]:
+    declared = {c.get("id") for _, c in _items(doc, "columns")}
+    return declared | {ind.get("column") or ind.get("id") for _, ind in _indicators(doc)}
+
+
+def _condition_columns(cond: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    if not isinstance(cond, dict):
+        return
+    if "column" in cond:
+        yield (*path, "column"), cond["column"]
+    for key in ("any", "all"):
+        for i, sub in enumerate(cond.get(key) or []):
+            yield from _condition_columns(sub, (*path, key, i))
+
+
+def _sources(doc: dict[str, Any]) -> Iterator[Found]:
+    for i, source in _items(doc, "sources"):
+        header = source.get("header", "{label}")
+        if i > 0 and (not isinstance(header, str) or "{label}" not in header or header == "{label}"):
+            yield ("sources", i, "header"), "source-header", "第二个及以后的评价来源需要自己的表头模板，须含 {label}，如 “{label}（自评）”"

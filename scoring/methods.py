@@ -1,0 +1,202 @@
+"""Scoring methods: small registered objects that score a whole column at once and explain themselves."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal, Union
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from scoring.base import FrozenModel
+
+ColumnType = Literal["bool", "number", "rate", "level", "points", "text"]
+
+
+def _fmt(x: float) -> str:
+    """Format a number without trailing zeros (5.0 -> '5', 0.25 -> '0.25')."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+class Method(FrozenModel):
+    """Base of every scoring method; subclasses declare `kind` and what column type they read."""
+
+    reads: ClassVar[ColumnType] = "number"
+    direction: ClassVar[int] = 1  # +1: a larger input never lowers the points; -1: never raises them
+
+    def score(self, values: np.ndarray, points: float) -> np.ndarray:
+        """Points for every value of a column (NaN in, NaN out)."""
+        raise NotImplementedError
+
+    def explain(self, value: object, earned: float, points: float) -> str:
+        """Why a branch with this value earned these points, in Chinese."""
+        raise NotImplementedError
+
+    def describe(self, points: float) -> str:
+        """The rule in one Chinese sentence, for printed rubrics."""
+        raise NotImplementedError
+
+
+class YesNo(Method):
+    """Full points when the answer is the good one (是/有), none otherwise."""
+
+    kind: Literal["yes_no"]
+    good: bool = Field(True, description="true: 是 earns the points; false: 否 earns them (e.g. 无违纪)")
+    reads: ClassVar[ColumnType] = "bool"
+
+    @property
+    def direction(self) -> int:  # type: ignore[override]
+        """Yes is good unless the rubric says otherwise."""
+        return 1 if self.good else -1
+
+    def score(self, values: np.ndarray, points: float) -> np.ndarray:
+        hit = values >= 0.5 if self.good else values < 0.5
+        return np.where(np.isnan(values), np.nan, np.where(hit, points, 0.0))
+
+    def explain(self, value: object, earned: float, points: float) -> str:
+        answer = "是" if value else "否"
+        return f"填报为“{answer}”，应为“{'是' if self.good else '否'}”"
+
+    def describe(self, points: float) -> str:
+        return f"{'是' if self.good else '否'}得 {_fmt(points)} 分，{'否' if self.good else '是'}不得分"
+
+
+class Count(Method):
+    """Points per unit counted, up to the indicator's points."""
+
+    kind: Literal["count"]
+    per_unit: float = Field(gt=0, description="每次/每个得分")
+    unit: str = "次"
+
+    def score(self, values: np.ndarray, points: float) -> np.ndarray:
+        return np.minimum(np.maximum(values, 0.0) * self.per_unit, points)
+
+    def explain(self, value: object, earned: float, points: float) -> str:
+        need = points / self.per_unit
+        return f"{_fmt(float(value))}{self.unit}，每{self.unit} {_fmt(self.per_unit)} 分，满分需 {_fmt(need)}{self.unit}"  # type: ignore[arg-type]
+
+    def describe(self, points: float) -> str:
+        return f"每{self.unit}得 {_fmt(self.per_unit)} 分，最高 {_fmt(points)} 分"
+
+
+class Tier(FrozenModel):
+    """One step of a tiers method: values at or above `min` earn `points`."""
+
+    min: float
+    points: float = Field(ge=0)
+
+
+class Tiers(Method):
+    """Thresholds mapped to points; the highest threshold reached counts."""
+
+    kind: Literal["tiers"]
+    tiers: tuple[Tier, ...] = Field(min_length=1, description="从高到低排列的门槛")
+    unit: str = ""
+
+    def score(self, values: np.ndarray, points: float) -> np.ndarray:
+        out = np.where(np.isnan(values), np.nan, 0.0)
+        for tier in reversed(self.tiers):  # ascending, so higher tiers overwrite lower ones
+            out = np.where(values >= tier.min, min(tier.points, points), out)
+        return out
+
+    def explain(self, value: object, earned: float, points: float) -> str:
+        better = [t for t in self.tiers if t.points > earned]
+        step = f"，达到 {_fmt(better[-1].min)}{self.unit} 可得 {_fmt(better[-1].points)} 分" if better else ""
+        return f"{_fmt(float(value))}{self.unit}{step}"  # type: ignore[arg-type]
+
+    def describe(self, points: float) -> str:
+        steps = "；".join(f"≥{_fmt(t.min)}{self.unit} 得 {_fmt(t.points)} 分" for t in self.tiers)
+        return f"{steps}；其余 0 分"
+
+
+class Rate(Method):
+    """A rate scored linearly between `zero_at` (0 points) and `target` (full points), clipped."""
+
+    kind: Literal["rate"]
+    target: float = Field(gt=0, le=1, description="满分所需比率，如 0.95")
+    zero_at: float = Field(0.0, ge=0, lt=1, description="不得分的比率，如 0.6")
+    reads: ClassVar[ColumnType] = "rate"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Rate:
+        if self.zero_at >= self.target:
+            raise ValueError("zero_at 必须小于 target")
+        return self
+
+    def score(self, values: np.ndarray, points: float) -> np.ndarray:
+        share = (values - self.zero_at) / (self.target - self.zero_at)
+        return np.clip(share, 0.0, 1.0) * points
+
+    def explain(self, value: object, earned: float, points: float) -> str:
+        return f"比率 {float(value):.1%}，目标 {self.target:.0%}"  # type: ignore[arg-type]
+
+    def describe(self, points: float) -> str:
+        return f"达到 {self.target:.0%} 得满分，{self.zero_at:.0%} 及以下不得分，其间按比例计分"
+
+
+class Level(Method):
+    """A qualitative level (好/较好/一般/差) mapped to points."""
+
+    kind: Literal["level"]
+    levels: dict[str, float] = Field(min_length=1, description="等次 → 分值，从好到差排列")
+    reads: ClassVar[ColumnType] = "level"
+
+    def score(self, values: np.ndarray, points: float) -> np.ndarray:
+        """Values are level positions (0 = best) as ingestion encodes them."""
+        table = np.array([min(p, points) for p in self.levels.values()] + [np.nan])
+        codes = np.where(np.isnan(values), len(self.levels), values).astype(np.int64)
+        return table[np.clip(codes, 0, len(self.levels))]
+
+    def explain(self, value: object, earned: float, points: float) -> str:
+        names = list(self.levels)
+        label = names[int(value)] if isinstance(value, (int, float)) and 0 <= value < len(names) else value  # type: ignore[arg-type]
+        return f"评定为“{label}”"
+
+    def describe(self, points: float) -> str:
+        return "；".join(f"{k} {_fmt(v)} 分" for k, v in self.levels.items())
+
+
+class Deduction(Method):
+    """The indicator's points less a deduction per occurrence, never below `floor`."""
+
+    kind: Literal["deduction"]
+    per_occurrence: float = Field(gt=0, description="每次扣分")
+    floor: float = Field(0.0, ge=0, description="本项最低得分")
+    unit: str = "次"
+    direction: ClassVar[int] = -1
+
+    def score(self, values: np.ndarray, points: float) -> np.ndarray:
+        return np.maximum(points - np.maximum(values, 0.0) * self.per_occurrence, min(self.floor, points))
+
+    def explain(self, value: object, earned: float, points: float) -> str:
+        return f"{_fmt(float(value))}{self.unit}，每{self.unit}扣 {_fmt(self.per_occurrence)} 分"  # type: ignore[arg-type]
+
+    def describe(self, points: float) -> str:
+        floor = f"，最低 {_fmt(self.floor)} 分" if self.floor else "，扣完为止"
+        return f"每{self.unit}扣 {_fmt(self.per_occurrence)} 分{floor}"
+
+
+class Direct(Method):
+    """Points given directly by the assessor, clipped to [0, points] (ingestion reports out-of-range values)."""
+
+    kind: Literal["direct"]
+    reads: ClassVar[ColumnType] = "points"
+
+    def score(self, values: np.ndarray, points: float) -> np.ndarray:
+        return np.clip(values, 0.0, points)
+
+    def explain(self, value: object, earned: float, points: float) -> str:
+        return f"考评组直接评分 {_fmt(float(value))} 分"  # type: ignore[arg-type]
+
+    def describe(self, points: float) -> str:
+        return f"考评组按实际情况直接评分，0–{_fmt(points)} 分"
+
+
+AnyMethod = Annotated[
+    Union[YesNo, Count, Tiers, Rate, Level, Deduction, Direct],
+    Field(discriminator="kind"),
+]
+
+METHODS: dict[str, type[Method]] = {
+    cls.model_fields["kind"].annotation.__args__[0]: cls  # type: ignore[union-attr]
+    for cls in (YesNo, Count, Tiers, Rate, Level, Deduction, Direct)
+}
