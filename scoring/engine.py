@@ -9,7 +9,7 @@ import pandas as pd
 
 from scoring.grading import grade
 from scoring.results import SCORE_COLUMNS, Results
-from scoring.rubric import FIELD, Indicator, Rubric, Source
+from scoring.rubric import FIELD, Indicator, Rubric, Source, Standard
 from scoring.rubricset import RubricSet
 
 NO_RUBRIC = "领域“{field}”没有对应的评分细则；可用的领域：{fields}"
@@ -90,11 +90,7 @@ def _points(frame: pd.DataFrame, rubric: Rubric, na: pd.DataFrame) -> Scored:
     threshold = rubric.grading.alerts.unmet_below if rubric.grading.alerts else 1.0
     for std in rubric.standards:
         raw = [_indicator(ind, frame, sources) for ind in std.indicators]
-        excluded = [_excluded(ind, na, n) for ind in std.indicators]
-        maxima = np.array([ind.points for ind in std.indicators])[:, None]
-        live = ~np.vstack(excluded)
-        available = (maxima * live).sum(axis=0)
-        factor = np.divide(std.points, available, out=np.zeros(n), where=available > 0)
+        excluded, available, factor = rescale(std, na, n)
         for ind, points, out in zip(std.indicators, raw, excluded):
             scaled = np.where(out, np.nan, np.nan_to_num(points) * factor)
             earned[ind.id] = scaled
@@ -121,11 +117,16 @@ def _adjustment(section: object, frame: pd.DataFrame, sources: tuple[Source, ...
     return np.minimum(np.sum([earned[i.id] for i in items], axis=0), section.cap)  # type: ignore[attr-defined]
 
 
-def _excluded(ind: Indicator, na: pd.DataFrame, n: int) -> np.ndarray:
-    """Rows where the indicator is not applicable and the rubric rescales rather than scoring 0."""
-    if ind.not_applicable != "rescale" or ind.column_id not in na:
-        return np.zeros(n, dtype=bool)
-    return na[ind.column_id].to_numpy(dtype=bool)
+def rescale(std: Standard, na: pd.DataFrame, n: int) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """For one standard: rows excluding each indicator (不适用, rescaled), applicable points, and the scale factor."""
+    excluded = [
+        na[ind.column_id].to_numpy(dtype=bool) if ind.not_applicable == "rescale" and ind.column_id in na
+        else np.zeros(n, dtype=bool)
+        for ind in std.indicators
+    ]
+    available = np.sum([ind.points * ~out for ind, out in zip(std.indicators, excluded)], axis=0)
+    factor = np.divide(std.points, available, out=np.zeros(n), where=available > 0)
+    return excluded, available, factor
 
 
 def _indicator(ind: Indicator, frame: pd.DataFrame, sources: tuple[Source, ...]) -> np.ndarray:

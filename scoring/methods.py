@@ -12,7 +12,7 @@ from scoring.base import FrozenModel
 ColumnType = Literal["bool", "number", "rate", "level", "points", "text"]
 
 
-def _fmt(x: float) -> str:
+def fmt_points(x: float) -> str:
     """Format a number without trailing zeros (5.0 -> '5', 0.25 -> '0.25')."""
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
@@ -57,7 +57,7 @@ class YesNo(Method):
         return f"填报为“{answer}”，应为“{'是' if self.good else '否'}”"
 
     def describe(self, points: float) -> str:
-        return f"{'是' if self.good else '否'}得 {_fmt(points)} 分，{'否' if self.good else '是'}不得分"
+        return f"{'是' if self.good else '否'}得 {fmt_points(points)} 分，{'否' if self.good else '是'}不得分"
 
 
 class Count(Method):
@@ -72,10 +72,10 @@ class Count(Method):
 
     def explain(self, value: object, earned: float, points: float) -> str:
         need = points / self.per_unit
-        return f"{_fmt(float(value))}{self.unit}，每{self.unit} {_fmt(self.per_unit)} 分，满分需 {_fmt(need)}{self.unit}"  # type: ignore[arg-type]
+        return f"{fmt_points(float(value))}{self.unit}，每{self.unit} {fmt_points(self.per_unit)} 分，满分需 {fmt_points(need)}{self.unit}"  # type: ignore[arg-type]
 
     def describe(self, points: float) -> str:
-        return f"每{self.unit}得 {_fmt(self.per_unit)} 分，最高 {_fmt(points)} 分"
+        return f"每{self.unit}得 {fmt_points(self.per_unit)} 分，最高 {fmt_points(points)} 分"
 
 
 class Tier(FrozenModel):
@@ -100,11 +100,11 @@ class Tiers(Method):
 
     def explain(self, value: object, earned: float, points: float) -> str:
         better = [t for t in self.tiers if t.points > earned]
-        step = f"，达到 {_fmt(better[-1].min)}{self.unit} 可得 {_fmt(better[-1].points)} 分" if better else ""
-        return f"{_fmt(float(value))}{self.unit}{step}"  # type: ignore[arg-type]
+        step = f"，达到 {fmt_points(better[-1].min)}{self.unit} 可得 {fmt_points(better[-1].points)} 分" if better else ""
+        return f"{fmt_points(float(value))}{self.unit}{step}"  # type: ignore[arg-type]
 
     def describe(self, points: float) -> str:
-        steps = "；".join(f"≥{_fmt(t.min)}{self.unit} 得 {_fmt(t.points)} 分" for t in self.tiers)
+        steps = "；".join(f"≥{fmt_points(t.min)}{self.unit} 得 {fmt_points(t.points)} 分" for t in self.tiers)
         return f"{steps}；其余 0 分"
 
 
@@ -152,7 +152,7 @@ class Level(Method):
         return f"评定为“{label}”"
 
     def describe(self, points: float) -> str:
-        return "；".join(f"{k} {_fmt(v)} 分" for k, v in self.levels.items())
+        return "；".join(f"{k} {fmt_points(v)} 分" for k, v in self.levels.items())
 
 
 class Deduction(Method):
@@ -168,11 +168,11 @@ class Deduction(Method):
         return np.maximum(points - np.maximum(values, 0.0) * self.per_occurrence, min(self.floor, points))
 
     def explain(self, value: object, earned: float, points: float) -> str:
-        return f"{_fmt(float(value))}{self.unit}，每{self.unit}扣 {_fmt(self.per_occurrence)} 分"  # type: ignore[arg-type]
+        return f"{fmt_points(float(value))}{self.unit}，每{self.unit}扣 {fmt_points(self.per_occurrence)} 分"  # type: ignore[arg-type]
 
     def describe(self, points: float) -> str:
-        floor = f"，最低 {_fmt(self.floor)} 分" if self.floor else "，扣完为止"
-        return f"每{self.unit}扣 {_fmt(self.per_occurrence)} 分{floor}"
+        floor = f"，最低 {fmt_points(self.floor)} 分" if self.floor else "，扣完为止"
+        return f"每{self.unit}扣 {fmt_points(self.per_occurrence)} 分{floor}"
 
 
 class Direct(Method):
@@ -185,10 +185,10 @@ class Direct(Method):
         return np.clip(values, 0.0, points)
 
     def explain(self, value: object, earned: float, points: float) -> str:
-        return f"考评组直接评分 {_fmt(float(value))} 分"  # type: ignore[arg-type]
+        return f"考评组直接评分 {fmt_points(float(value))} 分"  # type: ignore[arg-type]
 
     def describe(self, points: float) -> str:
-        return f"考评组按实际情况直接评分，0–{_fmt(points)} 分"
+        return f"考评组按实际情况直接评分，0–{fmt_points(points)} 分"
 
 
 AnyMethod = Annotated[

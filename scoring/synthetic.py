@@ -35,7 +35,8 @@ def _values(column: Column, indicator: Indicator | None, n: int, quality: np.nda
     if column.type == "points":
         return np.round(q * (column.max or 1), 1)
     top = _scale(indicator)
-    values = np.round(q * top, 1 if top < 20 else 0)
+    whole = column.unit in ("次", "人", "个", "项", "季", "学时", "个月", "年")
+    values = np.round(q * top, 0 if whole or top >= 20 else 1)
     return values.clip(0, column.max) if column.max is not None else values
 
 
