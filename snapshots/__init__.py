@@ -1,0 +1,41 @@
+"""Shared snapshots of a dashboard view: stored behind one small interface (SQLite by default, PostgreSQL for replicas).
+
+Typical use from the UI layer::
+
+    service = SnapshotService(open_store())
+    created = service.create(SnapshotPayload(frames=..., texts=..., state=...), title="…", access_code="A1b2")
+    opened = service.open(created.id, access_code="A1b2")
+"""
+
+from snapshots.config import open_store
+from snapshots.errors import (
+    SnapshotConfigError,
+    SnapshotCorrupt,
+    SnapshotError,
+    SnapshotInvalid,
+    SnapshotRateLimited,
+    SnapshotTooLarge,
+    SnapshotUnavailable,
+)
+from snapshots.payload import SnapshotPayload
+from snapshots.service import EXPIRY_CHOICES, Created, OpenedSnapshot, SnapshotMeta, SnapshotService
+from snapshots.store import SnapshotStore, StoredSnapshot
+
+__all__ = [
+    "EXPIRY_CHOICES",
+    "Created",
+    "OpenedSnapshot",
+    "SnapshotConfigError",
+    "SnapshotCorrupt",
+    "SnapshotError",
+    "SnapshotInvalid",
+    "SnapshotMeta",
+    "SnapshotPayload",
+    "SnapshotRateLimited",
+    "SnapshotService",
+    "SnapshotStore",
+    "SnapshotTooLarge",
+    "SnapshotUnavailable",
+    "StoredSnapshot",
+    "open_store",
+]

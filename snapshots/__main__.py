@@ -1,0 +1,7 @@
+"""Entry point for `python -m snapshots`."""
+
+import sys
+
+from snapshots.cli import main
+
+sys.exit(main())

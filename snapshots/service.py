@@ -1,0 +1,219 @@
+"""Create, open, delete and purge shared snapshots: the pure-Python API the dashboard calls.
+
+Opening is deliberately uninformative: an unknown, malformed, expired or deleted id and a wrong or missing
+access code all raise the same `SnapshotUnavailable`, and failed attempts are counted per id in the store
+(so the limit holds across replicas) for unknown ids exactly as for real ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from snapshots.config import max_snapshot_bytes
+from snapshots.errors import SnapshotCorrupt, SnapshotInvalid, SnapshotRateLimited, SnapshotTooLarge, SnapshotUnavailable
+from snapshots.payload import SnapshotPayload
+from snapshots.store import SnapshotStore, StoredSnapshot
+from snapshots.tokens import (
+    access_code_matches,
+    check_access_code,
+    delete_token_matches,
+    hash_access_code,
+    hash_delete_token,
+    is_valid_id,
+    new_delete_token,
+    new_id,
+)
+
+EXPIRY_CHOICES: tuple[int | None, ...] = (1, 7, 30, 90, None)
+MAX_TITLE_LENGTH = 200
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class SnapshotMeta:
+    """What may be shown about a snapshot once it is opened (never the hashes)."""
+
+    id: str
+    title: str
+    created_at: datetime
+    expires_at: datetime | None
+    size: int
+    sha256: str
+    has_access_code: bool
+    metadata: dict[str, Any]
+
+    def expired(self, now: datetime) -> bool:
+        """True once the expiry moment has been reached."""
+        return self.expires_at is not None and self.expires_at <= now
+
+
+@dataclass(frozen=True)
+class Created:
+    """A new snapshot's id and its delete token; the token is shown once and never stored in clear."""
+
+    id: str
+    delete_token: str
+    meta: SnapshotMeta
+
+
+@dataclass(frozen=True)
+class OpenedSnapshot:
+    """An opened snapshot: its description and its decoded payload."""
+
+    meta: SnapshotMeta
+    payload: SnapshotPayload
+
+
+class SnapshotService:
+    """The snapshot operations over one store; safe to share between threads."""
+
+    def __init__(
+        self,
+        store: SnapshotStore,
+        *,
+        max_bytes: int | None = None,
+        max_failures: int = MAX_FAILURES,
+        failure_window: timedelta = FAILURE_WINDOW,
+    ) -> None:
+        self.store = store
+        self.max_bytes = max_snapshot_bytes() if max_bytes is None else max_bytes
+        self.max_failures = max_failures
+        self.failure_window = failure_window
+
+    def create(
+        self,
+        payload: SnapshotPayload,
+        *,
+        title: str,
+        expires_in_days: int | None = 7,
+        access_code: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        now: datetime | None = None,
+    ) -> Created:
+        """Store a snapshot and return its id and delete token; `access_code=None` means anyone with the link may open it."""
+        moment = _utc(now)
+        clean_title = _check_title(title)
+        expires_at = moment + timedelta(days=_check_expiry(expires_in_days)) if expires_in_days is not None else None
+        code_hash = None if access_code is None else hash_access_code(check_access_code(access_code))
+        data = payload.to_bytes()
+        if len(data) > self.max_bytes:
+            raise SnapshotTooLarge(len(data), self.max_bytes)
+        token = new_delete_token()
+        record = StoredSnapshot(
+            id=new_id(),
+            title=clean_title,
+            created_at=moment,
+            expires_at=expires_at,
+            size=len(data),
+            payload_sha256=hashlib.sha256(data).hexdigest(),
+            code_hash=code_hash,
+            delete_hash=hash_delete_token(token),
+            metadata=_check_metadata(payload, metadata),
+        )
+        # Creation is rare and the expiry index makes this cheap, so expired rows never pile up unseen.
+        self.store.purge(moment, moment - self.failure_window)
+        self.store.insert(record, data)
+        return Created(id=record.id, delete_token=token, meta=_meta(record))
+
+    def open(self, snapshot_id: object, access_code: str | None = None, now: datetime | None = None) -> OpenedSnapshot:
+        """Open a snapshot, or raise `SnapshotUnavailable` (the same for every kind of failure) or `SnapshotCorrupt`."""
+        moment = _utc(now)
+        if not is_valid_id(snapshot_id):
+            raise SnapshotUnavailable()
+        if self.store.count_failures(snapshot_id, moment - self.failure_window) >= self.max_failures:
+            raise SnapshotRateLimited(int(self.failure_window.total_seconds() // 60))
+        record = self._live(snapshot_id, moment)
+        if record is None or (record.code_hash is not None and not access_code_matches(access_code, record.code_hash)):
+            if record is None and access_code is not None:
+                access_code_matches(access_code, None)  # same hashing cost as a wrong code on a real snapshot
+            self.store.add_failure(snapshot_id, moment, moment - self.failure_window)
+            raise SnapshotUnavailable()
+        data = self.store.read_payload(snapshot_id)
+        if data is None:  # deleted between the two reads
+            raise SnapshotUnavailable()
+        if len(data) != record.size or hashlib.sha256(data).hexdigest() != record.payload_sha256:
+            raise SnapshotCorrupt()
+        return OpenedSnapshot(meta=_meta(record), payload=SnapshotPayload.from_bytes(data))
+
+    def needs_code(self, snapshot_id: object, now: datetime | None = None) -> bool:
+        """Whether to ask for an access code: False only for a live snapshot without one, so unknown ids look coded."""
+        if not is_valid_id(snapshot_id):
+            return True
+        record = self._live(snapshot_id, _utc(now))
+        return record is None or record.code_hash is not None
+
+    def delete(self, snapshot_id: object, delete_token: object) -> bool:
+        """Delete a snapshot if the token is its delete token; False for any other case, without saying which."""
+        if not is_valid_id(snapshot_id):
+            return False
+        record = self.store.get(snapshot_id)
+        if record is None or not delete_token_matches(delete_token, record.delete_hash):
+            return False
+        return self.store.delete(snapshot_id)
+
+    def purge(self, now: datetime | None = None) -> int:
+        """Remove every expired snapshot and stale failure record; returns how many snapshots were removed."""
+        moment = _utc(now)
+        return self.store.purge(moment, moment - self.failure_window)
+
+    def list(self) -> list[SnapshotMeta]:
+        """Every stored snapshot, oldest first, including expired ones not yet purged (for administration)."""
+        return [_meta(record) for record in self.store.records()]
+
+    def _live(self, snapshot_id: str, now: datetime) -> StoredSnapshot | None:
+        record = self.store.get(snapshot_id)
+        if record is not None and record.expired(now):
+            self.store.delete(snapshot_id)
+            return None
+        return record
+
+
+def _utc(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be a timezone-aware datetime")
+    return now.astimezone(UTC)
+
+
+def _check_title(title: str) -> str:
+    clean = title.strip() if isinstance(title, str) else ""
+    if not clean:
+        raise SnapshotInvalid("请填写快照标题。")
+    if len(clean) > MAX_TITLE_LENGTH:
+        raise SnapshotInvalid(f"快照标题过长（{len(clean)} 字），最多 {MAX_TITLE_LENGTH} 字。")
+    return clean
+
+
+def _check_expiry(days: int) -> int:
+    if type(days) is not int or days not in EXPIRY_CHOICES:
+        raise SnapshotInvalid("有效期只能选择 1 天、7 天、30 天、90 天或永久有效。")
+    return days
+
+
+def _check_metadata(payload: SnapshotPayload, metadata: Mapping[str, Any] | None) -> dict[str, Any]:
+    shapes = {name: list(frame.shape) for name, frame in payload.frames.items()}
+    try:
+        merged: dict[str, Any] = {"frames": shapes, **(metadata or {})}
+        return dict(json.loads(json.dumps(merged, ensure_ascii=False, allow_nan=False)))
+    except (TypeError, ValueError) as exc:
+        raise SnapshotInvalid("快照的说明信息只能包含 JSON 值（文本、数字、布尔值、列表、字典）。") from exc
+
+
+def _meta(record: StoredSnapshot) -> SnapshotMeta:
+    return SnapshotMeta(
+        id=record.id,
+        title=record.title,
+        created_at=record.created_at,
+        expires_at=record.expires_at,
+        size=record.size,
+        sha256=record.payload_sha256,
+        has_access_code=record.code_hash is not None,
+        metadata=record.metadata,
+    )

@@ -1,0 +1,146 @@
+"""The embedded default back end: one SQLite file in WAL mode, a short-lived connection per operation."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from snapshots.store import StoredSnapshot, from_micros, to_micros
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshots (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    size INTEGER NOT NULL,
+    payload_sha256 TEXT NOT NULL,
+    code_hash TEXT,
+    delete_hash TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    payload BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS snapshots_expires_at ON snapshots (expires_at) WHERE expires_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS snapshot_failures (snapshot_id TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS snapshot_failures_id_at ON snapshot_failures (snapshot_id, at);
+CREATE INDEX IF NOT EXISTS snapshot_failures_at ON snapshot_failures (at);
+"""
+_COLUMNS = "id, title, created_at, expires_at, size, payload_sha256, code_hash, delete_hash, metadata"
+
+
+class SQLiteStore:
+    """Snapshots in one SQLite file, created with its tables on first use."""
+
+    def __init__(self, path: Path | str, *, busy_timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self._busy_timeout = busy_timeout
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connection() as conn:
+            # WAL lets readers proceed while one writer writes, and a killed writer leaves only an ignored WAL tail.
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        # A connection per operation keeps the store safe to share between Streamlit's threads.
+        with closing(sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None)) as conn:
+            # NORMAL in WAL mode survives application crashes; only an OS crash may lose the last commits.
+            conn.execute("PRAGMA synchronous=NORMAL")
+            yield conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._connection() as conn:
+            # IMMEDIATE takes the write lock up front, so concurrent writers wait instead of failing on upgrade.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def insert(self, record: StoredSnapshot, payload: bytes) -> None:
+        """Store a new snapshot atomically."""
+        with self._transaction() as conn:
+            conn.execute(
+                f"INSERT INTO snapshots ({_COLUMNS}, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.id,
+                    record.title,
+                    to_micros(record.created_at),
+                    None if record.expires_at is None else to_micros(record.expires_at),
+                    record.size,
+                    record.payload_sha256,
+                    record.code_hash,
+                    record.delete_hash,
+                    json.dumps(record.metadata, ensure_ascii=False),
+                    payload,
+                ),
+            )
+
+    def get(self, snapshot_id: str) -> StoredSnapshot | None:
+        """The snapshot's row without payload, or None."""
+        with self._connection() as conn:
+            row = conn.execute(f"SELECT {_COLUMNS} FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
+        return None if row is None else _record(row)
+
+    def read_payload(self, snapshot_id: str) -> bytes | None:
+        """The snapshot's payload bytes, or None."""
+        with self._connection() as conn:
+            row = conn.execute("SELECT payload FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def delete(self, snapshot_id: str) -> bool:
+        """Remove one snapshot; True if it was there."""
+        with self._transaction() as conn:
+            return conn.execute("DELETE FROM snapshots WHERE id = ?", (snapshot_id,)).rowcount > 0
+
+    def purge(self, now: datetime, failures_before: datetime) -> int:
+        """Remove expired snapshots and stale failure records; returns snapshots removed."""
+        with self._transaction() as conn:
+            removed = conn.execute("DELETE FROM snapshots WHERE expires_at <= ?", (to_micros(now),)).rowcount
+            conn.execute("DELETE FROM snapshot_failures WHERE at < ?", (to_micros(failures_before),))
+        return removed
+
+    def records(self) -> list[StoredSnapshot]:
+        """Every stored snapshot row, oldest first."""
+        with self._connection() as conn:
+            rows = conn.execute(f"SELECT {_COLUMNS} FROM snapshots ORDER BY created_at, id").fetchall()
+        return [_record(row) for row in rows]
+
+    def count_failures(self, snapshot_id: str, since: datetime) -> int:
+        """How many failed attempts on this id were recorded at or after `since`."""
+        with self._connection() as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM snapshot_failures WHERE snapshot_id = ? AND at >= ?", (snapshot_id, to_micros(since))
+            ).fetchone()
+        return int(row[0])
+
+    def add_failure(self, snapshot_id: str, at: datetime, forget_before: datetime) -> None:
+        """Record a failed attempt and forget stale ones."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM snapshot_failures WHERE at < ?", (to_micros(forget_before),))
+            conn.execute("INSERT INTO snapshot_failures (snapshot_id, at) VALUES (?, ?)", (snapshot_id, to_micros(at)))
+
+    def close(self) -> None:
+        """Nothing to release: connections live only for one operation."""
+
+
+def _record(row: tuple[Any, ...]) -> StoredSnapshot:
+    return StoredSnapshot(
+        id=row[0],
+        title=row[1],
+        created_at=from_micros(row[2]),
+        expires_at=None if row[3] is None else from_micros(row[3]),
+        size=row[4],
+        payload_sha256=row[5],
+        code_hash=row[6],
+        delete_hash=row[7],
+        metadata=json.loads(row[8]),
+    )
