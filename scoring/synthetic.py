@@ -59,6 +59,10 @@ def synthetic_frame(rubric: Rubric, n: int, seed: int = 0, groups: int = 50, per
             continue
         if cid in rare:
             frame[cid] = (rng.random(n) < rare[cid]).astype(float)
+        elif cid == "members":
+            frame[cid] = rng.integers(3, 60, n).astype(float)
+        elif cid == "probationary":
+            frame[cid] = rng.integers(0, 3, n).astype(float)
         elif cid in extras:  # awards and penalties are rare: most branches have none
             low = float(len(column.levels) - 1) if column.type == "level" else 0.0
             frame[cid] = np.where(rng.random(n) < 0.05, rng.integers(0, 3, n).astype(float), low)
