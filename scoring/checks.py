@@ -88,7 +88,8 @@ def _methods(doc: dict[str, Any]) -> Iterator[Found]:
         mins = [m for m, _ in tiers if m is not None]
         if kind == "tiers" and any(a <= b for a, b in zip(mins, mins[1:])):
             yield (*path, "method", "tiers"), "tiers-order", "tiers 的门槛 min 必须从高到低排列且不重复；请调整顺序"
-        values = [p for _, p in tiers] + [_num(v) for v in (method.get("levels") or {}).values()] if isinstance(method.get("levels", {}), dict) else []
+        levels = method.get("levels") or {}
+        values = [p for _, p in tiers] + ([_num(v) for v in levels.values()] if isinstance(levels, dict) else [])
         if any(v is not None and v > points + _TOLERANCE for v in values):
             yield (*path, "method"), "method-exceeds-points", f"评分方法中的分值超过了本项满分 {points:g}；请降低或提高本项 points"
 

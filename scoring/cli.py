@@ -184,7 +184,7 @@ def results_json(results: Results, rubrics: RubricSet) -> str:
     return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
 
 
-def _finite(points: dict[str, Any]) -> dict[str, float | None]:
+def _finite(points: dict[Any, Any]) -> dict[str, float | None]:
     """Points rounded for output; not-applicable items become null."""
     return {k: (None if v is None or np.isnan(v) else round(float(v), 4)) for k, v in points.items()}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -67,15 +67,15 @@ def _primary(rubric: Rubric, ind: Indicator, inputs: pd.DataFrame) -> pd.Series:
     return values
 
 
-def indicator_table(results: Results, rubrics: RubricSet, label: Hashable) -> pd.DataFrame:
+def indicator_table(results: Results, rubrics: RubricSet, label: Any) -> pd.DataFrame:
     """Every indicator of one branch: standard, points, maximum, what was entered and why points were lost."""
-    row = results.branches.loc[label]
+    row = results.branches.loc[[label]].iloc[0]
     rubric = rubrics.get(str(row["rubric"]))
     columns = rubric.input_columns()
     one = results.inputs.loc[[label]]
     rows: list[dict[str, Any]] = []
     for std, ind, maximum in _scaled_maxima(rubric, results.not_applicable.loc[[label]]):
-        earned = float(results.indicators.at[label, ind.id])
+        earned = float(results.indicators.loc[[label], ind.id].iloc[0])
         value = _primary(rubric, ind, one).iloc[0]
         entered = _entered(rubric, ind, one, columns.get(ind.column_id)).iloc[0]
         if np.isnan(maximum[0]):
@@ -115,7 +115,7 @@ def reason_table(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     return table.drop(columns="_pos").reset_index(drop=True)
 
 
-def reasons(results: Results, rubrics: RubricSet, label: Hashable) -> list[str]:
+def reasons(results: Results, rubrics: RubricSet, label: Any) -> list[str]:
     """The ordered reasons for one branch."""
     one = results.take(pd.Index([label]))
     return reason_table(one, rubrics)["text"].tolist()

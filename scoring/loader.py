@@ -111,7 +111,7 @@ def _parse_one(name: str, text: str, problems: _Problems) -> LocDict | None:
 
 def _resolve(rid: str, raw: dict[str, tuple[str, LocDict]], problems: _Problems, chain: tuple[str, ...]) -> LocDict | None:
     """The rubric with its `extends` chain merged in (child wins; lists of items with ids merge by id)."""
-    name, doc = raw[rid]
+    doc = raw[rid][1]
     parent_id = doc.get("extends")
     if parent_id is None:
         return doc

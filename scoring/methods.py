@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, Union
+from typing import Annotated, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -44,7 +44,7 @@ class YesNo(Method):
     reads: ClassVar[ColumnType] = "bool"
 
     @property
-    def direction(self) -> int:  # type: ignore[override]
+    def direction(self) -> int:
         """Yes is good unless the rubric says otherwise."""
         return 1 if self.good else -1
 
@@ -192,7 +192,7 @@ class Direct(Method):
 
 
 AnyMethod = Annotated[
-    Union[YesNo, Count, Tiers, Rate, Level, Deduction, Direct],
+    YesNo | Count | Tiers | Rate | Level | Deduction | Direct,
     Field(discriminator="kind"),
 ]
 

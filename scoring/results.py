@@ -31,11 +31,11 @@ class Results:
 
     def take(self, index: pd.Index) -> Results:
         """The same results restricted to some rows (e.g. a filtered view)."""
-        unscored = self.unscored.iloc[0:0]
-        return Results(*(frame.loc[index] for frame in self._aligned()), unscored=unscored)
-
-    def _aligned(self) -> tuple[pd.DataFrame, ...]:
-        return (self.branches, self.indicators, self.standards, self.rules, self.flags, self.inputs, self.not_applicable)
+        return Results(
+            branches=self.branches.loc[index], indicators=self.indicators.loc[index], standards=self.standards.loc[index],
+            rules=self.rules.loc[index], flags=self.flags.loc[index], inputs=self.inputs.loc[index],
+            not_applicable=self.not_applicable.loc[index], unscored=self.unscored.iloc[0:0],
+        )
 
     def flag_lists(self) -> pd.Series:
         """Per row, the flags raised, as a list of names."""

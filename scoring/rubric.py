@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -102,7 +102,7 @@ class AllOf(FrozenModel):
     all: tuple[Condition, ...] = Field(min_length=1)
 
 
-Condition = Union[Clause, AnyOf, AllOf]
+Condition = Clause | AnyOf | AllOf
 
 
 class Band(FrozenModel):

@@ -10,7 +10,8 @@ def test_scoring_never_imports_streamlit():
         "scoring." + ".".join(p.with_suffix("").relative_to("scoring").parts)
         for p in Path("scoring").rglob("*.py") if p.name not in ("__init__.py", "__main__.py")
     )
-    code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + "print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'snapshots', 'ui')))"
+    probe = "print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'snapshots', 'ui')))"
+    code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + probe
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert len(modules) > 10

@@ -1,5 +1,7 @@
 """Every rubric mistake is reported at once, each with file, line, column and a Chinese fix hint."""
 
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -129,7 +131,7 @@ def test_shipped_rubrics_load_and_a_broken_file_is_named(tmp_path):
     assert {r.id for r in load_rubrics(["rubrics"]).rubrics} >= {"core", "rural"}
     bad = tmp_path / "broken.yaml"
     bad.write_text("id: broken\nname: 坏\nextends: core\nfields: [坏]\ntotal: 99\n", encoding="utf-8")
-    (tmp_path / "core.yaml").write_text(open("rubrics/core.yaml", encoding="utf-8").read(), encoding="utf-8")
+    (tmp_path / "core.yaml").write_text(Path("rubrics/core.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(RubricError) as info:
         load_rubrics([bad])
     assert any(p.file.endswith("broken.yaml") and p.code == "total-mismatch" and p.line == 5 for p in info.value.problems)
