@@ -21,7 +21,11 @@ class Method(FrozenModel):
     """Base of every scoring method; subclasses declare `kind` and what column type they read."""
 
     reads: ClassVar[ColumnType] = "number"
-    direction: ClassVar[int] = 1  # +1: a larger input never lowers the points; -1: never raises them
+
+    @property
+    def direction(self) -> int:
+        """+1 when a larger input never lowers the points, -1 when it never raises them."""
+        return 1
 
     def score(self, values: np.ndarray, points: float) -> np.ndarray:
         """Points for every value of a column (NaN in, NaN out)."""
@@ -148,7 +152,7 @@ class Level(Method):
 
     def explain(self, value: object, earned: float, points: float) -> str:
         names = list(self.levels)
-        label = names[int(value)] if isinstance(value, (int, float)) and 0 <= value < len(names) else value  # type: ignore[arg-type]
+        label = names[int(value)] if isinstance(value, (int, float)) and 0 <= value < len(names) else value
         return f"评定为“{label}”"
 
     def describe(self, points: float) -> str:
@@ -162,7 +166,11 @@ class Deduction(Method):
     per_occurrence: float = Field(gt=0, description="每次扣分")
     floor: float = Field(0.0, ge=0, description="本项最低得分")
     unit: str = "次"
-    direction: ClassVar[int] = -1
+
+    @property
+    def direction(self) -> int:
+        """More occurrences, fewer points."""
+        return -1
 
     def score(self, values: np.ndarray, points: float) -> np.ndarray:
         return np.maximum(points - np.maximum(values, 0.0) * self.per_occurrence, min(self.floor, points))
