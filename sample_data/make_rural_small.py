@@ -10,11 +10,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scoring.engine import score  # noqa: E402
-from scoring.explain import display_value  # noqa: E402
-from scoring.loader import load_rubrics  # noqa: E402
-from scoring.rubric import Rubric  # noqa: E402
-from scoring.synthetic import synthetic_frame  # noqa: E402
+from scoring.engine import score
+from scoring.explain import display_value
+from scoring.loader import load_rubrics
+from scoring.rubric import Rubric
+from scoring.synthetic import synthetic_frame
 
 HERE = Path(__file__).resolve().parent
 
