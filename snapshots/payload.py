@@ -148,6 +148,11 @@ def _restore_hints(frame: pd.DataFrame) -> dict[str, Any]:
         hints["index"] = tag
     if not isinstance(frame.columns, pd.MultiIndex) and (tag := _dtype_tag(frame.columns.dtype)):
         hints["columns_index"] = tag
+    if len(frame) == 0 and (categories := _empty_categoricals(frame)):
+        hints["categories"] = categories
+    if isinstance(frame.index, pd.RangeIndex) and len(frame.columns) == 0:
+        # With no columns Parquet keeps no rows, so a bare RangeIndex would come back empty.
+        hints["range_index"] = [frame.index.start, frame.index.stop, frame.index.step]
     if isinstance(frame.columns, pd.RangeIndex):
         hints["range_columns"] = [frame.columns.start, frame.columns.stop, frame.columns.step]
     if isinstance(frame.index, pd.DatetimeIndex | pd.TimedeltaIndex) and frame.index.freq is not None:
@@ -155,15 +160,32 @@ def _restore_hints(frame: pd.DataFrame) -> dict[str, Any]:
     return hints
 
 
+def _empty_categoricals(frame: pd.DataFrame) -> dict[str, Any]:
+    """Categories of the categorical columns of an empty frame, which Parquet would otherwise forget."""
+    found: dict[str, Any] = {}
+    for position, dtype in enumerate(frame.dtypes):
+        if isinstance(dtype, pd.CategoricalDtype):
+            values = dtype.categories.tolist()
+            if all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in values):
+                found[str(position)] = {"values": values, "ordered": bool(dtype.ordered)}
+    return found
+
+
 def _restore(frame: pd.DataFrame, hints: dict[str, Any]) -> pd.DataFrame:
     for position, tag in hints.get("columns", {}).items():
         column = frame.iloc[:, int(position)]
         if _dtype_tag(column.dtype) != tag:
             frame.isetitem(int(position), _as_tag(column, tag))
+    for position, spec in hints.get("categories", {}).items():
+        dtype = pd.CategoricalDtype(pd.Index(spec["values"]), ordered=spec["ordered"])
+        frame.isetitem(int(position), frame.iloc[:, int(position)].astype(dtype).array)
     if "index" in hints and _dtype_tag(frame.index.dtype) != hints["index"]:
         frame.index = frame.index.astype(_dtype_from_tag(hints["index"]))
     if "columns_index" in hints and _dtype_tag(frame.columns.dtype) != hints["columns_index"]:
         frame.columns = frame.columns.astype(_dtype_from_tag(hints["columns_index"]))
+    if "range_index" in hints:
+        start, stop, step = hints["range_index"]
+        frame = frame.reindex(pd.RangeIndex(start, stop, step, name=frame.index.name))
     if "range_columns" in hints:
         start, stop, step = hints["range_columns"]
         frame.columns = pd.RangeIndex(start, stop, step, name=frame.columns.name)
