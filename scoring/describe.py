@@ -1,0 +1,318 @@
+"""Rubrics for people and editors: a printable Chinese document, tables for the dashboard, the rubric file schema."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scoring.conditions import describe as describe_condition
+from scoring.methods import fmt_points
+from scoring.rubric import Adjustment, Column, Indicator, Rubric
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "rubrics" / "rubric.schema.json"
+_NUMERALS = "一二三四五六七八九十"
+_ITEM_TYPES = ("Column", "Indicator", "Standard", "Source", "Veto", "Floor", "DirectGrade", "Quota", "Bottom")
+_INDICATOR_HEADERS = ["序号", "指标", "分值", "评分方法", "考评方式", "说明"]
+_RULE_HEADERS = ["类别", "规则", "条件", "处理", "说明"]
+
+
+# ---------------------------------------------------------------- JSON Schema of rubric files
+
+
+def rubric_file_schema() -> dict[str, Any]:
+    """The JSON Schema of a rubric YAML file: the model's schema, relaxed so partial files using `extends` validate."""
+    schema = Rubric.model_json_schema()
+    defs: dict[str, Any] = schema.pop("$defs")
+    for name, definition in defs.items():
+        _relax(definition)
+        if name in _ITEM_TYPES:
+            definition["required"] = ["id"]
+            definition["properties"]["remove"] = {
+                "const": True,
+                "description": "在继承的细则中删除同 id 的项（仅用于 extends 的子细则）",
+            }
+    complete = schema.pop("required")  # only files without `extends` must be complete
+    _relax(schema)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "党支部标准化考评细则（评分细则 YAML）",
+        "description": (
+            "一个评分细则文件。不含 extends 的文件必须完整（id、name、total、standards、grading）；"
+            "含 extends 的子细则只写与上级不同的部分，列表项按 id 合并，remove: true 删除继承项。"
+        ),
+        **schema,
+        "required": ["id"],
+        "anyOf": [{"required": ["extends"]}, {"required": complete}],
+        "$defs": defs,
+    }
+
+
+def _relax(node: Any) -> None:
+    """Drop `required` lists and make the method union tolerant of partial overrides, recursively."""
+    if isinstance(node, dict):
+        if isinstance(node.get("required"), list):
+            del node["required"]
+        if "discriminator" in node and "oneOf" in node:
+            node.pop("discriminator")
+            node["anyOf"] = node.pop("oneOf")
+        for key, value in node.items():
+            _relax(list(value.values()) if key == "properties" else value)
+    elif isinstance(node, list):
+        for value in node:
+            _relax(value)
+
+
+def rubric_schema_text() -> str:
+    """The schema exactly as committed in rubrics/rubric.schema.json."""
+    return json.dumps(rubric_file_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_rubric_schema(path: Path = SCHEMA_PATH) -> Path:
+    """Regenerate the committed schema file after the rubric model changes."""
+    path.write_text(rubric_schema_text(), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- tables
+
+
+def rubric_tables(rubric: Rubric, columns: Mapping[str, Column] | None = None) -> dict[str, pd.DataFrame]:
+    """The rubric as tables: overview, standards, indicators, adjustments, bands, rules, alerts, sources."""
+    cols = columns if columns is not None else rubric.input_columns()
+    indicators = [
+        {"标准": std.name, **row, "填报列": _label(ind, cols), "指标 id": ind.id}
+        for std in rubric.standards
+        for ind, row in zip(std.indicators, _indicator_rows(std.indicators))
+    ]
+    adjustments = [
+        {"类别": kind, **row, "填报列": _label(ind, cols), "指标 id": ind.id}
+        for kind, section, penalty in _adjustments(rubric)
+        for ind, row in zip(section.indicators, _indicator_rows(section.indicators, penalty=penalty))
+    ]
+    return {
+        "overview": pd.DataFrame(_overview(rubric), columns=["项目", "内容"]),
+        "standards": pd.DataFrame(
+            [{"序号": i + 1, "标准": s.name, "分值": s.points, "指标数": len(s.indicators), "说明": s.description}
+             for i, s in enumerate(rubric.standards)],
+            columns=["序号", "标准", "分值", "指标数", "说明"],
+        ),
+        "indicators": pd.DataFrame(indicators, columns=["标准", *_INDICATOR_HEADERS, "填报列", "指标 id"]),
+        "adjustments": pd.DataFrame(adjustments, columns=["类别", *_INDICATOR_HEADERS, "填报列", "指标 id"]),
+        "bands": pd.DataFrame(_bands(rubric), columns=["等次", "最低分", "分数范围"]),
+        "rules": pd.DataFrame(list(_rules(rubric, cols)), columns=_RULE_HEADERS),
+        "alerts": pd.DataFrame(_alerts(rubric), columns=["预警", "未达标指标数"]),
+        "sources": pd.DataFrame(
+            [{"来源": s.name, "权重": s.weight, "表头": s.header} for s in rubric.sources],
+            columns=["来源", "权重", "表头"],
+        ),
+    }
+
+
+def _label(ind: Indicator, columns: Mapping[str, Column]) -> str:
+    column = columns.get(ind.column_id)
+    return column.label if column else (ind.label or ind.name)
+
+
+def _indicator_rows(items: tuple[Indicator, ...], penalty: bool = False) -> list[dict[str, Any]]:
+    """One printable row per indicator: number, name, points, rule, evidence and notes."""
+    rows = []
+    for i, ind in enumerate(items, start=1):
+        rule = ind.method.describe(ind.points)
+        rows.append({
+            "序号": i, "指标": ind.name, "分值": ind.points,
+            "评分方法": _as_penalty(rule) if penalty else rule,
+            "考评方式": ind.evidence, "说明": _notes(ind),
+        })
+    return rows
+
+
+def _as_penalty(rule: str) -> str:
+    """Method sentences speak of points earned; in a penalty section the same points are deducted."""
+    return rule.replace("最高 ", "最多扣 ").replace("得 ", "扣 ")
+
+
+def _notes(ind: Indicator) -> str:
+    parts = [ind.description] if ind.description else []
+    if ind.blank == "not_applicable":
+        parts.append("不适用的填空白，" + ("本标准按其余指标分值折算。" if ind.not_applicable == "rescale" else "本项记 0 分。"))
+    return "".join(parts)
+
+
+def _adjustments(rubric: Rubric) -> Iterator[tuple[str, Adjustment, bool]]:
+    if rubric.bonus:
+        yield "加分", rubric.bonus, False
+    if rubric.penalty:
+        yield "减分", rubric.penalty, True
+
+
+def _overview(rubric: Rubric) -> list[tuple[str, str]]:
+    standards = "、".join(f"{s.name} {fmt_points(s.points)} 分" for s in rubric.standards)
+    rows = [("版本", rubric.version)]
+    if rubric.fields:
+        rows.append(("适用领域", "、".join(rubric.fields)))
+    period = _period(rubric.effective_from, rubric.effective_to)
+    if period:
+        rows.append(("施行期间", period))
+    rows.append(("基础分", f"{fmt_points(rubric.total)} 分（{standards}）"))
+    if rubric.bonus:
+        rows.append(("加分", f"最高加 {fmt_points(rubric.bonus.cap)} 分"))
+    if rubric.penalty:
+        rows.append(("减分", f"最多减 {fmt_points(rubric.penalty.cap)} 分"))
+    rows.append(("总分", "加分后可超过基础分" if rubric.allow_exceed else f"不超过 {fmt_points(rubric.total)} 分，不低于 0 分"))
+    rows.append(("等次", "、".join(rubric.grade_names())))
+    if rubric.sources:
+        rows.append(("评价来源", "、".join(f"{s.name} {s.weight:.0%}" for s in rubric.sources)))
+    return rows
+
+
+def _day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _period(start: date | None, end: date | None) -> str:
+    if start and end:
+        return f"{_day(start)}至{_day(end)}"
+    if start:
+        return f"{_day(start)}起施行"
+    return f"至{_day(end)}" if end else ""
+
+
+def _bands(rubric: Rubric) -> list[dict[str, Any]]:
+    bands = rubric.grading.bands
+    rows = []
+    for i, band in enumerate(bands):
+        upper = bands[i - 1].min if i else None
+        if i == len(bands) - 1 and band.min <= 0:
+            text = f"不足 {fmt_points(upper)} 分" if upper is not None else "全部"
+        elif upper is None:
+            text = f"{fmt_points(band.min)} 分及以上"
+        else:
+            text = f"{fmt_points(band.min)} 分及以上、不足 {fmt_points(upper)} 分"
+        rows.append({"等次": band.name, "最低分": band.min, "分数范围": text})
+    return rows
+
+
+def _effect(force: str | None = None, cap: str | None = None, flag: str | None = None) -> str:
+    parts = []
+    if force:
+        parts.append(f"直接定为{force}")
+    if cap:
+        parts.append(f"最高评为{cap}")
+    if flag:
+        parts.append(f"标记“{flag}”")
+    return "；".join(parts)
+
+
+def _group(group_by: str, columns: Mapping[str, Column]) -> str:
+    column = columns.get(group_by)
+    return f"同一{column.label if column else group_by}内（各考核年度分别计算）"
+
+
+def _rules(rubric: Rubric, columns: Mapping[str, Column]) -> Iterator[dict[str, str]]:
+    """Every grading rule after the bands, in the order they are applied."""
+    g = rubric.grading
+    names = {s.id: s.name for s in rubric.standards}
+    for d in g.direct:
+        yield {"类别": "直接评定", "规则": d.id, "条件": describe_condition(d.when, columns), "处理": f"直接评为{d.grade}", "说明": d.reason}
+    for f in g.floors:
+        which = "、".join(names.get(s, s) for s in f.standards) if f.standards else "任一标准"
+        condition = f"{which}得分低于该标准分值的 {f.min_share:.0%}"
+        yield {"类别": "单项底线", "规则": f.id, "条件": condition, "处理": _effect(cap=f.cap), "说明": f.reason}
+    for v in g.vetoes:
+        category = "一票否决" if v.force else ("等次限制" if v.cap else "预警标记")
+        yield {"类别": category, "规则": v.id, "条件": describe_condition(v.when, columns),
+               "处理": _effect(v.force, v.cap, v.flag), "说明": v.reason}
+    for q in g.quotas:
+        condition = f"{_group(q.group_by, columns)}评为{q.grade}的超过 {q.max_share:.0%}"
+        yield {"类别": "比例控制", "规则": q.id, "条件": condition, "处理": "超出部分按总分从低到高降一个等次", "说明": q.reason}
+    rounding = {"ceil": "向上取整", "floor": "向下取整", "round": "四舍五入"}
+    for b in g.bottom:
+        size = f"，所属支部 {b.min_group_size} 个以上时适用" if b.min_group_size > 1 else ""
+        condition = f"{_group(b.group_by, columns)}总分位于后 {b.share:.0%}（{rounding[b.rounding]}{size}）"
+        yield {"类别": "倒排", "规则": b.id, "条件": condition, "处理": _effect(force=b.force, flag=b.flag), "说明": b.reason}
+
+
+def _alerts(rubric: Rubric) -> list[dict[str, str]]:
+    alerts = rubric.grading.alerts
+    if alerts is None:
+        return []
+    rows, low = [], 0
+    for level in alerts.levels:
+        if level.max_unmet is None:
+            rows.append({"预警": level.name, "未达标指标数": f"{low} 项及以上"})
+        else:
+            rows.append({"预警": level.name, "未达标指标数": f"{low}–{level.max_unmet} 项" if level.max_unmet > low else f"{low} 项"})
+            low = level.max_unmet + 1
+    return rows
+
+
+# ---------------------------------------------------------------- Markdown document
+
+
+def rubric_markdown(rubric: Rubric, columns: Mapping[str, Column] | None = None) -> str:
+    """The rubric as a printable Chinese Markdown document: overview, one table per standard, adjustments, grading."""
+    cols = columns if columns is not None else rubric.input_columns()
+    tables = rubric_tables(rubric, cols)
+    out = [f"# {rubric.name}", ""]
+    out += _table(["项目", "内容"], tables["overview"].itertuples(index=False))
+    if rubric.description:
+        out += ["", rubric.description.strip()]
+    if rubric.abstract:
+        out += ["", "> 本细则为公共核心，供各领域细则继承，不直接用于评分。"]
+    section = iter(_NUMERALS)
+    if rubric.sources:
+        out += ["", f"## {next(section)}、评价来源", ""]
+        first = rubric.sources[0]
+        weights = "；".join(
+            f"{s.name}占 {s.weight:.0%}，填写在“{s.header.format(label='指标名称')}”列" for s in rubric.sources
+        )
+        out.append(f"各指标由多个来源分别评分后加权计算：{weights}。某一来源未填的，按其余来源的权重折算。"
+                   f"否决和限制条件以{first.name}为准。")
+    for std in rubric.standards:
+        out += ["", f"## {next(section)}、{std.name}（{fmt_points(std.points)} 分）", ""]
+        if std.description:
+            out += [std.description, ""]
+        out += _table(_INDICATOR_HEADERS, (r.values() for r in _indicator_rows(std.indicators)))
+    for _, adjustment, penalty in _adjustments(rubric):
+        cap = f"最多扣 {fmt_points(adjustment.cap)} 分" if penalty else f"最高 {fmt_points(adjustment.cap)} 分"
+        out += ["", f"## {next(section)}、{adjustment.name}（{cap}）", ""]
+        out += _table(_INDICATOR_HEADERS, (r.values() for r in _indicator_rows(adjustment.indicators, penalty=penalty)))
+    out += ["", f"## {next(section)}、等次评定", "", "### （一）等次划分", ""]
+    out += _table(["等次", "总分"], ((b.name, text) for b, text in zip(rubric.grading.bands, tables["bands"]["分数范围"])))
+    out += ["", "先按总分划分等次，再依次适用直接评定、单项底线、一票否决和等次限制、比例控制、倒排；"
+            f"排名在{_group(rubric.grading.rank_by, cols)}按总分进行，同分按党组织代码先后排列。"]
+    rules = tables["rules"]
+    sub = iter("二三四五六七八九十")
+    for title, categories in (("直接评定", ["直接评定"]), ("单项得分底线", ["单项底线"]),
+                              ("一票否决和等次限制", ["一票否决", "等次限制", "预警标记"]),
+                              ("比例控制", ["比例控制"]), ("倒排", ["倒排"])):
+        chosen = rules[rules["类别"].isin(categories)]
+        if len(chosen):
+            out += ["", f"### （{next(sub)}）{title}", ""]
+            out += _table(["条件", "处理", "说明"], chosen[["条件", "处理", "说明"]].itertuples(index=False))
+    alerts = rubric.grading.alerts
+    if alerts is not None:
+        out += ["", f"### （{next(sub)}）红黄绿预警", "",
+                f"得分低于该项分值 {alerts.unmet_below:.0%} 的指标记为未达标，按未达标指标数预警：", ""]
+        out += _table(["预警", "未达标指标数"], tables["alerts"].itertuples(index=False))
+    return "\n".join(out) + "\n"
+
+
+def _cell(value: Any) -> str:
+    text = fmt_points(value) if isinstance(value, float) else str(value)
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def _table(headers: list[str], rows: Any) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+if __name__ == "__main__":
+    print(write_rubric_schema())
