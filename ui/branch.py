@@ -1,0 +1,87 @@
+"""支部详情 Branch: radar against averages, every indicator with the reason for each lost point, grade rules, history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from ui import cached, charts, common, state, views
+from ui.i18n import TEXT, t
+from ui.safe import filename, md
+from ui.sheet import branch_sheet
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _pick(choices: dict[str, str]) -> str | None:
+    """The branch selector, seeded from the view (e.g. a row chosen on the ranking page)."""
+    wanted = state.view().branch
+    state.seed(state.BRANCH_KEY, wanted)
+    if state.widget(state.BRANCH_KEY) not in choices:
+        state.force(state.BRANCH_KEY, None)
+    pick = st.selectbox(t("branch.pick"), list(choices), key=state.BRANCH_KEY, format_func=choices.__getitem__,
+                        placeholder=t("branch.none"))
+    state.update(branch=pick)
+    return pick
+
+
+def _sheet(detail: views.BranchDetail) -> str:
+    f = detail.facts
+    headers = {h: t(f"hdr.{h}") for h in detail.indicators.columns if f"hdr.{h}" in TEXT}
+    facts = [(t(f"col.{k}"), f.get(k, "")) for k in ("branch_id", "field", "parent", "period", "total", "grade", "rank", "alert")]
+    sections: list[tuple[str, pd.DataFrame | list[str]]] = [(t("branch.reasons"), detail.reasons), (t("branch.indicators"), detail.indicators),
+                (t("branch.history"), detail.history.rename(columns={c: t(f"col.{c}") for c in detail.history.columns}))]
+    return branch_sheet(str(f.get("name", "")), facts, sections, headers, state.lang())
+
+
+def render() -> None:
+    """Draw the branch page."""
+    data = state.dataset()
+    view = state.view()
+    period = views.resolve_period(data.results.branches, view.filters.period)
+    st.title(t("branch.title"))
+    query = st.text_input(t("branch.search"), key="br_q", max_chars=100)
+    choices = cached.branch_choices(data.key, view.filters, query, data)
+    if view.branch and view.branch not in choices:
+        extra = cached.branch_choices(data.key, state.Filters(period=view.filters.period), view.branch, data)
+        choices = {**{k: v for k, v in extra.items() if k == view.branch}, **choices}
+    if not choices:
+        st.info(t("branch.no_match"))
+        return
+    pick = _pick(choices)
+    detail = cached.branch(data.key, pick, period, data) if pick else None
+    if detail is None:
+        st.info(t("branch.none"))
+        return
+    f = detail.facts
+    st.subheader(md(f.get("name", "")))
+    st.caption(t("branch.meta", field=md(f.get("field", "")), parent=md(f.get("parent", "")), period=md(f.get("period", ""))))
+    cols = st.columns(4)
+    cols[0].metric(t("branch.total"), f"{f['total']:.2f} / {f['max_total']:g}")
+    cols[1].metric(t("branch.grade"), md(f["grade"]))
+    cols[2].metric(t("branch.rank"), f"{f['rank']} / {f['group_size']}")
+    cols[3].metric(t("branch.alert"), md(f.get("alert") or "—"))
+    if detail.flags:
+        st.warning(md(detail.flags, 300), icon=":material/flag:")
+    left, right = st.columns([3, 2])
+    names = (t("branch.radar_branch"), t("branch.radar_group"), t("branch.radar_best", grade=detail.best_grade))
+    left.plotly_chart(charts.radar(detail.radar, t("branch.radar"), names), key="br_radar", config=charts.CONFIG, width="stretch")
+    with right:
+        st.subheader(t("branch.reasons"))
+        st.markdown("\n".join(f"{i}. {md(text, 400)}" for i, text in enumerate(detail.reasons, start=1)))
+    st.subheader(t("branch.indicators"))
+    common.table(detail.indicators, "br_indicators")
+    st.subheader(t("branch.history"))
+    if len(detail.history) > 1:
+        st.plotly_chart(charts.history(detail.history, t("branch.history"), t("col.total")), key="br_history",
+                        config=charts.CONFIG, width="stretch")
+    common.table(detail.history, "br_history_table")
+    name = f"branch-{filename(pick)}-{filename(f.get('period', ''))}.html"
+    st.download_button(t("branch.sheet"), lambda: _sheet(detail), file_name=name,
+                       mime="text/html", key="br_sheet", on_click="ignore", icon=":material/print:")
+
+
+if __name__ == "__main__":
+    render()

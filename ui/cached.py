@@ -1,0 +1,57 @@
+"""Page bundles cached per data set (by its content key) and view, so reruns and filter changes stay fast."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import views
+from ui.data import Dataset
+from ui.state import Filters
+
+# The data set itself is not hashed (leading underscore): its content key stands for it.
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def options(key: str, filters: Filters, _data: Dataset) -> views.Options:
+    """Choices of each shared filter."""
+    return views.filter_options(_data.results.branches, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def overview(key: str, filters: Filters, other: str, _data: Dataset) -> views.Overview:
+    """The overview bundle for a selection."""
+    return views.overview(_data.results, _data.rubrics, filters, other)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def ranking(key: str, filters: Filters, query: str, sort: str, limit: int | None, _data: Dataset) -> views.Ranking:
+    """The ranking table for a selection."""
+    chosen = views.take(_data.results, views.selection(_data.results.branches, filters))
+    return views.ranking(chosen, _data.rubrics, query, sort, limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def branch_choices(key: str, filters: Filters, query: str, _data: Dataset) -> dict[str, str]:
+    """Branches to pick from on the branch page."""
+    b = _data.results.branches
+    return views.branch_choices(b[views.selection(b, filters)], query)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def year_over_year(key: str, before: str, after: str, filters: Filters, labels: tuple[str, str, str],
+                   _data: Dataset) -> views.YearOverYear:
+    """The comparison bundle for two periods."""
+    new, gone, other = labels
+    return views.year_over_year(_data.results, _data.rubrics, before, after, filters, new, gone, other)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def rectification(key: str, filters: Filters, _data: Dataset) -> views.Rectification:
+    """The rectification bundle for a selection."""
+    return views.rectification(_data.results, _data.rubrics, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def branch(key: str, branch_id: str, period: str | None, _data: Dataset) -> views.BranchDetail | None:
+    """One branch's detail."""
+    return views.branch_detail(_data.results, _data.rubrics, branch_id, period)

@@ -1,0 +1,58 @@
+"""Small building blocks the pages share: title and scope line, labelled tables and download buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import streamlit as st
+
+from ui.i18n import TEXT, t
+from ui.safe import md
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def heading(key: str, period: str | None = None, rows: int | None = None) -> None:
+    """The page title and, when given, the period and number of branches it covers."""
+    st.title(t(key))
+    if rows is not None:
+        st.caption(t("common.scope", period=md(period or "—"), rows=f"{rows:,}"))
+
+
+def column_config(columns: Iterable[str], extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Translated headers for the known columns, plus any specific column settings."""
+    config: dict[str, Any] = {}
+    for c in columns:
+        for key in (f"col.{c}", f"hdr.{c}"):
+            if key in TEXT:
+                config[c] = t(key)
+                break
+    config.update(extra or {})
+    return config
+
+
+def table(frame: Any, key: str, extra: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
+    """A read-only table with translated headers; user text stays plain text in the grid."""
+    return st.dataframe(frame, key=key, hide_index=True, width="stretch",
+                        column_config=column_config(list(frame.columns), extra), **kwargs)
+
+
+def downloads(stem: str, key: str, csv: Callable[[], bytes], xlsx: Callable[[], bytes] | None = None) -> None:
+    """Excel and CSV download buttons; the files are built only when clicked."""
+    left, right = st.columns(2)
+    if xlsx is not None:
+        left.download_button(t("common.download_xlsx"), xlsx, file_name=f"{stem}.xlsx", mime=XLSX, key=f"{key}_xlsx",
+                             on_click="ignore", icon=":material/table_view:", width="stretch")
+    right.download_button(t("common.download_csv"), csv, file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv",
+                          on_click="ignore", icon=":material/download:", width="stretch")
+
+
+def percent(value: float | None) -> str:
+    """A share as a percentage with one decimal."""
+    return "—" if value is None else f"{value:.1%}"
+
+
+def headers(columns: Iterable[str]) -> dict[str, str]:
+    """Translated header for each known column (for downloads)."""
+    return {c: t(f"col.{c}") for c in columns if f"col.{c}" in TEXT}

@@ -1,0 +1,234 @@
+"""Loading at the edge: rubrics, the sample city and uploads are parsed and scored once per content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import streamlit as st
+import yaml
+
+from scoring.engine import score
+from scoring.errors import RubricError, RubricProblem
+from scoring.ingest import Ingested, ValidationReport, read_assessments
+from scoring.loader import load_rubrics, parse_rubrics
+from scoring.results import Results
+from scoring.rubricset import RubricSet
+
+ROOT = Path(__file__).resolve().parent.parent
+RUBRIC_DIR = ROOT / "rubrics"
+SAMPLE_FILE = ROOT / "sample_data" / "city.csv"
+SAMPLE_LABEL = "sample"
+REASON = "reason"
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """What every page shows: rubrics, results and the ingestion report, with the bytes they came from."""
+
+    key: str
+    label: str
+    rubrics: RubricSet
+    results: Results
+    report: ValidationReport | None = None
+    rejected: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source: bytes | None = None
+    filename: str = ""
+    custom_rubric: str = ""
+
+    @property
+    def is_sample(self) -> bool:
+        """Whether this is the built-in sample city."""
+        return self.label == SAMPLE_LABEL
+
+
+def digest(*parts: bytes | str) -> str:
+    """A short content hash used as a cache key."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()[:24]
+
+
+def rubric_key(rubrics: RubricSet) -> str:
+    """A content hash of the YAML a rubric set was built from."""
+    texts = sorted({**rubrics.library, **rubrics.documents}.items())
+    return digest(*(f"{name}\n{text}" for name, text in texts))
+
+
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.y*ml")))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _builtin(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> RubricSet:
+    return load_rubrics([Path(folder)])
+
+
+def builtin_rubrics() -> RubricSet:
+    """The rubrics shipped in rubrics/ (reloaded when a file changes)."""
+    return _builtin(str(RUBRIC_DIR), _stamp(RUBRIC_DIR))
+
+
+def custom_rubrics(name: str, text: str, builtin: RubricSet) -> RubricSet:
+    """A user's rubric file over the built-in ones: it replaces built-ins with the same id or the same fields.
+
+    Raises RubricError with located problems when the file is not a valid rubric.
+    """
+    own = parse_rubrics({name: text}, library=builtin.documents)
+    if not own.concrete:
+        raise RubricError([RubricProblem(name, 1, 1, "abstract-only", "该文件只定义了公共核心（abstract），没有可用于评分的细则")])
+    taken_ids = {r.id for r in own.concrete}
+    taken_fields = {f for r in own.concrete for f in r.fields}
+    kept = {}
+    for doc, body in builtin.documents.items():
+        rid = (yaml.safe_load(body) or {}).get("id")
+        rubric = next((r for r in builtin.rubrics if r.id == rid), None)
+        if rubric is None or rubric.abstract or rid in taken_ids or taken_fields.intersection(rubric.fields):
+            continue
+        kept[doc] = body
+    return parse_rubrics({name: text, **kept}, library=builtin.documents)
+
+
+# ---- ingestion and scoring, cached on content hashes ----------------------------------------------------------------
+
+
+def upload_limit() -> int:
+    """The largest accepted upload in bytes (the server's maxUploadSize, in MB)."""
+    return int(st.get_option("server.maxUploadSize")) * 2**20
+
+
+def _read(data: bytes, filename: str, rubrics: RubricSet, sheet: str | None) -> Ingested:
+    return read_assessments(data, rubrics, filename=filename, sheet=sheet, max_bytes=upload_limit())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def sheet_names(content: str, _data: bytes) -> list[str]:
+    """The worksheet names of an .xlsx file (empty when it is not one)."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(_data), read_only=True)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return []
+    names = list(book.sheetnames)
+    book.close()
+    return names
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _ingest(content: str, rubrics_id: str, filename: str, sheet: str | None, _data: bytes, _rubrics: RubricSet) -> Ingested:
+    return _read(_data, filename, _rubrics, sheet)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _score(content: str, rubrics_id: str, filename: str, sheet: str | None, _ingested: Ingested, _rubrics: RubricSet) -> Results:
+    return score(_ingested.frame, _rubrics, _ingested.not_applicable)
+
+
+def ingest(data: bytes, filename: str, rubrics: RubricSet, sheet: str | None = None) -> Ingested:
+    """Read and validate an assessment file (cached on its bytes and the rubrics)."""
+    return _ingest(digest(data), rubric_key(rubrics), filename, sheet, data, rubrics)
+
+
+def scored(data: bytes, filename: str, rubrics: RubricSet, ingested: Ingested, sheet: str | None = None,
+           custom_rubric: str = "") -> Dataset:
+    """Score an ingested file into a data set (cached on the same keys as `ingest`)."""
+    key = (digest(data), rubric_key(rubrics), filename, sheet)
+    results = _score(*key, ingested, rubrics)
+    return Dataset(digest(*key[:3], sheet or ""), filename, rubrics, results, ingested.report, ingested.rejected,
+                   data, filename, custom_rubric)
+
+
+def problems_csv(report: ValidationReport) -> bytes:
+    """The problem list as formula-safe CSV."""
+    from scoring.export import problems_to_csv_bytes
+
+    return problems_to_csv_bytes(report)
+
+
+def rescore(data: Dataset, rubrics: RubricSet, custom_name: str = "") -> Dataset:
+    """The same data scored with other rubrics (from the original file when there is one)."""
+    if data.source is not None:
+        ingested = ingest(data.source, data.filename, rubrics)
+        out = scored(data.source, data.filename, rubrics, ingested)
+    else:
+        results = score(data.results.inputs, rubrics, data.results.not_applicable)
+        out = Dataset(digest(data.key, rubric_key(rubrics)), data.label, rubrics, results, data.report)
+    return Dataset(out.key, data.label, rubrics, out.results, out.report, out.rejected, out.source, out.filename, custom_name)
+
+
+# ---- the sample city ----------------------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _sample(path: str, stamp: tuple[int, int], rubrics_id: str, _rubrics: RubricSet) -> Dataset:
+    data = Path(path).read_bytes()
+    ingested = _read(data, Path(path).name, _rubrics, None)
+    results = score(ingested.frame, _rubrics, ingested.not_applicable)
+    return Dataset(digest(data, rubrics_id), SAMPLE_LABEL, _rubrics, results, ingested.report, ingested.rejected,
+                   data, Path(path).name)
+
+
+def sample_dataset() -> Dataset:
+    """The sample city the dashboard opens on."""
+    rubrics = builtin_rubrics()
+    if not SAMPLE_FILE.exists():
+        return _synthetic_city(rubric_key(rubrics), rubrics)
+    st_ = SAMPLE_FILE.stat()
+    return _sample(str(SAMPLE_FILE), (st_.st_mtime_ns, st_.st_size), rubric_key(rubrics), rubrics)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _synthetic_city(rubrics_id: str, _rubrics: RubricSet) -> Dataset:
+    """A stand-in city (two periods, several townships) until sample_data/city.csv exists."""
+    from scoring.synthetic import synthetic_frame
+
+    frames = []
+    for i, rubric in enumerate(_rubrics.concrete):
+        for j, period in enumerate(("2024", "2025")):
+            f = synthetic_frame(rubric, 240, seed=10 * i + j, groups=12, period=period)
+            f["branch_id"] = f"{rubric.id}-" + f["branch_id"].astype(str)
+            number = f["parent"].str.extract(r"(\d+)$")[0].astype(int)
+            f["district"] = "示例" + (number % 3).map({0: "东区", 1: "西区", 2: "南区"}).astype(str)
+            f["township"] = "示例" + (number % 6).map(lambda k: f"镇{k + 1}").astype(str)
+            frames.append(f)
+    frame = pd.concat(frames, ignore_index=True)
+    return Dataset(digest("synthetic", rubrics_id), SAMPLE_LABEL, _rubrics, score(frame, _rubrics))
+
+
+def builtin_texts(rubrics: RubricSet) -> Mapping[str, str]:
+    """The YAML texts of a rubric set, by file name."""
+    return {Path(name).name: text for name, text in {**rubrics.library, **rubrics.documents}.items()}
+
+
+def fix_rejected(data: Dataset, edited: pd.DataFrame) -> tuple[Dataset, Ingested]:
+    """Check edited rejected rows again and score the accepted ones together with the rest of the upload."""
+    rows = edited.drop(columns=[c for c in (REASON,) if c in edited.columns])
+    text = rows.to_csv(index=False).encode("utf-8-sig")
+    again = read_assessments(text, data.rubrics, filename=f"{data.filename}（修正）.csv", max_bytes=upload_limit())
+    inputs = pd.concat([data.results.inputs, data.results.unscored.drop(columns="reason", errors="ignore"), again.frame],
+                       ignore_index=True)
+    na = pd.concat([data.results.not_applicable, again.not_applicable], ignore_index=True)
+    na = na.reindex(index=inputs.index, fill_value=False).fillna(False).astype(bool)
+    results = score(inputs, data.rubrics, na)
+    fixed = Dataset(digest(data.key, text), data.label, data.rubrics, results, data.report, again.rejected,
+                    data.source, data.filename, data.custom_rubric)
+    return fixed, again
+
+
+def rubric_source(rubrics: RubricSet, rubric_id: str) -> str:
+    """The YAML text a rubric was written in (empty when unknown)."""
+    for text in {**rubrics.library, **rubrics.documents}.values():
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError:
+            continue
+        if isinstance(doc, dict) and doc.get("id") == rubric_id:
+            return text
+    return ""

@@ -1,0 +1,43 @@
+"""Download files, built by the core's exporters (formula-safe cells, Chinese headers) only when a button is clicked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+
+import pandas as pd
+
+from scoring.results import Results
+from ui import views
+from ui.data import Dataset
+from ui.state import Filters
+
+
+def _export() -> ModuleType:
+    from scoring import export
+
+    return export
+
+
+def _selected(data: Dataset, filters: Filters) -> Results:
+    return views.take(data.results, views.selection(data.results.branches, filters))
+
+
+def results_xlsx(data: Dataset, filters: Filters) -> Callable[[], bytes]:
+    """The filtered results as a formatted .xlsx."""
+    return lambda: bytes(_export().to_xlsx_bytes(_selected(data, filters), data.rubrics))
+
+
+def results_csv(data: Dataset, filters: Filters) -> Callable[[], bytes]:
+    """The filtered results as CSV (UTF-8 with BOM)."""
+    return lambda: bytes(_export().to_csv_bytes(_selected(data, filters), data.rubrics))
+
+
+def frame_csv(frame: Callable[[], pd.DataFrame]) -> Callable[[], bytes]:
+    """Any table as formula-safe CSV (UTF-8 with BOM)."""
+    return lambda: _export().neutralize_frame(frame()).to_csv(index=False).encode("utf-8-sig")
+
+
+def frame_xlsx(frame: Callable[[], pd.DataFrame], sheet: str) -> Callable[[], bytes]:
+    """Any table as a formula-safe .xlsx with one sheet."""
+    return lambda: bytes(_export().frame_to_xlsx_bytes(frame(), sheet))

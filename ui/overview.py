@@ -1,0 +1,67 @@
+"""总览 Overview: KPIs against the previous period, grade mixes, score distribution, heat map and weak points."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import cached, charts, common, exports, state, views
+from ui.i18n import t
+from ui.safe import md
+
+
+def _kpis(data: views.Overview) -> None:
+    now, before = data.kpis, data.previous
+    help_text = t("kpi.delta_help", period=md(data.previous_period)) if before else None
+    cols = st.columns(2 + len(now.grades))
+    delta_n = now.count - before.count if before else None
+    cols[0].metric(t("kpi.branches"), f"{now.count:,}", delta=delta_n, help=help_text)
+    delta_avg = round(now.average - before.average, 2) if before and before.count else None
+    cols[1].metric(t("kpi.average"), f"{now.average:.2f}", delta=delta_avg, help=help_text)
+    for col, grade in zip(cols[2:], now.grades, strict=True):
+        old = views.share_of(before, grade.grade) if before else None
+        delta = f"{(grade.share - old) * 100:+.1f} pp" if old is not None else None
+        # A lower share of the lowest grade is good news, so its arrow colours are inverted.
+        lowest = grade is now.grades[-1] and len(now.grades) > 1
+        col.metric(t("kpi.grade", grade=md(grade.grade), count=f"{grade.count:,}"), common.percent(grade.share),
+                   delta=delta, delta_color="inverse" if lowest else "normal", help=help_text)
+
+
+def render() -> None:
+    """Draw the overview page."""
+    data = state.dataset()
+    view = state.view()
+    bundle = cached.overview(data.key, view.filters, t("common.other"), data)
+    common.heading("overview.title", bundle.period, bundle.kpis.count)
+    if not bundle.kpis.count:
+        st.info(t("common.empty"))
+        return
+    _kpis(bundle)
+    left, right = st.columns(2)
+    left.plotly_chart(charts.grade_bars(bundle.by_field, t("overview.by_field"), t("overview.count")),
+                      key="ov_by_field", config=charts.CONFIG, width="stretch")
+    right.plotly_chart(charts.grade_bars(bundle.by_township, t("overview.by_township"), t("overview.count")),
+                       key="ov_by_township", config=charts.CONFIG, width="stretch")
+    left, right = st.columns(2)
+    left.plotly_chart(charts.score_histogram(bundle.bins, bundle.cuts, t("overview.histogram"), t("overview.score"),
+                                             t("overview.count")), key="ov_hist", config=charts.CONFIG, width="stretch")
+    right.plotly_chart(charts.weak_points(bundle.weak, t("overview.weak"), t("col.lost_total")),
+                       key="ov_weak", config=charts.CONFIG, width="stretch")
+    groupings = {v: t(f"overview.heat_{v}") for v in ("township", "field")}
+    by = st.segmented_control(t("overview.heat_by"), list(groupings), key="ov_heat_by", required=True,
+                              default="township", format_func=groupings.__getitem__)
+    heat = bundle.heat_field if by == "field" else bundle.heat_township
+    st.plotly_chart(charts.heatmap(heat, t("overview.heat"), t("overview.share")), key="ov_heat",
+                    config=charts.CONFIG, width="stretch")
+    st.subheader(t("overview.weak"))
+    common.table(bundle.weak, "ov_weak_table", {
+        "lost_total": st.column_config.NumberColumn(t("col.lost_total"), format="%.1f"),
+        "lost_mean": st.column_config.NumberColumn(t("col.lost_mean"), format="%.2f"),
+        "share_losing": st.column_config.ProgressColumn(t("col.share_losing"), min_value=0.0, max_value=1.0, format="percent"),
+    })
+    st.subheader(t("overview.download"))
+    common.downloads(f"results-{bundle.period}", "ov_dl", exports.results_csv(data, view.filters),
+                     exports.results_xlsx(data, view.filters))
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,54 @@
+"""排名 Ranking: a sortable, searchable table of the selection; selecting a row opens that branch."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from scoring.rubric import BRANCH_ID
+from ui import cached, common, state, views
+from ui.i18n import t
+
+LIMITS = (100, 500, 2000)
+
+
+def _standard_columns(ranking: views.Ranking) -> dict[str, object]:
+    """Each standard as a progress bar: points out of the standard's points, or a share when rubrics are mixed."""
+    config: dict[str, object] = {}
+    for sid, (name, full) in ranking.standards.items():
+        title = t("col.standard_share", name=name) if ranking.as_share else name
+        config[f"std:{sid}"] = st.column_config.ProgressColumn(title, min_value=0.0, max_value=float(full),
+                                                               format="%.0f%%" if ranking.as_share else "%.1f")
+    config["total"] = st.column_config.NumberColumn(t("col.total"), format="%.2f")
+    return config
+
+
+def render() -> None:
+    """Draw the ranking page."""
+    data = state.dataset()
+    view = state.view()
+    top = st.columns([3, 2, 1])
+    query = top[0].text_input(t("ranking.search"), key="rank_q", max_chars=100)
+    sorts = {s: t(f"sort.{s}") for s in views.SORTS}
+    sort = top[1].selectbox(t("ranking.sort"), list(sorts), key="rank_sort", format_func=sorts.__getitem__)
+    state.seed("rank_limit", LIMITS[1])
+    limit = top[2].selectbox(t("ranking.limit"), LIMITS, key="rank_limit")
+    ranking = cached.ranking(data.key, view.filters, query, sort, limit, data)
+    period = views.resolve_period(data.results.branches, view.filters.period)
+    common.heading("ranking.title", period, ranking.matched)
+    if ranking.frame.empty:
+        st.info(t("common.empty"))
+        return
+    st.caption(t("ranking.matched", matched=f"{ranking.matched:,}", shown=f"{len(ranking.frame):,}"))
+    if ranking.as_share:
+        st.caption(t("ranking.share_note"))
+    event = common.table(ranking.frame, "rank_table", _standard_columns(ranking), on_select="rerun",
+                         selection_mode="single-row", height=560)
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        state.update(branch=str(ranking.frame[BRANCH_ID].iloc[rows[0]]))
+        state.force(state.BRANCH_KEY, state.view().branch)
+        st.switch_page("ui/branch.py")
+
+
+if __name__ == "__main__":
+    render()

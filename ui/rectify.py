@@ -1,0 +1,51 @@
+"""整改预警 Rectification: lagging and weak branches with reasons, warning colours, persistent cases, notice lists."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from ui import cached, common, exports, state, views
+from ui.i18n import t
+from ui.safe import filename, md
+
+PERSISTENT_COLUMNS = ["branch_id", "name", "township", "parent", "total_before", "total_after", "grade_before",
+                      "grade_after", "flags"]
+
+
+def render() -> None:
+    """Draw the rectification page."""
+    data = state.dataset()
+    view = state.view()
+    period = views.resolve_period(data.results.branches, view.filters.period)
+    bundle = cached.rectification(data.key, view.filters, data)
+    common.heading("rectify.title", period, bundle.count)
+    cols = st.columns(1 + len(bundle.alerts))
+    cols[0].metric(t("rectify.count"), f"{bundle.count:,}")
+    for col, (level, count) in zip(cols[1:], bundle.alerts.items(), strict=True):
+        col.metric(t("rectify.alert_level", level=md(level)), f"{count:,}")
+    st.caption(t("rectify.alerts"))
+    st.subheader(t("rectify.list"))
+    if bundle.watch.empty:
+        st.info(t("rectify.none"))
+    else:
+        if bundle.count > len(bundle.watch):
+            st.caption(t("ranking.matched", matched=f"{bundle.count:,}", shown=f"{len(bundle.watch):,}"))
+        common.table(bundle.watch, "rect_table", {"reasons": st.column_config.TextColumn(t("col.reasons"), width="large")},
+                     height=420)
+        names = common.headers([*bundle.watch.columns, "flags", "reasons", "persistent"])
+        notice = partial(views.notice_list, data.results, data.rubrics, view.filters, names)
+        common.downloads(f"notice-{filename(period or '')}", "rect_dl", exports.frame_csv(notice),
+                         exports.frame_xlsx(notice, t("rectify.title")))
+    st.subheader(t("rectify.persistent"))
+    if bundle.previous_period is None:
+        st.caption(t("rectify.no_previous"))
+    elif bundle.persistent.empty:
+        st.caption(t("common.none"))
+    else:
+        common.table(bundle.persistent[[c for c in PERSISTENT_COLUMNS if c in bundle.persistent]], "rect_persistent", height=320)
+
+
+if __name__ == "__main__":
+    render()

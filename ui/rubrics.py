@@ -1,0 +1,80 @@
+"""评分细则 Rubrics: every rubric rendered readably, and a custom rubric upload with located errors."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from scoring.describe import rubric_tables
+from scoring.errors import RubricError
+from scoring.rubricset import RubricSet
+from ui import common, state, views
+from ui.data import builtin_rubrics, custom_rubrics, rescore, rubric_source
+from ui.i18n import t
+from ui.safe import md
+
+MAX_RUBRIC_BYTES = 512 * 1024
+SECTIONS = (("standards", "rubrics.standards"), ("indicators", "rubrics.standards"), ("adjustments", "rubrics.standards"),
+            ("bands", "rubrics.grading"), ("rules", "rubrics.grading"), ("alerts", "rubrics.grading"))
+
+
+def _show(rubrics: RubricSet) -> None:
+    ids = [r.id for r in rubrics.rubrics]
+    names = {r.id: f"{r.name}（{r.id}）" for r in rubrics.rubrics}
+    if state.widget("rb_pick") not in ids:
+        state.force("rb_pick", next((r.id for r in rubrics.concrete), ids[0]))
+    rid = st.selectbox(t("rubrics.pick"), ids, key="rb_pick", format_func=names.__getitem__)
+    rubric = rubrics.get(rid)
+    st.subheader(md(rubric.name))
+    st.caption(t("rubrics.summary", fields=md("、".join(rubric.fields) or "—"), version=md(rubric.version), total=f"{rubric.total:g}"))
+    if rubric.description:
+        st.markdown(md(rubric.description, 2000))
+    tables = rubric_tables(rubric)
+    tabs = st.tabs([t("rubrics.standards"), t("rubrics.grading")])
+    for name, section in SECTIONS:
+        frame = tables.get(name)
+        if frame is not None and not frame.empty:
+            with tabs[0 if section == "rubrics.standards" else 1]:
+                common.table(frame, f"rb_{name}")
+    with st.expander(t("rubrics.yaml")):
+        st.code(rubric_source(rubrics, rid), language="yaml")
+
+
+def _custom() -> None:
+    st.subheader(t("rubrics.custom"))
+    upload = st.file_uploader(t("rubrics.upload"), type=["yaml", "yml"], key="rb_file", max_upload_size=1)
+    data = state.dataset()
+    if data.custom_rubric and st.button(t("rubrics.reset"), key="rb_reset", icon=":material/undo:"):
+        state.set_dataset(rescore(data, builtin_rubrics()))
+        st.rerun()
+    if upload is None:
+        return
+    text = upload.getvalue()[:MAX_RUBRIC_BYTES].decode("utf-8-sig", errors="replace")
+    try:
+        rubrics = custom_rubrics(upload.name, text, builtin_rubrics())
+    except RubricError as error:
+        st.error(t("rubrics.errors", n=len(error.problems)), icon=":material/error:")
+        labels = {k: t(f"rubrics.{k}") for k in ("file", "line", "column", "code", "message")}
+        common.table(views.rubric_problems(error.problems), "rb_errors", labels)
+        return
+    own = [r.name for r in rubrics.concrete if rubric_source(rubrics, r.id) == text]
+    st.success(t("rubrics.valid", names=md("、".join(own) or upload.name)), icon=":material/check_circle:")
+    state.set_custom_rubric(upload.name, text)
+    if st.button(t("rubrics.apply"), key="rb_apply", type="primary", icon=":material/calculate:"):
+        with st.spinner(t("upload.scoring", rows=f"{len(data.results):,}")):
+            state.set_dataset(rescore(data, rubrics, upload.name))
+        st.success(t("rubrics.applied"), icon=":material/check_circle:")
+        unscored = len(state.dataset().results.unscored)
+        if unscored:
+            st.warning(t("rubrics.unscored", n=unscored), icon=":material/warning:")
+
+
+def render() -> None:
+    """Draw the rubrics page."""
+    st.title(t("rubrics.title"))
+    _show(state.dataset().rubrics)
+    st.divider()
+    _custom()
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,243 @@
+"""The one owner of session state: the shareable view (URL round trip) and the loaded data set."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+import streamlit as st
+
+if TYPE_CHECKING:
+    from ui.data import Dataset
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+PAGES = ("overview", "ranking", "branch", "yoy", "rectify", "rubrics", "upload")
+SNAPSHOT_PARAM = "snapshot"
+
+# Widget keys of the shared filters (rendered by the router on every page) and of page widgets that are view state.
+LANG_KEY = "lang"
+FILTER_KEYS = {
+    "period": "f_period", "fields": "f_field", "districts": "f_district", "townships": "f_township",
+    "parents": "f_parent", "grades": "f_grade",
+}
+BASELINE_KEY = "yoy_before"
+BRANCH_KEY = "br_pick"
+
+_VIEW = "_view"
+_DATASET = "_dataset"
+_URL = "_url"
+_GOTO = "_goto"
+_CUSTOM = "_custom_rubric"
+_FIXED = "_fixed"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared filters; empty tuples mean "all", period None means "the latest"."""
+
+    period: str | None = None
+    fields: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    townships: tuple[str, ...] = ()
+    parents: tuple[str, ...] = ()
+    grades: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything a shared link or snapshot restores: page, language, filters, chosen branch and baseline period."""
+
+    page: str = "overview"
+    lang: Lang = "zh"
+    filters: Filters = field(default_factory=Filters)
+    branch: str | None = None
+    baseline: str | None = None
+
+
+# Query parameter names; multi-valued filters repeat their parameter.
+_MULTI = {"fields": "field", "districts": "district", "townships": "township", "parents": "parent", "grades": "grade"}
+_SINGLE = {"period": "period", "branch": "branch", "baseline": "baseline"}
+
+
+def to_query_params(view: ViewState) -> dict[str, str | list[str]]:
+    """The view as query parameters; defaults are left out so plain links stay short."""
+    out: dict[str, str | list[str]] = {}
+    if view.page != "overview":
+        out["page"] = view.page
+    if view.lang != "zh":
+        out["lang"] = view.lang
+    singles = {"period": view.filters.period, "branch": view.branch, "baseline": view.baseline}
+    for attr, name in _SINGLE.items():
+        if singles[attr] is not None:
+            out[name] = cast(str, singles[attr])
+    for attr, name in _MULTI.items():
+        values = getattr(view.filters, attr)
+        if values:
+            out[name] = list(values)
+    return out
+
+
+def from_query_params(params: Mapping[str, str | Sequence[str]]) -> ViewState:
+    """The view described by query parameters; unknown keys are ignored and bad values fall back to defaults."""
+
+    def many(name: str) -> tuple[str, ...]:
+        value = params.get(name)
+        if value is None:
+            return ()
+        return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+
+    def one(name: str) -> str | None:
+        values = many(name)
+        return values[-1] if values else None
+
+    page = one("page")
+    lang = one("lang")
+    filters = Filters(period=one("period"), **{attr: many(name) for attr, name in _MULTI.items()})
+    return ViewState(
+        page=page if page in PAGES else "overview",
+        lang=lang if lang in LANGS else "zh",
+        filters=filters,
+        branch=one("branch"),
+        baseline=one("baseline"),
+    )
+
+
+def url_params(view: ViewState) -> dict[str, str | list[str]]:
+    """The query parameters of the live URL: the page itself is the URL path, so it is left out."""
+    params = to_query_params(view)
+    params.pop("page", None)
+    return params
+
+
+# ---- session accessors -------------------------------------------------------------------------------------------
+
+
+def _read_url() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def start() -> ViewState:
+    """The view for this run: from the URL on a session's first run, then from the widgets."""
+    ss = st.session_state
+    if _VIEW not in ss:
+        params = _read_url()
+        ss[_VIEW] = from_query_params(params)
+        if "page" in params:
+            ss[_GOTO] = ss[_VIEW].page
+    view = cast(ViewState, ss[_VIEW])
+    seed(LANG_KEY, view.lang)
+    return view
+
+
+def pending_page() -> str | None:
+    """The page a link asked for with ?page= (once), so the router can switch to it."""
+    return cast("str | None", st.session_state.pop(_GOTO, None))
+
+
+def view() -> ViewState:
+    """The current view (as of the last widget read)."""
+    return cast(ViewState, st.session_state.get(_VIEW, ViewState()))
+
+
+def set_view(new: ViewState) -> None:
+    """Replace the whole view (e.g. from a snapshot); widgets pick it up on the next run."""
+    st.session_state[_VIEW] = new
+    for key in (LANG_KEY, BASELINE_KEY, BRANCH_KEY, *FILTER_KEYS.values()):
+        st.session_state.pop(key, None)
+
+
+def update(**changes: Any) -> ViewState:
+    """Change some fields of the view (page, branch, baseline, lang) and return it."""
+    new = replace(view(), **changes)
+    st.session_state[_VIEW] = new
+    return new
+
+
+def update_filters(filters: Filters) -> ViewState:
+    """Store the filters read from the sidebar widgets."""
+    return update(filters=filters)
+
+
+def lang() -> Lang:
+    """The language of this run: the switch's value if it has rendered, else the view's."""
+    value = st.session_state.get(LANG_KEY)
+    return cast(Lang, value) if value in LANGS else view().lang
+
+
+def seed(key: str, value: object) -> None:
+    """Give a keyed widget its value from the view before it renders (widgets that left the page lose their state)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def widget(key: str, default: object = None) -> Any:
+    """The current value of a keyed widget."""
+    return st.session_state.get(key, default)
+
+
+def force(key: str, value: object) -> None:
+    """Set a keyed widget's value before it renders (e.g. to drop an option that no longer exists)."""
+    st.session_state[key] = value
+
+
+def finish(page: str) -> None:
+    """Record the page and mirror the view into the URL when it changed."""
+    new = update(page=page, lang=lang())
+    params = url_params(new)
+    if st.session_state.get(_URL) != params or _read_url() != _normalized(params):
+        st.query_params.from_dict(params)
+        st.session_state[_URL] = params
+
+
+def _normalized(params: Mapping[str, str | list[str]]) -> dict[str, list[str]]:
+    return {k: [v] if isinstance(v, str) else list(v) for k, v in params.items()}
+
+
+def snapshot_request() -> str | None:
+    """The snapshot id a link asks to open (?snapshot=<id>), if any."""
+    values = st.query_params.get_all(SNAPSHOT_PARAM)
+    return values[-1] if values else None
+
+
+def dataset() -> Dataset:
+    """The data every page shows: the uploaded or shared data set, else the sample city."""
+    from ui.data import sample_dataset
+
+    current = st.session_state.get(_DATASET)
+    return cast("Dataset", current) if current is not None else sample_dataset()
+
+
+def set_dataset(data: Dataset | None) -> None:
+    """Show another data set on every page (None goes back to the sample city); the branch choice is dropped."""
+    st.session_state[_DATASET] = data
+    st.session_state[_VIEW] = replace(view(), branch=None, baseline=None, filters=Filters())
+    for key in (BASELINE_KEY, BRANCH_KEY, *FILTER_KEYS.values()):
+        st.session_state.pop(key, None)
+
+
+def has_upload() -> bool:
+    """Whether the user replaced the sample city."""
+    return st.session_state.get(_DATASET) is not None
+
+
+def custom_rubric() -> tuple[str, str] | None:
+    """The last valid custom rubric the user uploaded: (file name, YAML text)."""
+    return cast("tuple[str, str] | None", st.session_state.get(_CUSTOM))
+
+
+def set_custom_rubric(name: str, text: str) -> None:
+    """Remember a valid custom rubric so uploads can be scored with it."""
+    st.session_state[_CUSTOM] = (name, text)
+
+
+def fixed(upload_key: str) -> Dataset | None:
+    """The data set of an upload after the user fixed its rejected rows, if they did."""
+    found = st.session_state.get(_FIXED)
+    return cast("Dataset", found[1]) if found and found[0] == upload_key else None
+
+
+def set_fixed(upload_key: str, data: Dataset) -> None:
+    """Remember the data set of an upload with its fixed rows."""
+    st.session_state[_FIXED] = (upload_key, data)

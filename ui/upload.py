@@ -1,0 +1,120 @@
+"""数据上传 Upload: read a CSV/XLSX, show the validation report, set aside or fix rejected rows, explore the results."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from scoring.errors import InputError, RubricError
+from scoring.ingest import Ingested
+from scoring.rubricset import RubricSet
+from scoring.template import template_bytes
+from ui import common, data, state
+from ui.i18n import t
+from ui.safe import filename, md
+
+TYPES = ["csv", "xlsx", "txt", "tsv"]
+
+
+def _rubrics() -> tuple[RubricSet, str]:
+    """The rubric set to score with: built-in, or the custom rubric from the rubrics page."""
+    custom = state.custom_rubric()
+    if custom is None:
+        return data.builtin_rubrics(), ""
+    sets = {"builtin": t("upload.builtin"), "custom": t("upload.custom", name=md(custom[0], 40))}
+    choice = st.radio(t("upload.rubric_set"), list(sets), key="up_rubrics", horizontal=True, format_func=sets.__getitem__)
+    if choice == "builtin":
+        return data.builtin_rubrics(), ""
+    try:
+        return data.custom_rubrics(custom[0], custom[1], data.builtin_rubrics()), custom[0]
+    except RubricError:
+        return data.builtin_rubrics(), ""
+
+
+def _report(found: data.Dataset, ingested: Ingested) -> None:
+    report = ingested.report
+    cols = st.columns(4)
+    for col, key in zip(cols, ("rows_total", "rows_scored", "rows_with_warnings", "rows_rejected"), strict=True):
+        col.metric(t(f"upload.{key}"), f"{getattr(report, key):,}")
+    st.caption(md(report.summary(), 400))
+    st.subheader(t("upload.problems"))
+    if not report.problems:
+        st.caption(t("upload.no_problems"))
+        return
+    common.table(report.to_frame(), "up_problems", height=300)
+    st.download_button(t("upload.download_problems"), lambda: data.problems_csv(report), key="up_problems_dl",
+                       file_name=f"problems-{filename(found.filename)}.csv", mime="text/csv", on_click="ignore",
+                       icon=":material/download:")
+
+
+def _rejected(found: data.Dataset, ingested: Ingested, upload_key: str) -> data.Dataset:
+    """Let the user set rejected rows aside or fix them; returns the data set to explore."""
+    if ingested.rejected.empty:
+        return found
+    st.subheader(t("upload.rejected"))
+    modes = {"aside": t("upload.set_aside"), "fix": t("upload.fix")}
+    mode = st.radio(t("upload.rejected_mode"), list(modes), key="up_mode", horizontal=True, format_func=modes.__getitem__)
+    if mode == "aside":
+        common.table(ingested.rejected, "up_rejected", height=260)
+        return found
+    edited = st.data_editor(ingested.rejected, key="up_editor", disabled=[data.REASON], width="stretch", height=300)
+    if st.button(t("upload.fix_apply"), key="up_fix", icon=":material/fact_check:"):
+        fixed, again = data.fix_rejected(found, edited)
+        state.set_fixed(upload_key, fixed)
+        st.info(t("upload.fixed", ok=len(again.frame), bad=len(again.rejected)), icon=":material/info:")
+    return state.fixed(upload_key) or found
+
+
+def _templates() -> None:
+    st.subheader(t("upload.template"))
+    rubrics = data.builtin_rubrics()
+    ids = [r.id for r in rubrics.concrete]
+    names = {r.id: "、".join(r.fields[:1]) or r.name for r in rubrics.concrete}
+    rid = st.selectbox(t("upload.template_field"), ids, key="up_tpl_field", format_func=names.__getitem__)
+    rubric = rubrics.get(rid)
+    left, right = st.columns(2)
+    left.download_button(t("upload.template_csv"), lambda: template_bytes(rubric), file_name=f"template-{rid}.csv",
+                         mime="text/csv", key="up_tpl_csv", on_click="ignore", width="stretch")
+    right.download_button(t("upload.template_xlsx"), lambda: template_bytes(rubric, xlsx=True), file_name=f"template-{rid}.xlsx",
+                          mime=common.XLSX, key="up_tpl_xlsx", on_click="ignore", width="stretch")
+
+
+def render() -> None:
+    """Draw the upload page."""
+    st.title(t("upload.title"))
+    current = state.dataset()
+    if state.has_upload():
+        st.success(t("upload.in_use", name=md(current.filename, 80), rows=f"{len(current.results):,}"), icon=":material/check:")
+        if st.button(t("upload.back_to_sample"), key="up_back", icon=":material/undo:"):
+            state.set_dataset(None)
+            st.rerun()
+    rubrics, custom = _rubrics()
+    upload = st.file_uploader(t("upload.file"), type=TYPES, key="up_file", help=t("upload.help"))
+    if upload is not None:
+        raw = upload.getvalue()
+        limit = data.upload_limit()
+        if len(raw) > limit:
+            st.error(t("upload.too_big", size=f"{len(raw) / 2**20:.1f}", limit=limit // 2**20), icon=":material/error:")
+        else:
+            sheets = data.sheet_names(data.digest(raw), raw)
+            sheet = st.selectbox(t("upload.sheet"), sheets, key="up_sheet") if len(sheets) > 1 else None
+            progress = st.progress(0, text=t("upload.reading", name=md(upload.name, 80)))
+            try:
+                ingested = data.ingest(raw, upload.name, rubrics, sheet)
+            except InputError as error:
+                progress.empty()
+                st.error(t("upload.unreadable", message=md(error, 600)), icon=":material/error:")
+            else:
+                progress.progress(60, text=t("upload.scoring", rows=f"{len(ingested.frame):,}"))
+                found = data.scored(raw, upload.name, rubrics, ingested, sheet, custom)
+                progress.progress(100, text=t("upload.done"))
+                _report(found, ingested)
+                chosen = _rejected(found, ingested, found.key)
+                if st.button(t("upload.use"), key="up_use", type="primary", icon=":material/insights:"):
+                    state.set_dataset(chosen)
+                    st.switch_page("ui/overview.py")
+    st.divider()
+    _templates()
+
+
+if __name__ == "__main__":
+    render()
