@@ -14,6 +14,7 @@ from snapshots.errors import (
     SnapshotError,
     SnapshotInvalid,
     SnapshotRateLimited,
+    SnapshotStoreError,
     SnapshotTooLarge,
     SnapshotUnavailable,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "SnapshotRateLimited",
     "SnapshotService",
     "SnapshotStore",
+    "SnapshotStoreError",
     "SnapshotTooLarge",
     "SnapshotUnavailable",
     "StoredSnapshot",

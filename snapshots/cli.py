@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TextIO
-
-import psycopg
 
 from snapshots.config import DEFAULT_MAX_BYTES, open_store
 from snapshots.errors import SnapshotConfigError, SnapshotError
@@ -29,8 +26,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except SnapshotConfigError as exc:
         print(f"python -m snapshots: error: {exc}", file=sys.stderr)
         return 2
-    except (OSError, sqlite3.Error, psycopg.Error) as exc:
-        print(f"cannot open the snapshot store: {exc}", file=sys.stderr)
+    except SnapshotError as exc:
+        print(f"cannot open the snapshot store: {exc} ({exc.__cause__})", file=sys.stderr)
         return 1
     try:
         # The size limit only matters when creating, so a bad $SNAPSHOT_MAX_BYTES must not block administration.
@@ -39,8 +36,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             _print_list(service.list(), stdout)
         else:
             print(f"purged {service.purge()} expired snapshot(s)", file=stdout)
-    except (SnapshotError, OSError, sqlite3.Error, psycopg.Error) as exc:
-        print(f"snapshot store error: {exc}", file=sys.stderr)
+    except SnapshotError as exc:
+        print(f"snapshot store error: {exc} ({exc.__cause__})", file=sys.stderr)
         return 1
     finally:
         store.close()

@@ -11,6 +11,7 @@ from typing import Any
 
 import psycopg
 
+from snapshots.errors import SnapshotStoreError
 from snapshots.store import StoredSnapshot
 
 _SCHEMA = (
@@ -57,13 +58,16 @@ class PostgresStore:
         # A tiny pool of idle connections: connecting per call would dominate the cost of opening a small snapshot.
         with self._lock:
             conn = self._idle.pop() if self._idle else None
-        if conn is None:
-            conn = psycopg.connect(self._url, connect_timeout=self._connect_timeout)
         try:
+            if conn is None:
+                conn = psycopg.connect(self._url, connect_timeout=self._connect_timeout)
             yield conn
             conn.commit()
-        except BaseException:
-            conn.close()
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, psycopg.Error):
+                raise SnapshotStoreError() from exc
             raise
         with self._lock:
             if len(self._idle) < self._max_idle:

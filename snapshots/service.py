@@ -2,7 +2,9 @@
 
 Opening is deliberately uninformative: an unknown, malformed, expired or deleted id and a wrong or missing
 access code all raise the same `SnapshotUnavailable`, and failed attempts are counted per id in the store
-(so the limit holds across replicas) for unknown ids exactly as for real ones.
+(so the limit holds across replicas) for unknown ids exactly as for real ones. The UI asks `needs_code(id)`
+whether to show a code field; it answers True for unknown ids too, so the question reveals nothing that
+opening would not. Only a live snapshot without a code answers False, and that one opens anyway.
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ class SnapshotService:
         moment = _utc(now)
         clean_title = _check_title(title)
         expires_at = moment + timedelta(days=_check_expiry(expires_in_days)) if expires_in_days is not None else None
-        code_hash = None if access_code is None else hash_access_code(check_access_code(access_code))
+        code_hash = None if access_code is None else hash_access_code(check_access_code(_strip(access_code)))
         data = payload.to_bytes()
         if len(data) > self.max_bytes:
             raise SnapshotTooLarge(len(data), self.max_bytes)
@@ -129,6 +131,7 @@ class SnapshotService:
         if self.store.count_failures(snapshot_id, moment - self.failure_window) >= self.max_failures:
             raise SnapshotRateLimited(int(self.failure_window.total_seconds() // 60))
         record = self._live(snapshot_id, moment)
+        access_code = _strip(access_code)
         if record is None or (record.code_hash is not None and not access_code_matches(access_code, record.code_hash)):
             if record is None and access_code is not None:
                 access_code_matches(access_code, None)  # same hashing cost as a wrong code on a real snapshot
@@ -180,6 +183,11 @@ def _utc(now: datetime | None) -> datetime:
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware datetime")
     return now.astimezone(UTC)
+
+
+def _strip(code: str | None) -> str | None:
+    # Codes have no spaces, so spaces around a pasted code are noise, not a different code.
+    return code.strip() if isinstance(code, str) else code
 
 
 def _check_title(title: str) -> str:

@@ -1,15 +1,17 @@
-"""The embedded default back end: one SQLite file in WAL mode, a short-lived connection per operation."""
+"""The embedded default back end: one SQLite file in WAL mode, with a few pooled connections shared by threads."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from snapshots.errors import SnapshotStoreError
 from snapshots.store import StoredSnapshot, from_micros, to_micros
 
 _SCHEMA = """
@@ -36,10 +38,16 @@ _COLUMNS = "id, title, created_at, expires_at, size, payload_sha256, code_hash, 
 class SQLiteStore:
     """Snapshots in one SQLite file, created with its tables on first use."""
 
-    def __init__(self, path: Path | str, *, busy_timeout: float = 30.0) -> None:
+    def __init__(self, path: Path | str, *, busy_timeout: float = 30.0, max_idle: int = 4) -> None:
         self.path = Path(path)
         self._busy_timeout = busy_timeout
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._max_idle = max_idle
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SnapshotStoreError() from exc
         with self._connection() as conn:
             # WAL lets readers proceed while one writer writes, and a killed writer leaves only an ignored WAL tail.
             conn.execute("PRAGMA journal_mode=WAL")
@@ -47,11 +55,27 @@ class SQLiteStore:
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        # A connection per operation keeps the store safe to share between Streamlit's threads.
-        with closing(sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None)) as conn:
-            # NORMAL in WAL mode survives application crashes; only an OS crash may lose the last commits.
-            conn.execute("PRAGMA synchronous=NORMAL")
+        # Pooled, not per call: closing the last connection checkpoints and deletes the WAL, which costs milliseconds.
+        # A connection serves one thread at a time, so sharing it between Streamlit's threads is safe.
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        try:
+            if conn is None:
+                conn = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False)
+                # NORMAL in WAL mode survives application crashes; only an OS crash may lose the last commits.
+                conn.execute("PRAGMA synchronous=NORMAL")
             yield conn
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise SnapshotStoreError() from exc
+            raise
+        with self._lock:
+            if len(self._idle) < self._max_idle:
+                self._idle.append(conn)
+                return
+        conn.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -87,13 +111,13 @@ class SQLiteStore:
     def get(self, snapshot_id: str) -> StoredSnapshot | None:
         """The snapshot's row without payload, or None."""
         with self._connection() as conn:
-            row = conn.execute(f"SELECT {_COLUMNS} FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
+            row = _one(conn, f"SELECT {_COLUMNS} FROM snapshots WHERE id = ?", (snapshot_id,))
         return None if row is None else _record(row)
 
     def read_payload(self, snapshot_id: str) -> bytes | None:
         """The snapshot's payload bytes, or None."""
         with self._connection() as conn:
-            row = conn.execute("SELECT payload FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
+            row = _one(conn, "SELECT payload FROM snapshots WHERE id = ?", (snapshot_id,))
         return None if row is None else bytes(row[0])
 
     def delete(self, snapshot_id: str) -> bool:
@@ -117,10 +141,8 @@ class SQLiteStore:
     def count_failures(self, snapshot_id: str, since: datetime) -> int:
         """How many failed attempts on this id were recorded at or after `since`."""
         with self._connection() as conn:
-            row = conn.execute(
-                "SELECT count(*) FROM snapshot_failures WHERE snapshot_id = ? AND at >= ?", (snapshot_id, to_micros(since))
-            ).fetchone()
-        return int(row[0])
+            row = _one(conn, "SELECT count(*) FROM snapshot_failures WHERE snapshot_id = ? AND at >= ?", (snapshot_id, to_micros(since)))
+        return 0 if row is None else int(row[0])
 
     def add_failure(self, snapshot_id: str, at: datetime, forget_before: datetime) -> None:
         """Record a failed attempt and forget stale ones."""
@@ -129,7 +151,20 @@ class SQLiteStore:
             conn.execute("INSERT INTO snapshot_failures (snapshot_id, at) VALUES (?, ?)", (snapshot_id, to_micros(at)))
 
     def close(self) -> None:
-        """Nothing to release: connections live only for one operation."""
+        """Close the idle connections."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+
+def _one(conn: sqlite3.Connection, query: str, params: tuple[Any, ...]) -> Any:
+    cursor = conn.execute(query, params)
+    try:
+        return cursor.fetchone()
+    finally:
+        # An unfinished statement would hold its read snapshot open on a pooled connection; closing resets it.
+        cursor.close()
 
 
 def _record(row: tuple[Any, ...]) -> StoredSnapshot:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from snapshots import SnapshotConfigError, SnapshotPayload, SnapshotService, open_store
+from snapshots import SnapshotConfigError, SnapshotPayload, SnapshotService, SnapshotStoreError, open_store
 from snapshots.config import DEFAULT_MAX_BYTES, max_snapshot_bytes, store_url
 from snapshots.sqlite_store import SQLiteStore
 from tests.snapshots.conftest import ROOT
@@ -112,3 +112,21 @@ def test_an_unreachable_server_exits_with_1() -> None:
     result = run_cli("list", "--store", "postgresql://nobody@127.0.0.1:1/none")
     assert result.returncode == 1
     assert "cannot open the snapshot store" in result.stderr
+
+
+def test_an_unusable_sqlite_location_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(SnapshotStoreError, match="快照库暂时无法访问") as caught:
+        open_store(f"sqlite:///{blocker}/snapshots.sqlite3")
+    assert isinstance(caught.value.__cause__, OSError)
+    not_a_database = tmp_path / "junk.sqlite3"
+    not_a_database.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(SnapshotStoreError) as caught:
+        open_store(f"sqlite:///{not_a_database}")
+    assert isinstance(caught.value.__cause__, sqlite3.Error)
+
+
+def test_an_unreachable_postgres_server_is_a_store_error() -> None:
+    with pytest.raises(SnapshotStoreError, match="快照库暂时无法访问"):
+        open_store("postgresql://nobody@127.0.0.1:1/none")

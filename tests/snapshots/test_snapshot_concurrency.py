@@ -68,18 +68,7 @@ import os, sqlite3, sys, time
 import pandas as pd, psycopg
 from snapshots import SnapshotPayload, SnapshotService, open_store
 
-url = sys.argv[1]
-store = open_store(url)
 armed = False
-real_insert = store.insert
-
-def insert(record, payload):
-    global armed
-    armed = True
-    print("writing", record.id, flush=True)
-    real_insert(record, payload)
-
-store.insert = insert
 
 def stall():
     print("committing", flush=True)
@@ -91,15 +80,25 @@ class Stalling(sqlite3.Connection):
             stall()
         return super().execute(sql, *args)
 
-real_connect, real_commit = sqlite3.connect, psycopg.Connection.commit
-sqlite3.connect = lambda *a, **k: real_connect(*a, factory=Stalling, **k)
-
 def commit(self):
     if armed:
         stall()
     real_commit(self)
 
+real_connect, real_commit = sqlite3.connect, psycopg.Connection.commit
+sqlite3.connect = lambda *a, **k: real_connect(*a, factory=Stalling, **k)  # before the store pools its first connection
 psycopg.Connection.commit = commit
+
+store = open_store(sys.argv[1])
+real_insert = store.insert
+
+def insert(record, payload):
+    global armed
+    armed = True
+    print("writing", record.id, flush=True)
+    real_insert(record, payload)
+
+store.insert = insert
 blob = pd.DataFrame({"blob": [os.urandom(1 << 20) for _ in range(40)]})
 SnapshotService(store, max_bytes=1 << 30).create(SnapshotPayload(frames={"blob": blob}), title="half")
 print("finished", flush=True)

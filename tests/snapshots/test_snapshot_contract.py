@@ -291,3 +291,23 @@ def test_wide_frame_round_trips_through_the_store(service: SnapshotService) -> N
     frame = pd.DataFrame({f"指标{i}": [i * 0.5, None, 1.25] for i in range(60)}, index=pd.Index(["a", "b", "c"], name="支部"))
     created = service.create(SnapshotPayload(frames={"indicators": frame}), title="t", now=T0)
     assert_frame_equal(frame, service.open(created.id, now=T0).payload.frames["indicators"], check_exact=True)
+
+
+def test_a_second_store_on_the_same_url_sees_every_write_at_once(store_url: str, payload: SnapshotPayload) -> None:
+    writer_store, reader_store = open_store(store_url), open_store(store_url)
+    try:
+        writer, reader = SnapshotService(writer_store), SnapshotService(reader_store)
+        for _ in range(3):
+            created = writer.create(payload, title="t", now=T0)
+            assert reader.open(created.id, now=T0).meta.id == created.id
+            assert writer.delete(created.id, created.delete_token)
+            unavailable(reader, created.id)
+    finally:
+        writer_store.close()
+        reader_store.close()
+
+
+def test_spaces_around_an_access_code_do_not_matter(service: SnapshotService, payload: SnapshotPayload) -> None:
+    created = service.create(payload, title="保密", access_code=" Ab12 ", now=T0)
+    service.open(created.id, "Ab12", now=T0)
+    service.open(created.id, "\tAb12\n", now=T0)
