@@ -51,10 +51,8 @@ def tamper(url: str, snapshot_id: str) -> None:
             conn.execute("UPDATE snapshots SET payload = ? WHERE id = ?", (bytes(changed), snapshot_id))
     else:
         with psycopg.connect(url) as conn:
-            conn.execute(
-                "UPDATE snapshots SET payload = overlay(payload placing decode('ff', 'hex') from length(payload) / 2) WHERE id = %s",
-                (snapshot_id,),
-            )
+            flip = "set_byte(payload, length(payload) / 2, get_byte(payload, length(payload) / 2) # 255)"
+            conn.execute(f"UPDATE snapshots SET payload = {flip} WHERE id = %s", (snapshot_id,))
 
 
 def test_round_trip_keeps_frames_texts_and_state_exactly(service: SnapshotService, payload: SnapshotPayload) -> None:
@@ -203,6 +201,23 @@ def test_malformed_ids_get_the_same_answer_as_unknown_ones(service: SnapshotServ
         assert (type(error), error.args) == (type(reference), reference.args)
     assert service.delete(bad_id, kept.delete_token) is False
     assert [m.id for m in service.list()] == [kept.id]
+
+
+class UntouchableStore:
+    """A store that fails the test if anything reaches it."""
+
+    def __getattr__(self, name: str) -> object:
+        raise AssertionError(f"storage was touched: {name}")
+
+
+@pytest.mark.parametrize("bad_id", MALFORMED_IDS, ids=range(len(MALFORMED_IDS)))
+def test_malformed_ids_never_reach_the_storage(bad_id: object) -> None:
+    service = SnapshotService(UntouchableStore(), max_bytes=1)  # type: ignore[arg-type]
+    with pytest.raises(SnapshotUnavailable) as caught:
+        service.open(bad_id, "1234", now=T0)
+    assert caught.value.args == (UNAVAILABLE_MESSAGE,)
+    assert service.needs_code(bad_id, now=T0) is True
+    assert service.delete(bad_id, "x" * 43) is False
 
 
 def test_rate_limit_applies_to_real_and_unknown_ids_alike(service: SnapshotService, payload: SnapshotPayload) -> None:
