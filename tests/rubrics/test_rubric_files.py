@@ -146,3 +146,20 @@ def test_synthetic_branches_round_trip_through_scoring(rubric: Rubric, seed: int
     standards = results.standards.to_numpy(dtype=float)
     maxima = np.array([s.points for s in rubric.standards])
     assert (np.nan_to_num(standards) <= maxima + 1e-9).all()
+
+
+def test_readme_examples_load_as_child_rubrics():
+    import re
+
+    from scoring.loader import parse_rubrics
+
+    blocks = re.findall(r"```yaml\n(.*?)```", (RUBRICS / "README.md").read_text(encoding="utf-8"), re.S)
+    header = blocks[0].replace("id: urban_community", "id: readme_example").replace("fields: [城市社区, 社区, 社区党组织]", "fields: [示例]")
+    library = {str(p): p.read_text(encoding="utf-8") for p in FILES}
+    changes = blocks[1]
+    grading = next(b for b in blocks if b.startswith("grading:\n  rank_by"))
+    for body in (changes, grading):
+        rubric = parse_rubrics({"readme.yaml": header + body}, library).get("readme_example")
+        assert sum(s.points for s in rubric.standards) == rubric.total
+    position = next(s for s in parse_rubrics({"r.yaml": header + changes}, library).get("readme_example").standards if s.id == "position")
+    assert position.points == 15 and "service_hall" in {i.id for i in position.indicators}
