@@ -557,6 +557,7 @@ _EVENTS = (
 def _remarks(frame: pd.DataFrame) -> pd.Series:
     """减分原因 as an assessor would jot them down, for the rows where something stands out."""
     def column(cid: str) -> np.ndarray:
+        """A numeric column of the frame, or zeros when this rubric has no such column."""
         return frame[cid].to_numpy(dtype=float) if cid in frame else np.zeros(len(frame))
 
     parts: list[list[str]] = [[] for _ in range(len(frame))]
