@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 
 def _pick(choices: dict[str, str]) -> str | None:
     """The branch selector, seeded from the view (e.g. a row chosen on the ranking page)."""
-    wanted = state.view().branch
-    state.seed(state.BRANCH_KEY, wanted)
+    first = next(iter(choices))
+    state.seed(state.BRANCH_KEY, state.view().branch or first)
     if state.widget(state.BRANCH_KEY) not in choices:
-        state.force(state.BRANCH_KEY, None)
+        state.force(state.BRANCH_KEY, first)
     pick = st.selectbox(t("branch.pick"), list(choices), key=state.BRANCH_KEY, format_func=choices.__getitem__,
                         placeholder=t("branch.none"))
     state.update(branch=pick)

@@ -130,13 +130,25 @@ def sankey(flows: pd.DataFrame, title: str, before: str, after: str, order: Sequ
     nodes = [f"{label(g)}（{label(before)}）" for g in left] + [f"{label(g)}（{label(after)}）" for g in right]
     colors = grade_colors(list(order))
     node_colors = [colors.get(g, "#90a4ae") for g in left + right]
+    # Fixed positions keep the best grade on top on both sides (plotly would otherwise order nodes freely).
+    xs = [0.001] * len(left) + [0.999] * len(right)
+    ys = [_stack(flows, "source", left, g) for g in left] + [_stack(flows, "target", right, g) for g in right]
     fig = go.Figure(go.Sankey(
-        node={"label": nodes, "color": node_colors, "pad": 18},
+        arrangement="fixed",
+        node={"label": nodes, "color": node_colors, "pad": 18, "x": xs, "y": ys},
         link={"source": [left.index(s) for s in flows["source"]],
               "target": [len(left) + right.index(t) for t in flows["target"]],
               "value": flows["count"].tolist(), "color": "rgba(120,144,156,0.35)"},
     ))
     return _layout(fig, title, height=420)
+
+
+def _stack(flows: pd.DataFrame, side: str, order: Sequence[str], grade: str) -> float:
+    """The vertical centre (0 top, 1 bottom) of a node when its side's nodes are stacked in `order` by size."""
+    sizes = flows.groupby(side)["count"].sum().reindex(list(order), fill_value=0)
+    total = float(sizes.sum()) or 1.0
+    before = float(sizes.loc[: grade].sum() - sizes.loc[grade])
+    return min(max((before + float(sizes.loc[grade]) / 2) / total, 0.001), 0.999)
 
 
 def move_bars(counts: pd.DataFrame, title: str, count_label: str) -> go.Figure:

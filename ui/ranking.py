@@ -26,6 +26,7 @@ def render() -> None:
     """Draw the ranking page."""
     data = state.dataset()
     view = state.view()
+    st.title(t("ranking.title"))
     top = st.columns([3, 2, 1])
     query = top[0].text_input(t("ranking.search"), key="rank_q", max_chars=100)
     sorts = {s: t(f"sort.{s}") for s in views.SORTS}
@@ -33,8 +34,6 @@ def render() -> None:
     state.seed("rank_limit", LIMITS[1])
     limit = top[2].selectbox(t("ranking.limit"), LIMITS, key="rank_limit")
     ranking = cached.ranking(data.key, view.filters, query, sort, limit, data)
-    period = views.resolve_period(data.results.branches, view.filters.period)
-    common.heading("ranking.title", period, ranking.matched)
     if ranking.frame.empty:
         st.info(t("common.empty"))
         return

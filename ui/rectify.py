@@ -20,7 +20,7 @@ def render() -> None:
     view = state.view()
     period = views.resolve_period(data.results.branches, view.filters.period)
     bundle = cached.rectification(data.key, view.filters, data)
-    common.heading("rectify.title", period, bundle.count)
+    common.heading("rectify.title", period, bundle.selected)
     cols = st.columns(1 + len(bundle.alerts))
     cols[0].metric(t("rectify.count"), f"{bundle.count:,}")
     for col, (level, count) in zip(cols[1:], bundle.alerts.items(), strict=True):

@@ -43,9 +43,13 @@ def _custom() -> None:
     st.subheader(t("rubrics.custom"))
     upload = st.file_uploader(t("rubrics.upload"), type=["yaml", "yml"], key="rb_file", max_upload_size=1)
     data = state.dataset()
-    if data.custom_rubric and st.button(t("rubrics.reset"), key="rb_reset", icon=":material/undo:"):
-        state.set_dataset(rescore(data, builtin_rubrics()))
-        st.rerun()
+    if data.custom_rubric:
+        st.success(t("rubrics.applied"), icon=":material/check_circle:")
+        if len(data.results.unscored):
+            st.warning(t("rubrics.unscored", n=len(data.results.unscored)), icon=":material/warning:")
+        if st.button(t("rubrics.reset"), key="rb_reset", icon=":material/undo:"):
+            state.set_dataset(rescore(data, builtin_rubrics()))
+            st.rerun()
     if upload is None:
         return
     text = upload.getvalue()[:MAX_RUBRIC_BYTES].decode("utf-8-sig", errors="replace")
@@ -62,10 +66,7 @@ def _custom() -> None:
     if st.button(t("rubrics.apply"), key="rb_apply", type="primary", icon=":material/calculate:"):
         with st.spinner(t("upload.scoring", rows=f"{len(data.results):,}")):
             state.set_dataset(rescore(data, rubrics, upload.name))
-        st.success(t("rubrics.applied"), icon=":material/check_circle:")
-        unscored = len(state.dataset().results.unscored)
-        if unscored:
-            st.warning(t("rubrics.unscored", n=unscored), icon=":material/warning:")
+        st.rerun()
 
 
 def render() -> None:

@@ -17,9 +17,10 @@ _MULTI = ("fields", "districts", "townships", "parents", "grades")
 def _current(latest: str | None) -> Filters:
     """The filters as the widgets hold them now (seeded from the view on a session's first run)."""
     view = state.view().filters
-    state.seed(FILTER_KEYS["period"], view.period or latest)
+    put = state.force if state.reseed_filters() else state.seed
+    put(FILTER_KEYS["period"], view.period or latest)
     for attr in _MULTI:
-        state.seed(FILTER_KEYS[attr], list(getattr(view, attr)))
+        put(FILTER_KEYS[attr], list(getattr(view, attr)))
     period = state.widget(FILTER_KEYS["period"])
     return Filters(period, **{a: tuple(state.widget(FILTER_KEYS[a], [])) for a in _MULTI})
 

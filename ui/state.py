@@ -29,6 +29,8 @@ _VIEW = "_view"
 _DATASET = "_dataset"
 _URL = "_url"
 _GOTO = "_goto"
+_RESEED = "_reseed"
+_RESEED_FILTERS = "_reseed_filters"
 _CUSTOM = "_custom_rubric"
 _FIXED = "_fixed"
 
@@ -127,8 +129,19 @@ def start() -> ViewState:
         if "page" in params:
             ss[_GOTO] = ss[_VIEW].page
     view = cast(ViewState, ss[_VIEW])
+    if ss.pop(_RESEED, False):
+        # The view was replaced (snapshot, new data): widgets take its values before any of them renders.
+        ss[LANG_KEY] = view.lang
+        ss[BRANCH_KEY] = view.branch
+        ss[BASELINE_KEY] = view.baseline
+        ss[_RESEED_FILTERS] = True
     seed(LANG_KEY, view.lang)
     return view
+
+
+def reseed_filters() -> bool:
+    """Whether the filter widgets must take the view's values this run (once after the view was replaced)."""
+    return bool(st.session_state.pop(_RESEED_FILTERS, False))
 
 
 def pending_page() -> str | None:
@@ -142,10 +155,9 @@ def view() -> ViewState:
 
 
 def set_view(new: ViewState) -> None:
-    """Replace the whole view (e.g. from a snapshot); widgets pick it up on the next run."""
+    """Replace the whole view (e.g. from a snapshot); widgets take it on the next run (call st.rerun after)."""
     st.session_state[_VIEW] = new
-    for key in (LANG_KEY, BASELINE_KEY, BRANCH_KEY, *FILTER_KEYS.values()):
-        st.session_state.pop(key, None)
+    st.session_state[_RESEED] = True
 
 
 def update(**changes: Any) -> ViewState:
@@ -210,11 +222,9 @@ def dataset() -> Dataset:
 
 
 def set_dataset(data: Dataset | None) -> None:
-    """Show another data set on every page (None goes back to the sample city); the branch choice is dropped."""
+    """Show another data set on every page (None: the sample city); filters and branch reset on the next run."""
     st.session_state[_DATASET] = data
-    st.session_state[_VIEW] = replace(view(), branch=None, baseline=None, filters=Filters())
-    for key in (BASELINE_KEY, BRANCH_KEY, *FILTER_KEYS.values()):
-        st.session_state.pop(key, None)
+    set_view(replace(view(), branch=None, baseline=None, filters=Filters(), lang=lang()))
 
 
 def has_upload() -> bool:

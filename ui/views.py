@@ -571,6 +571,7 @@ class Rectification:
 
     watch: pd.DataFrame
     count: int
+    selected: int
     alerts: dict[str, int]
     persistent: pd.DataFrame
     previous_period: str | None
@@ -596,7 +597,7 @@ def rectification(results: Results, rubrics: RubricSet, filters: Filters, limit:
     persistent, before = persistent_cases(results, rubrics, filters)
     watch = watch_list(chosen, rubrics, persistent, limit)
     count = int(watch_mask(chosen, rubrics).sum())
-    return Rectification(watch, count, alert_counts(chosen.branches, alert_order(rubrics)), persistent, before)
+    return Rectification(watch, count, len(chosen), alert_counts(chosen.branches, alert_order(rubrics)), persistent, before)
 
 
 @dataclass(frozen=True)

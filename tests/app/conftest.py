@@ -47,3 +47,12 @@ def metric(at: AppTest, label_start: str) -> str:
 def app() -> AppTest:
     """The dashboard on its overview page."""
     return open_app()
+
+
+def table_with(at: AppTest, *columns: str):
+    """The first table showing all of these columns (read-only tables carry no key in AppTest)."""
+    for frame in at.dataframe:
+        value = frame.value
+        if set(columns) <= set(map(str, value.columns)):
+            return value
+    raise AssertionError(f"no table with columns {columns}")

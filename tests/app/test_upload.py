@@ -1,0 +1,102 @@
+"""The upload flow: a good file, a messy file, a wrong file, an oversized file, fixing rejected rows, templates."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit import config
+
+from tests.app import files
+from tests.app.conftest import go, metric, no_errors, open_app, table_with
+
+pytestmark = pytest.mark.xdist_group("app")
+
+
+def upload(name: str, data: bytes, mime: str = "text/csv"):
+    at = open_app("upload")
+    at.file_uploader(key="up_file").set_value((name, data, mime)).run()
+    no_errors(at)
+    return at
+
+
+def test_good_file_then_explore_it():
+    at = upload("good.csv", files.good_csv(60))
+    assert metric(at, "总行数") == "60"
+    assert metric(at, "拒收") == "0"
+    at.button(key="up_use").click().run()
+    no_errors(at)
+    assert at.title[0].value == "总览"
+    assert metric(at, "支部数") == "60"
+    assert any(r"good\.csv" in c.value for c in at.sidebar.caption)  # escaped Markdown
+    go(at, "ranking")
+    assert metric_free_count(at) == 60
+
+
+def metric_free_count(at) -> int:
+    return len(at.dataframe(key="rank_table").value)
+
+
+def test_good_xlsx_file_with_a_title_row():
+    at = upload("city_2025.xlsx", (files.ROOT / "sample_data" / "city_2025.xlsx").read_bytes(),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert metric(at, "拒收") == "0"
+    assert int(metric(at, "可评分").replace(",", "")) > 0
+
+
+def test_messy_file_reports_every_problem_and_sets_rows_aside():
+    data, expected = files.messy_csv()
+    at = upload("messy.csv", data)
+    assert metric(at, "拒收") == str(expected["rejected"])
+    problems = table_with(at, "行", "列", "说明")
+    assert {"行", "列", "说明"} <= set(problems.columns)
+    assert problems["行"].notna().any()
+    assert len(table_with(at, "reason")) == expected["rejected"]
+    assert at.get("download_button")  # the problem list can be downloaded
+    at.button(key="up_use").click().run()
+    assert metric(at, "支部数") == str(expected["scored"])
+
+
+def test_fixing_a_rejected_row_brings_it_back():
+    at = upload("fixable.csv", files.fixable_csv())
+    assert metric(at, "拒收") == "1"
+    at.radio(key="up_mode").set_value("fix").run()
+    at.session_state["up_editor"] = {"edited_rows": {0: {"党员大会次数": "4"}}, "added_rows": [], "deleted_rows": []}
+    at.button(key="up_fix").click().run()
+    no_errors(at)
+    assert any("1 行通过校验" in i.value for i in at.info)
+    at.button(key="up_use").click().run()
+    assert metric(at, "支部数") == "20"
+
+
+@pytest.mark.parametrize(("name", "data"), [("notes.csv", files.unrelated_csv()), ("photo.csv", files.PNG),
+                                            ("fake.xlsx", b"not a workbook"), ("empty.csv", b"")])
+def test_wrong_files_get_a_clear_message(name, data):
+    at = upload(name, data)
+    assert at.error, "expected an error message"
+    assert "无法读取" in at.error[0].value
+    assert not at.get("metric")
+
+
+def test_oversized_upload_is_refused_with_the_limit():
+    before = config.get_option("server.maxUploadSize")
+    config.set_option("server.maxUploadSize", 1)
+    try:
+        at = upload("big.csv", b"x" * (2 * 2**20))
+        assert "超过上限 1 MB" in at.error[0].value
+    finally:
+        config.set_option("server.maxUploadSize", before)
+
+
+def test_back_to_the_sample_city():
+    at = upload("good.csv", files.good_csv(10))
+    at.button(key="up_use").click().run()
+    go(at, "upload")
+    at.button(key="up_back").click().run()
+    no_errors(at)
+    assert any("示例城市" in c.value for c in at.sidebar.caption)
+
+
+def test_blank_templates_are_offered_per_field():
+    at = open_app("upload")
+    fields = at.selectbox(key="up_tpl_field").options
+    assert len(fields) >= 8
+    assert len(at.get("download_button")) >= 2
