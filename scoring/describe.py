@@ -92,7 +92,7 @@ def rubric_tables(rubric: Rubric, columns: Mapping[str, Column] | None = None) -
     adjustments = [
         {"类别": kind, **row, "填报列": _label(ind, cols), "指标 id": ind.id}
         for kind, section, penalty in _adjustments(rubric)
-        for ind, row in zip(section.indicators, _indicator_rows(section.indicators, penalty=penalty))
+        for ind, row in zip(section.indicators, _indicator_rows(section.indicators, penalty=penalty, adjustment=True))
     ]
     return {
         "overview": pd.DataFrame(_overview(rubric), columns=["项目", "内容"]),
@@ -118,7 +118,7 @@ def _label(ind: Indicator, columns: Mapping[str, Column]) -> str:
     return column.label if column else (ind.label or ind.name)
 
 
-def _indicator_rows(items: tuple[Indicator, ...], penalty: bool = False) -> list[dict[str, Any]]:
+def _indicator_rows(items: tuple[Indicator, ...], penalty: bool = False, adjustment: bool = False) -> list[dict[str, Any]]:
     """One printable row per indicator: number, name, points, rule, evidence and notes."""
     rows = []
     for i, ind in enumerate(items, start=1):
@@ -126,7 +126,7 @@ def _indicator_rows(items: tuple[Indicator, ...], penalty: bool = False) -> list
         rows.append({
             "序号": i, "指标": ind.name, "分值": ind.points,
             "评分方法": _as_penalty(rule) if penalty else rule,
-            "考评方式": ind.evidence, "说明": _notes(ind),
+            "考评方式": ind.evidence, "说明": _notes(ind, adjustment),
         })
     return rows
 
@@ -136,9 +136,11 @@ def _as_penalty(rule: str) -> str:
     return rule.replace("最高 ", "最多扣 ").replace("得 ", "扣 ")
 
 
-def _notes(ind: Indicator) -> str:
+def _notes(ind: Indicator, adjustment: bool = False) -> str:
     parts = [ind.description] if ind.description else []
-    if ind.blank == "not_applicable":
+    if ind.blank == "not_applicable" and adjustment:
+        parts.append("不涉及的可填空白。")
+    elif ind.blank == "not_applicable":
         parts.append("不适用的填空白，" + ("本标准按其余指标分值折算。" if ind.not_applicable == "rescale" else "本项记 0 分。"))
     return "".join(parts)
 
@@ -281,7 +283,8 @@ def rubric_markdown(rubric: Rubric, columns: Mapping[str, Column] | None = None)
     for _, adjustment, penalty in _adjustments(rubric):
         cap = f"最多扣 {fmt_points(adjustment.cap)} 分" if penalty else f"最高 {fmt_points(adjustment.cap)} 分"
         out += ["", f"## {next(section)}、{adjustment.name}（{cap}）", ""]
-        out += _table(_INDICATOR_HEADERS, (r.values() for r in _indicator_rows(adjustment.indicators, penalty=penalty)))
+        rows = _indicator_rows(adjustment.indicators, penalty=penalty, adjustment=True)
+        out += _table(_INDICATOR_HEADERS, (r.values() for r in rows))
     out += ["", f"## {next(section)}、等次评定", "", "### （一）等次划分", ""]
     out += _table(["等次", "总分"], ((b.name, text) for b, text in zip(rubric.grading.bands, tables["bands"]["分数范围"])))
     out += ["", "先按总分划分等次，再依次适用直接评定、单项底线、一票否决和等次限制、比例控制、倒排；"

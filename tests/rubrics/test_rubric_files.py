@@ -163,3 +163,10 @@ def test_readme_examples_load_as_child_rubrics():
         assert sum(s.points for s in rubric.standards) == rubric.total
     position = next(s for s in parse_rubrics({"r.yaml": header + changes}, library).get("readme_example").standards if s.id == "position")
     assert position.points == 15 and "service_hall" in {i.id for i in position.indicators}
+
+
+def test_no_level_column_treats_a_blank_as_zero():
+    # A level is stored as its position, best first: a blank read as 0 would be the best level (国家级).
+    for rubric in CONCRETE.values():
+        for cid, col in rubric.input_columns().items():
+            assert not (col.type == "level" and col.blank == "zero"), (rubric.id, cid)
