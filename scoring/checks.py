@@ -39,7 +39,27 @@ def _indicators(doc: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dict[str
 
 def semantic_problems(doc: dict[str, Any]) -> list[Found]:
     """Every rule problem of a merged rubric document, each with its path in the document."""
-    return [*_duplicates(doc), *_points(doc), *_methods(doc), *_grading(doc), *_sources(doc)]
+    return [*_duplicates(doc), *_points(doc), *_methods(doc), *_grading(doc), *_skips(doc), *_blank_levels(doc), *_sources(doc)]
+
+
+def _skips(doc: dict[str, Any]) -> Iterator[Found]:
+    columns = _known_columns(doc)
+    for i, rule in _items(doc, "skip"):
+        for sub, column in _condition_columns(rule.get("when"), ("when",)):
+            if column not in columns:
+                yield ("skip", i, *sub), "unknown-column", f"不参评条件引用了未定义的列“{column}”；请在 columns 中声明它"
+
+
+def _blank_levels(doc: dict[str, Any]) -> Iterator[Found]:
+    """A blank level cell cannot mean 0: level 0 is the best level, so it would silently award full points."""
+    hint = "等次列的空白不能记作 0（0 表示第一个、最好的等次）；请改用 blank: not_applicable 或 missing，或增加“无”等次并要求填写"
+    for i, column in _items(doc, "columns"):
+        if column.get("type") == "level" and column.get("blank") == "zero":
+            yield ("columns", i, "blank"), "blank-zero-level", hint
+    for path, ind in _indicators(doc):
+        method = ind.get("method")
+        if isinstance(method, dict) and method.get("kind") == "level" and ind.get("blank") == "zero":
+            yield (*path, "blank"), "blank-zero-level", hint
 
 
 def _duplicates(doc: dict[str, Any]) -> Iterator[Found]:

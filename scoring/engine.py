@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from scoring.conditions import evaluate
 from scoring.grading import grade
 from scoring.results import SCORE_COLUMNS, Results
 from scoring.rubric import FIELD, Indicator, Rubric, Source, Standard
@@ -38,15 +39,21 @@ def score(frame: pd.DataFrame, rubrics: RubricSet, not_applicable: pd.DataFrame 
     na = not_applicable if not_applicable is not None else pd.DataFrame(index=frame.index)
     assigned = _assign(frame, rubrics)
     parts: list[Results] = []
+    skipped: list[pd.DataFrame] = []
     for rubric in rubrics.concrete:
         rows = frame.index[assigned == rubric.id]
+        for rule in rubric.skip:
+            hit = rows[evaluate(rule.when, frame.loc[rows], rubric.input_columns())]
+            skipped.append(frame.loc[hit].assign(reason=f"不参评：{rule.reason}"))
+            rows = rows.difference(hit, sort=False)
         if len(rows):
             parts.append(score_rubric(frame.loc[rows], rubric, na.reindex(index=rows, fill_value=False)))
     missing = frame.index[assigned.isna()]
     unscored = frame.loc[missing].copy()
     fields = "、".join(rubrics.field_names())
     unscored["reason"] = [NO_RUBRIC.format(field=f, fields=fields) for f in unscored.get(FIELD, pd.Series("", index=missing))]
-    return _concat(parts, frame, na, unscored)
+    unscored = pd.concat([unscored, *skipped]) if skipped else unscored
+    return _concat(parts, frame, na, unscored.loc[frame.index[frame.index.isin(unscored.index)]])
 
 
 def _assign(frame: pd.DataFrame, rubrics: RubricSet) -> pd.Series:

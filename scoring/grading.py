@@ -46,7 +46,7 @@ def grade(rubric: Rubric, frame: pd.DataFrame, standards: pd.DataFrame, total: n
         rules[direct.id] = hit
     for floor in g.floors:
         ids = floor.standards or tuple(s.id for s in rubric.standards)
-        points = np.array([s.points for s in rubric.standards if s.id in ids])
+        points = np.array([next(s.points for s in rubric.standards if s.id == i) for i in ids])
         share = standards[list(ids)].to_numpy(dtype=float) / points
         hit = np.any(np.nan_to_num(share, nan=1.0) < floor.min_share - 1e-9, axis=1)
         level, rules[floor.id] = _cap(level, hit, rubric.grade_level(floor.cap))

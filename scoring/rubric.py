@@ -105,6 +105,14 @@ class AllOf(FrozenModel):
 Condition = Clause | AnyOf | AllOf
 
 
+class Skip(FrozenModel):
+    """不参评: rows matching the condition are not rated and are listed with the reason (e.g. founded under a year ago)."""
+
+    id: str
+    when: Condition
+    reason: str
+
+
 class Band(FrozenModel):
     """A grade and the lowest total that earns it."""
 
@@ -208,6 +216,7 @@ class Rubric(FrozenModel):
     precision: int = Field(2, ge=0, le=4, description="总分保留小数位")
     allow_exceed: bool = Field(False, description="加分后总分可否超过基础总分")
     columns: tuple[Column, ...] = ()
+    skip: tuple[Skip, ...] = Field((), description="不参评条件：符合条件的支部不评分，列出原因")
     sources: tuple[Source, ...] = ()
     standards: tuple[Standard, ...] = Field(min_length=1)
     bonus: Adjustment | None = None
@@ -249,5 +258,5 @@ def _natural_range(kind: str, points: float) -> tuple[float | None, float | None
     return {"rate": (0.0, 1.0), "points": (0.0, points), "number": (0.0, None)}.get(kind, (None, None))
 
 
-for _model in (AnyOf, AllOf, Veto, DirectGrade, Grading, Rubric):
+for _model in (AnyOf, AllOf, Skip, Veto, DirectGrade, Grading, Rubric):
     _model.model_rebuild()

@@ -134,3 +134,16 @@ def test_unknown_field_rows_are_listed_not_dropped():
     results = score(data, mini_rubrics())
     assert len(results.branches) == 1
     assert results.unscored["reason"].iloc[0].startswith("领域“火星”没有对应的评分细则")
+
+
+def test_skip_rules_list_rows_not_rated_with_the_reason():
+    from scoring.engine import score
+    from tests.unit.mini import frame, mini_rubrics
+
+    skip = [{"id": "young", "when": {"column": "incident", "op": "is_true"}, "reason": "成立不满一年"}]
+    data = frame([{"total": 9}, {"total": 9, "incident": 1.0}, {"total": 9, "field": "火星"}])
+    results = score(data, mini_rubrics(skip=skip))
+    assert results.branches["branch_id"].tolist() == ["B000"]
+    assert results.unscored["reason"].tolist()[0] == "不参评：成立不满一年"
+    assert results.unscored["branch_id"].tolist() == ["B001", "B002"]
+    assert len(results.branches) + len(results.unscored) == len(data)

@@ -135,3 +135,16 @@ def test_shipped_rubrics_load_and_a_broken_file_is_named(tmp_path):
     with pytest.raises(RubricError) as info:
         load_rubrics([bad])
     assert any(p.file.endswith("broken.yaml") and p.code == "total-mismatch" and p.line == 5 for p in info.value.problems)
+
+
+def test_blank_zero_on_a_level_column_is_refused():
+    text = VALID.replace("  type: level\n", "  type: level\n  blank: zero  # the trap\n", 1)
+    assert text != VALID
+    hit = next(p for p in problems(text) if p.code == "blank-zero-level")
+    assert hit.line == line_of(text, "# the trap") and "最好的等次" in hit.message
+
+
+def test_skip_condition_on_unknown_column_is_refused():
+    text = VALID + "skip:\n- id: young\n  reason: 新成立\n  when: {column: founded_months, op: '<', value: 12}\n"
+    hit = next(p for p in problems(text) if p.code == "unknown-column")
+    assert hit.line == line_of(text, "founded_months")
