@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+
+import plotly.graph_objects as go
 import streamlit as st
 
 from ui import views
@@ -55,3 +58,9 @@ def rectification(key: str, filters: Filters, _data: Dataset) -> views.Rectifica
 def branch(key: str, branch_id: str, period: str | None, _data: Dataset) -> views.BranchDetail | None:
     """One branch's detail."""
     return views.branch_detail(_data.results, _data.rubrics, branch_id, period)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def figure(name: str, key: str, view: Hashable, lang: str, _build: Callable[[], go.Figure]) -> go.Figure:
+    """A chart built once per data set, view and language (building plotly figures is the slow part of a rerun)."""
+    return _build()

@@ -69,10 +69,11 @@ def score_histogram(bins: pd.DataFrame, cuts: pd.DataFrame, title: str, x_title:
         marker_color="#1565c0", customdata=bins[["left", "right"]],
         hovertemplate="%{customdata[0]:.1f}–%{customdata[1]:.1f}：%{y}<extra></extra>",
     ))
-    for _, cut in cuts.iterrows():
-        fig.add_vline(x=float(cut["min"]), line_dash="dash", line_color="#c62828",
-                      annotation_text=f"{label(cut['grade'])} ≥ {cut['min']:g}", annotation_position="top left")
-    fig.update_layout(xaxis_title=x_title, yaxis_title=y_title, bargap=0)
+    lines = [{"type": "line", "xref": "x", "yref": "paper", "x0": float(m), "x1": float(m), "y0": 0, "y1": 1,
+              "line": {"color": "#c62828", "dash": "dash"}} for m in cuts["min"]]
+    notes = [{"xref": "x", "yref": "paper", "x": float(m), "y": 1, "text": f"{label(g)} ≥ {m:g}", "showarrow": False,
+              "xanchor": "right", "yanchor": "bottom", "font": {"color": "#c62828"}} for g, m in zip(cuts["grade"], cuts["min"], strict=True)]
+    fig.update_layout(xaxis_title=x_title, yaxis_title=y_title, bargap=0, shapes=lines, annotations=notes)
     return _layout(fig, title)
 
 

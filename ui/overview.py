@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui import cached, charts, common, exports, state, views
 from ui.i18n import t
@@ -36,22 +40,23 @@ def render() -> None:
         st.info(t("common.empty"))
         return
     _kpis(bundle)
+
+    def chart(name: str, build: Callable[[], go.Figure], target: DeltaGenerator) -> None:
+        target.plotly_chart(cached.figure(name, data.key, view.filters, state.lang(), build), key=f"ov_{name}",
+                            config=charts.CONFIG, width="stretch")
+
     left, right = st.columns(2)
-    left.plotly_chart(charts.grade_bars(bundle.by_field, t("overview.by_field"), t("overview.count")),
-                      key="ov_by_field", config=charts.CONFIG, width="stretch")
-    right.plotly_chart(charts.grade_bars(bundle.by_township, t("overview.by_township"), t("overview.count")),
-                       key="ov_by_township", config=charts.CONFIG, width="stretch")
+    chart("by_field", lambda: charts.grade_bars(bundle.by_field, t("overview.by_field"), t("overview.count")), left)
+    chart("by_township", lambda: charts.grade_bars(bundle.by_township, t("overview.by_township"), t("overview.count")), right)
     left, right = st.columns(2)
-    left.plotly_chart(charts.score_histogram(bundle.bins, bundle.cuts, t("overview.histogram"), t("overview.score"),
-                                             t("overview.count")), key="ov_hist", config=charts.CONFIG, width="stretch")
-    right.plotly_chart(charts.weak_points(bundle.weak, t("overview.weak"), t("col.lost_total")),
-                       key="ov_weak", config=charts.CONFIG, width="stretch")
+    chart("hist", lambda: charts.score_histogram(bundle.bins, bundle.cuts, t("overview.histogram"), t("overview.score"),
+                                                 t("overview.count")), left)
+    chart("weak", lambda: charts.weak_points(bundle.weak, t("overview.weak"), t("col.lost_total")), right)
     groupings = {v: t(f"overview.heat_{v}") for v in ("township", "field")}
     by = st.segmented_control(t("overview.heat_by"), list(groupings), key="ov_heat_by", required=True,
                               default="township", format_func=groupings.__getitem__)
     heat = bundle.heat_field if by == "field" else bundle.heat_township
-    st.plotly_chart(charts.heatmap(heat, t("overview.heat"), t("overview.share")), key="ov_heat",
-                    config=charts.CONFIG, width="stretch")
+    chart(f"heat_{by}", lambda: charts.heatmap(heat, t("overview.heat"), t("overview.share")), st.container())
     st.subheader(t("overview.weak"))
     common.table(bundle.weak, "ov_weak_table", {
         "lost_total": st.column_config.NumberColumn(t("col.lost_total"), format="%.1f"),

@@ -19,7 +19,8 @@ def render() -> None:
     data = state.dataset()
     view = state.view()
     period = views.resolve_period(data.results.branches, view.filters.period)
-    bundle = cached.rectification(data.key, view.filters, data)
+    with st.spinner(t("common.working")):
+        bundle = cached.rectification(data.key, view.filters, data)
     common.heading("rectify.title", period, bundle.selected)
     cols = st.columns(1 + len(bundle.alerts))
     cols[0].metric(t("rectify.count"), f"{bundle.count:,}")

@@ -127,9 +127,15 @@ def selection(branches: pd.DataFrame, filters: Filters, period: str | None = Non
     return mask
 
 
-def take(results: Results, mask: np.ndarray) -> Results:
-    """The results of the selected rows."""
-    return results.take(results.branches.index[mask])
+def take(results: Results, mask: np.ndarray, light: bool = False) -> Results:
+    """The results of the selected rows; `light` leaves out inputs, rules and flags (for aggregates that skip them)."""
+    if mask.all() and not light:
+        return replace(results, unscored=results.unscored.iloc[0:0])
+    branches = results.branches[mask]
+    empty = pd.DataFrame(index=branches.index)
+    heavy = (empty, empty, empty) if light else (results.rules[mask], results.flags[mask], results.inputs[mask])
+    return Results(branches, results.indicators[mask], results.standards[mask], heavy[0], heavy[1], heavy[2],
+                   results.not_applicable[mask], results.unscored.iloc[0:0])
 
 
 def kpis(branches: pd.DataFrame) -> Kpis:
@@ -227,12 +233,11 @@ def heatmap(results: Results, rubrics: RubricSet, by: str, other: str = "…", l
     return table.rename(columns=standard_names(rubrics))
 
 
-def _indicator_maxima(results: Results, rubric: Rubric, rows: np.ndarray) -> dict[str, np.ndarray]:
-    """Effective maximum per standard indicator for some rows of one rubric (NaN when not applicable)."""
-    na = results.not_applicable.iloc[rows]
+def _indicator_maxima(na: pd.DataFrame, rubric: Rubric) -> dict[str, np.ndarray]:
+    """Effective maximum per standard indicator for rows of one rubric (NaN when not applicable)."""
     out: dict[str, np.ndarray] = {}
     for std in rubric.standards:
-        excluded, _, factor = rescale(std, na, len(rows))
+        excluded, _, factor = rescale(std, na, len(na))
         for ind, gone in zip(std.indicators, excluded, strict=True):
             out[ind.id] = np.where(gone, np.nan, ind.points * factor)
     return out
@@ -240,15 +245,16 @@ def _indicator_maxima(results: Results, rubric: Rubric, rows: np.ndarray) -> dic
 
 def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     """Points lost per row and standard indicator (NaN where it does not apply)."""
-    rubric_of = results.branches["rubric"].astype(str).to_numpy()
+    codes, used = pd.factorize(results.branches["rubric"].astype(str))
     ids = list(dict.fromkeys(i.id for r in rubrics.concrete for s in r.standards for i in s.indicators))
     position = {iid: k for k, iid in enumerate(ids)}
-    lost = np.full((len(rubric_of), len(ids)), np.nan)
+    lost = np.full((len(codes), len(ids)), np.nan, order="F")  # column-major: each indicator is written at once
     earned = results.indicators
-    for rid in np.unique(rubric_of):
-        rows = np.flatnonzero(rubric_of == rid)
-        for iid, maximum in _indicator_maxima(results, rubrics.get(str(rid)), rows).items():
-            got = earned[iid].to_numpy(dtype=float)[rows] if iid in earned else np.zeros(len(rows))
+    for k, rid in enumerate(used):
+        rows: slice | np.ndarray = slice(None) if len(used) == 1 else np.flatnonzero(codes == k)
+        na = results.not_applicable.iloc[rows]
+        for iid, maximum in _indicator_maxima(na, rubrics.get(str(rid))).items():
+            got = earned[iid].to_numpy(dtype=float)[rows] if iid in earned else np.zeros(len(maximum))
             lost[rows, position[iid]] = np.clip(maximum - np.nan_to_num(got), 0, None)
     return pd.DataFrame(lost, index=results.branches.index, columns=ids)
 
@@ -527,7 +533,7 @@ def overview(results: Results, rubrics: RubricSet, filters: Filters, other: str 
     b = results.branches
     period = resolve_period(b, filters.period)
     before = previous_period(b, period)
-    chosen = take(results, selection(b, filters, period))
+    chosen = take(results, selection(b, filters, period), light=True)
     previous = kpis(b[selection(b, filters, before)]) if before else None
     township = "township" if "township" in b else "parent"
     return Overview(

@@ -39,7 +39,8 @@ def render() -> None:
         return
     before = _baseline(periods, after)
     labels = (t("yoy.new"), t("yoy.gone"), t("common.other"))
-    yoy = cached.year_over_year(data.key, before, after, view.filters, labels, data)
+    with st.spinner(t("common.working")):
+        yoy = cached.year_over_year(data.key, before, after, view.filters, labels, data)
     st.caption(t("yoy.caption", before=md(before), after=md(after)))
     if yoy.table.empty:
         st.info(t("common.empty"))

@@ -1,0 +1,144 @@
+"""The pure views behind the pages (no Streamlit): filters, KPIs, aggregates, the printable sheet, safe text."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.app.files import HOSTILE_NAMES
+from ui import charts, views
+from ui.data import sample_dataset
+from ui.safe import clip, filename, md
+from ui.sheet import branch_sheet
+from ui.state import Filters
+
+
+@pytest.fixture(scope="module")
+def data():
+    return sample_dataset()
+
+
+@pytest.fixture(scope="module")
+def latest(data):
+    b = data.results.branches
+    return b[b["period"] == b["period"].max()]
+
+
+def test_views_never_import_streamlit():
+    import subprocess
+    import sys
+
+    code = "import sys, ui.views, ui.charts, ui.sheet, ui.safe; print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("field", ["农村", "城市社区", "机关"])
+def test_selection_matches_a_plain_pandas_filter(data, latest, field):
+    mask = views.selection(data.results.branches, Filters(fields=(field,)))
+    assert mask.sum() == (latest["field"] == field).sum()
+
+
+def test_options_cascade_from_district_to_township(data):
+    b = data.results.branches
+    district = sorted(b["district"].dropna().unique())[0]
+    options = views.filter_options(b, Filters(districts=(district,)))
+    assert set(options.townships) <= set(b.loc[b["district"] == district, "township"].dropna())
+    assert options.grades[0] == "先进"
+
+
+def test_kpis_shares_add_up(latest):
+    k = views.kpis(latest)
+    assert k.count == len(latest)
+    assert sum(g.count for g in k.grades) == len(latest)
+    assert sum(g.share for g in k.grades) == pytest.approx(1.0)
+
+
+def test_grade_mix_keeps_every_branch_and_folds_small_groups(latest):
+    mix = views.grade_mix(latest, "township", other="其他", limit=5)
+    assert len(mix) == 5
+    assert int(mix.to_numpy().sum()) == len(latest)
+    assert mix.index[-1] == "其他"
+
+
+def test_histogram_counts_every_branch(latest):
+    bins = views.histogram(latest["total"])
+    assert bins["count"].sum() == latest["total"].notna().sum()
+    assert (bins["right"] > bins["left"]).all()
+
+
+def test_weak_points_are_the_biggest_losses(data):
+    chosen = views.take(data.results, views.selection(data.results.branches, Filters()))
+    weak = views.weak_points(chosen, data.rubrics, top=5)
+    lost = views.lost_points(chosen, data.rubrics)
+    assert (lost.fillna(0).to_numpy() >= 0).all()
+    assert list(weak["lost_total"]) == sorted(weak["lost_total"], reverse=True)
+    assert weak["lost_total"].iloc[0] == pytest.approx(lost.sum().max())
+
+
+def test_ranking_limits_rows_but_counts_all(data):
+    chosen = views.take(data.results, views.selection(data.results.branches, Filters()))
+    ranking = views.ranking(chosen, data.rubrics, limit=25)
+    assert len(ranking.frame) == 25
+    assert ranking.matched == len(chosen)
+    assert ranking.as_share  # the sample mixes fields, so standards are shown as shares
+    one = views.ranking(chosen.take(chosen.branches.index[chosen.branches["field"] == "农村"]), data.rubrics)
+    assert not one.as_share
+    assert all(f"std:{sid}" in one.frame for sid in one.standards)
+
+
+def test_radar_shares_are_fractions(data, latest):
+    label = latest.index[0]
+    radar = views.radar(data.results, data.rubrics, label)
+    assert len(radar) == 6
+    assert radar[["branch", "group", "best"]].stack().between(0, 1.0001).all()
+
+
+def test_comparison_flows_cover_every_branch(data):
+    periods = views.periods(data.results.branches)
+    yoy = views.year_over_year(data.results, data.rubrics, periods[0], periods[-1], Filters(), "新", "无")
+    assert yoy.flows["count"].sum() == len(yoy.table)
+    assert sum(yoy.counts.values()) == len(yoy.table)
+
+
+def test_notice_is_numbered_with_translated_headers():
+    watch = pd.DataFrame({"name": ["甲", "乙"], "total": [50.0, 60.0], "grade": ["后进", "后进"], "reasons": ["a", "b"]})
+    out = views.notice(watch, {"name": "党组织名称", "total": "总分"})
+    assert list(out["#"]) == [1, 2]
+    assert "党组织名称" in out
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_printable_sheet_escapes_every_value():
+    table = pd.DataFrame({"指标": [HOSTILE_NAMES[0]], "得分": [1.5], "说明": [np.nan]})
+    html = branch_sheet(HOSTILE_NAMES[0], [("名称", HOSTILE_NAMES[2])], [("原因", [HOSTILE_NAMES[1]]), ("指标", table)], {})
+    parser = _Collect()
+    parser.feed(html)
+    assert "script" not in parser.tags and "img" not in parser.tags
+    assert HOSTILE_NAMES[0] in "".join(parser.text)
+
+
+def test_chart_labels_are_escaped_and_short():
+    assert charts.label("<b>粗</b>") == "&lt;b&gt;粗&lt;/b&gt;"
+    assert len(charts.label("长" * 100)) == charts.LABEL_LIMIT
+
+
+def test_safe_text_helpers():
+    assert md("a*b_c<d>") == r"a\*b\_c\<d\>"
+    assert clip("x" * 500, 10) == "x" * 9 + "…"
+    assert filename("../../etc/passwd 名称") == "etc_passwd_名称"
