@@ -61,6 +61,8 @@ def synthetic_frame(rubric: Rubric, n: int, seed: int = 0, groups: int = 50, per
             frame[cid] = (rng.random(n) < rare[cid]).astype(float)
         elif cid == "members":
             frame[cid] = rng.integers(3, 60, n).astype(float)
+        elif cid == "months_since_founding":  # established branches: every synthetic row is rated
+            frame[cid] = rng.integers(13, 360, n).astype(float)
         elif cid == "probationary":
             frame[cid] = rng.integers(0, 3, n).astype(float)
         elif cid in extras:  # awards and penalties are rare: most branches have none
