@@ -1,0 +1,361 @@
+"""The same scoring written as DuckDB SQL generated from a rubric: CASE expressions per method, window functions
+for quotas and bottom rules. An independent cross-check of the engine, and the speed yardstick of the benchmark.
+
+The query reads the assessment frame and a not-applicable table side by side (POSITIONAL JOIN), both registered
+as pandas frames (DuckDB reads NaN in them as NULL). Arithmetic follows the rubric semantics in the engine's
+order of operations so that totals agree bit for bit; DuckDB's ROUND rounds halves away from zero, so the total
+is rounded half to even explicitly, as numpy.round does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from scoring.rubric import BRANCH_ID, PERIOD, AllOf, AnyOf, Clause, Column, Indicator, Rubric, Source
+
+_EPS = 1e-9
+ROW = "_row"
+NA_PREFIX = "na__"
+
+
+def q(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def num(x: float) -> str:
+    """A DOUBLE literal that round-trips exactly (bare decimal literals would be DECIMAL in DuckDB)."""
+    return f"'{float(x)!r}'::DOUBLE"
+
+
+def text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Methods: an expression that is NULL where the value is blank, like the engine's NaN.
+
+
+def method_sql(method: Any, col: str, points: float) -> str:
+    """The points a column earns under a method, as one SQL expression."""
+    kind = method.kind
+    pts = num(points)
+    null = f"WHEN {col} IS NULL THEN NULL"
+    if kind == "yes_no":
+        test = f"{col} >= 0.5" if method.good else f"{col} < 0.5"
+        return f"(CASE {null} WHEN {test} THEN {pts} ELSE 0.0 END)"
+    if kind == "count":
+        return f"(CASE {null} ELSE LEAST(GREATEST({col}, 0.0) * {num(method.per_unit)}, {pts}) END)"
+    if kind == "tiers":
+        steps = " ".join(f"WHEN {col} >= {num(t.min)} THEN {num(min(t.points, points))}" for t in method.tiers)
+        return f"(CASE {null} {steps} ELSE 0.0 END)"
+    if kind == "rate":
+        share = f"({col} - {num(method.zero_at)}) / {num(method.target - method.zero_at)}"
+        return f"(CASE {null} ELSE LEAST(GREATEST({share}, 0.0), 1.0) * {pts} END)"
+    if kind == "level":  # positions, 0 = best; truncated like an integer cast; past the last level is blank
+        values = list(method.levels.values())
+        steps = " ".join(f"WHEN {col} < {k + 1} THEN {num(min(v, points))}" for k, v in enumerate(values))
+        return f"(CASE {null} {steps} ELSE NULL END)"
+    if kind == "deduction":
+        return (f"(CASE {null} ELSE GREATEST({pts} - GREATEST({col}, 0.0) * {num(method.per_occurrence)}, "
+                f"{num(min(method.floor, points))}) END)")
+    if kind == "direct":
+        return f"(CASE {null} ELSE LEAST(GREATEST({col}, 0.0), {pts}) END)"
+    raise ValueError(f"unknown scoring method {kind!r}")
+
+
+def _sources(rubric: Rubric) -> tuple[Source, ...]:
+    return rubric.sources or (Source(id="main", name="", weight=1.0),)
+
+
+def _source_key(column_id: str, source: Source, position: int) -> str:
+    return column_id if position == 0 else f"{column_id}@{source.id}"
+
+
+def indicator_sql(ind: Indicator, sources: Sequence[Source], columns: Collection[str], alias: str) -> list[str]:
+    """Select-list items for one indicator: its points (NULL when no source has a value) as `alias`."""
+    present = [(s, _source_key(ind.column_id, s, k)) for k, s in enumerate(sources)]
+    present = [(s, key) for s, key in present if key in columns]
+    if not present:
+        return [f"NULL::DOUBLE AS {q(alias)}"]
+    if len(present) == 1 and present[0][0].weight == 1.0:  # (0 + p·1) / 1 is p exactly
+        return [f"{method_sql(ind.method, q(present[0][1]), ind.points)} AS {q(alias)}"]
+    parts = [(s, method_sql(ind.method, q(key), ind.points)) for s, key in present]
+    total = " + ".join(["0.0", *(f"COALESCE({p} * {num(s.weight)}, 0.0)" for s, p in parts)])
+    weight = " + ".join(["0.0", *(f"(CASE WHEN {p} IS NULL THEN 0.0 ELSE {num(s.weight)} END)" for s, p in parts)])
+    return [f"(CASE WHEN ({weight}) > 0 THEN ({total}) / ({weight}) ELSE NULL END) AS {q(alias)}"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Conditions.
+
+
+def _encode(value: Any, column: Column | None) -> Any:
+    if isinstance(value, list):
+        return [_encode(v, column) for v in value]
+    if column is not None and column.type == "level" and value in column.levels:
+        return float(column.levels.index(value))
+    if column is not None and column.type == "bool" and isinstance(value, (bool, str)):
+        return 1.0 if value in (True, "是", "有") else 0.0
+    return value
+
+
+def _literal(value: Any) -> str:
+    return text(value) if isinstance(value, str) else num(value)
+
+
+def condition_sql(cond: Any, columns: Collection[str], described: dict[str, Column]) -> str:
+    """A boolean SQL expression that is never NULL; a blank cell never satisfies a comparison."""
+    if isinstance(cond, AnyOf):
+        return "(" + " OR ".join(condition_sql(c, columns, described) for c in cond.any) + ")"
+    if isinstance(cond, AllOf):
+        return "(" + " AND ".join(condition_sql(c, columns, described) for c in cond.all) + ")"
+    assert isinstance(cond, Clause)
+    if cond.column not in columns:
+        return "FALSE"
+    col = q(cond.column)
+    if cond.op == "is_blank":
+        return f"({col} IS NULL)"
+    if cond.op == "is_true":
+        return f"({col} IS NOT NULL AND {col} >= 0.5)"
+    if cond.op == "is_false":
+        return f"({col} IS NOT NULL AND NOT ({col} >= 0.5))"
+    value = _encode(cond.value, described.get(cond.column))
+    if cond.op in ("in", "not_in"):
+        items = value if isinstance(value, list) else [value]
+        inside = f"{col} IN ({', '.join(_literal(v) for v in items)})" if items else "FALSE"
+        return f"({col} IS NOT NULL AND {'' if cond.op == 'in' else 'NOT '}({inside}))"
+    return f"({col} IS NOT NULL AND {col} {'=' if cond.op == '==' else cond.op} {_literal(value)})"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The query.
+
+
+def _keys(column: str, columns: Collection[str]) -> list[str]:
+    return [q(c) for c in (PERIOD, column) if c in columns]
+
+
+def _partition(keys: list[str], *extra: str) -> str:
+    items = [*keys, *extra]
+    return f"PARTITION BY {', '.join(items)} " if items else ""
+
+
+def build_sql(rubric: Rubric, columns: Collection[str], na_columns: Collection[str] = (),
+              frame: str = "frame", na: str = "na") -> str:
+    """The whole scoring and grading of `rubric` as one query over `frame` POSITIONAL JOIN `na`.
+
+    `na` holds `_row` (0..n-1) and one boolean column `na__<column id>` per column that may be not applicable.
+    The result has `_row`, `total`, `lvl` (grade position, 0 = best) and one boolean column `flag_<k>` per flag.
+    """
+    g = rubric.grading
+    sources = _sources(rubric)
+    described = rubric.input_columns()
+    names = rubric.grade_names()
+    worst = len(names) - 1
+    position = {name: i for i, name in enumerate(names)}
+    has_code = BRANCH_ID in columns
+    group_columns = [c for c in dict.fromkeys((PERIOD, g.rank_by, *(x.group_by for x in g.quotas), *(b.group_by for b in g.bottom)))
+                     if c in columns]
+    carried = ([q(BRANCH_ID)] if has_code else []) + [q(c) for c in group_columns if c != BRANCH_ID]
+
+    # 1. points per indicator, not-applicable marks, rule conditions (the POSITIONAL JOIN keeps input order)
+    items = [f"{na}.{q(ROW)} AS {q(ROW)}", *(f"{frame}.{c}" for c in carried)]
+    ids = {}
+    for k, ind in enumerate(rubric.indicators()):
+        ids[ind.id] = f"p{k}"
+        items += indicator_sql(ind, sources, columns, f"p{k}")
+    excluded: dict[str, str] = {}
+    for std in rubric.standards:
+        for ind in std.indicators:
+            if ind.not_applicable == "rescale" and ind.column_id in na_columns:
+                excluded[ind.id] = f"x_{ids[ind.id]}"
+                items.append(f"COALESCE({na}.{q(NA_PREFIX + ind.column_id)}, FALSE) AS {excluded[ind.id]}")
+    hits: dict[str, str] = {}
+    conditions = [(f"d{k}", d.when) for k, d in enumerate(g.direct)] + [(f"v{k}", v.when) for k, v in enumerate(g.vetoes)]
+    for key, when in conditions:
+        hits[key] = f"h_{key}"
+        items.append(f"{condition_sql(when, columns, described)} AS h_{key}")
+    skipped = " OR ".join(condition_sql(rule.when, columns, described) for rule in rubric.skip)
+    where = f" WHERE NOT ({skipped})" if skipped else ""  # 不参评: not rated, not counted in any group
+    stage1 = f"SELECT {', '.join(items)} FROM {frame} POSITIONAL JOIN {na}{where}"
+
+    # 2-4. rescaled standards: applicable points, scale factor and sum, each in its own step (no repeated work)
+    avail_items, factor_items, items = [], [], [q(ROW), *carried, *hits.values()]
+    std_cols: list[str] = []
+    applicable_terms = []
+    for std in rubric.standards:
+        marks = [excluded.get(ind.id) for ind in std.indicators]
+        col = q("s_" + std.id)
+        std_cols.append(col)
+        if any(marks):
+            a, f = q("a_" + std.id), q("f_" + std.id)
+            avail_items.append(" + ".join(f"{num(ind.points)} * (CASE WHEN {m} THEN 0.0 ELSE 1.0 END)" if m else num(ind.points)
+                                          for ind, m in zip(std.indicators, marks)) + f" AS {a}")
+            factor_items.append(f"CASE WHEN {a} > 0 THEN {num(std.points)} / {a} ELSE 0.0 END AS {f}")
+            terms = [f"(CASE WHEN {m} THEN 0.0 ELSE COALESCE({ids[ind.id]}, 0.0) * {f} END)" if m
+                     else f"COALESCE({ids[ind.id]}, 0.0) * {f}" for ind, m in zip(std.indicators, marks)]
+            items.append(f"(CASE WHEN {a} > 0 THEN {' + '.join(terms)} ELSE NULL END) AS {col}")
+            applicable_terms.append(f"(CASE WHEN {a} > 0 THEN {num(std.points)} ELSE 0.0 END)")
+        else:  # nothing can be excluded: the factor is a constant
+            available_value = 0.0
+            for ind in std.indicators:
+                available_value += ind.points
+            factor_value = std.points / available_value
+            scale = "" if factor_value == 1.0 else f" * {num(factor_value)}"  # x · 1.0 is x exactly
+            items.append("(" + " + ".join(f"COALESCE({ids[ind.id]}, 0.0){scale}" for ind in std.indicators) + f") AS {col}")
+            applicable_terms.append(num(std.points))
+    items.append(f"({' + '.join(applicable_terms)}) AS applicable")
+    adjust = ""
+    for name, section in (("bonus", rubric.bonus), ("penalty", rubric.penalty)):
+        if section is not None:
+            summed = " + ".join(f"COALESCE({ids[ind.id]}, 0.0)" for ind in section.indicators)
+            items.append(f"LEAST({summed}, {num(section.cap)}) AS {name}")
+            adjust += f" {'+' if name == 'bonus' else '-'} {name}"
+    stage2 = f"SELECT *{''.join(', ' + a for a in avail_items)} FROM stage1"
+    stage3 = f"SELECT *{''.join(', ' + f for f in factor_items)} FROM stage2"
+    stage4 = f"SELECT {', '.join(items)} FROM stage3"
+
+    # 5. base rescaled to the applicable standards, adjustments, clip, round half to even
+    base_sum = " + ".join(f"COALESCE({c}, 0.0)" for c in std_cols)
+    raw = f"({base_sum}) * (CASE WHEN applicable > 0 THEN {num(rubric.total)} / applicable ELSE 0.0 END){adjust}"
+    clipped = f"GREATEST({raw}, 0.0)" if rubric.allow_exceed else f"LEAST(GREATEST({raw}, 0.0), {num(rubric.total)})"
+    scale = num(10.0 ** rubric.precision)
+    stage5 = f"SELECT {', '.join([q(ROW), *carried, *hits.values(), *std_cols])}, ({clipped}) * {scale} AS scaled FROM stage4"
+    # a scaled value exactly halfway rounds to its even neighbour (y / 2 is then never halfway); others round normally
+    total = f"(CASE WHEN scaled - floor(scaled) = 0.5 THEN 2.0 * round(scaled / 2.0) ELSE round(scaled) END) / {scale}"
+
+    # 6. bands, direct grades, floors, vetoes
+    band = "CASE " + " ".join(f"WHEN total >= {num(b.min - _EPS)} THEN {k}" for k, b in enumerate(g.bands)) + f" ELSE {worst} END"
+    level = f"({band})"
+    locked = ["FALSE"]
+    flag_terms: dict[str, list[str]] = {}
+    points = {s.id: s.points for s in rubric.standards}
+    for k, direct in enumerate(g.direct):
+        level = f"LEAST({level}, CASE WHEN h_d{k} THEN {position[direct.grade]} ELSE {worst} END)"
+        locked.append(f"h_d{k}")
+    for floor in g.floors:
+        ids_ = floor.standards or tuple(points)
+        low = " OR ".join(f"COALESCE({q('s_' + sid)} / {num(points[sid])}, 1.0) < {num(floor.min_share - _EPS)}" for sid in ids_)
+        level = f"GREATEST({level}, CASE WHEN {low} THEN {position[floor.cap]} ELSE 0 END)"
+    for k, veto in enumerate(g.vetoes):
+        if veto.flag:
+            flag_terms.setdefault(veto.flag, []).append(f"h_v{k}")
+        if veto.cap:
+            level = f"GREATEST({level}, CASE WHEN h_v{k} THEN {position[veto.cap]} ELSE 0 END)"
+        if veto.force:
+            level = f"(CASE WHEN h_v{k} THEN {position[veto.force]} ELSE {level} END)"
+            locked.append(f"h_v{k}")
+    for rule in g.bottom:
+        if rule.flag:
+            flag_terms.setdefault(rule.flag, [])
+    flag_cols = {name: f"flag_{k}" for k, name in enumerate(flag_terms)}
+    level_items = [q(ROW), *carried, "total", f"{level} AS lvl", f"({' OR '.join(locked)}) AS locked",
+                    *(f"({' OR '.join(terms) or 'FALSE'}) AS {flag_cols[name]}" for name, terms in flag_terms.items())]
+    ctes = [f"stage1 AS ({stage1})", f"stage2 AS ({stage2})", f"stage3 AS ({stage3})", f"stage4 AS ({stage4})",
+            f"stage5 AS ({stage5})", f"graded AS (SELECT * EXCLUDE (scaled), {total} AS total FROM stage5)",
+            f"levels AS (SELECT {', '.join(level_items)} FROM graded)"]
+
+    # 7. window positions. A group's size is counted over the same window as the position so that DuckDB sorts once.
+    #    Bottom rules only look at totals, so their positions are taken together with the first quota's.
+    whole = "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+
+    def positions(keys: list[str], order: list[str], pos: str, size: str) -> str:
+        spec = f"{_partition(keys)}ORDER BY {', '.join(order)}"
+        return f"row_number() OVER ({spec}) - 1 AS {pos}, count(*) OVER ({spec} {whole}) AS {size}"
+
+    code_asc = [f"{q(BRANCH_ID)} ASC", f"{q(ROW)} ASC"] if has_code else [f"{q(ROW)} ASC"]
+    code_desc = [f"{q(BRANCH_ID)} DESC", f"{q(ROW)} ASC"] if has_code else [f"{q(ROW)} DESC"]
+    bottom_windows = [positions(_keys(rule.group_by, columns), ["total ASC", *code_desc], f"bpos{k}", f"bsize{k}")
+                      for k, rule in enumerate(g.bottom)]
+    last = "levels"
+    # quotas: holders beyond floor(share × group size) drop one grade; holders first, locked first, total desc, code asc
+    quotas = [(k, quota, position[quota.grade]) for k, quota in enumerate(g.quotas) if position[quota.grade] + 1 <= worst]
+    for k, quota, target in quotas:
+        extra = bottom_windows if last == "levels" else []
+        window = positions(_keys(quota.group_by, columns), [f"(lvl = {target}) DESC", "locked DESC", "total DESC", *code_asc],
+                           "qpos", "qsize")
+        ctes.append(f"quota{k}_ AS (SELECT *, {', '.join([window, *extra])} FROM {last})")
+        ctes.append(
+            f"quota{k} AS (SELECT * EXCLUDE (qpos, qsize) REPLACE ("
+            f"CASE WHEN lvl = {target} AND NOT locked AND qpos >= floor({num(quota.max_share)} * qsize + {num(_EPS)}) "
+            f"THEN {target + 1} ELSE lvl END AS lvl) FROM quota{k}_)")
+        last = f"quota{k}"
+    if g.bottom and last == "levels":
+        ctes.append(f"bottoms AS (SELECT *, {', '.join(bottom_windows)} FROM levels)")
+        last = "bottoms"
+
+    # 8. bottom rules: the lowest share of each group (ties: larger code lower, then input order)
+    rounding = {
+        "ceil": lambda x: f"ceil({x} - {num(_EPS)})",
+        "floor": lambda x: f"floor({x} + {num(_EPS)})",
+        "round": lambda x: f"floor({x} + 0.5)",
+    }
+    if g.bottom:
+        replace: dict[str, str] = {}
+        for k, rule in enumerate(g.bottom):
+            sel = f"(bsize{k} >= {rule.min_group_size} AND bpos{k} < {rounding[rule.rounding](f'{num(rule.share)} * bsize{k}')})"
+            if rule.force:
+                level = replace.get("lvl", "lvl")
+                replace["lvl"] = f"GREATEST({level}, CASE WHEN {sel} AND NOT locked THEN {position[rule.force]} ELSE 0 END)"
+            if rule.flag:
+                col = flag_cols[rule.flag]
+                replace[col] = f"({replace.get(col, col)} OR {sel})"
+        replaced = f" REPLACE ({', '.join(f'{e} AS {c}' for c, e in replace.items())})" if replace else ""
+        dropped = ", ".join(f"bpos{k}, bsize{k}" for k in range(len(g.bottom)))
+        ctes.append(f"bottomed AS (SELECT * EXCLUDE ({dropped}){replaced} FROM {last})")
+        last = "bottomed"
+
+    outputs = [q(ROW), "total", "lvl", *flag_cols.values()]
+    return f"WITH {', '.join(ctes)} SELECT {', '.join(outputs)} FROM {last}"
+
+
+def flag_names(rubric: Rubric) -> list[str]:
+    """Every flag the rubric can raise, in the order of the query's flag_<k> columns."""
+    names = [v.flag for v in rubric.grading.vetoes if v.flag] + [b.flag for b in rubric.grading.bottom if b.flag]
+    return list(dict.fromkeys(names))
+
+
+def na_table(n: int, not_applicable: pd.DataFrame | None) -> pd.DataFrame:
+    """The not-applicable marks as the query reads them: `_row` plus `na__<column>` booleans."""
+    table = {ROW: np.arange(n, dtype=np.int64)}
+    if not_applicable is not None:
+        for column in not_applicable.columns:
+            table[NA_PREFIX + str(column)] = not_applicable[column].to_numpy(dtype=bool)
+    return pd.DataFrame(table)
+
+
+def score_frame(frame: pd.DataFrame, rubric: Rubric, not_applicable: pd.DataFrame | None = None,
+                con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+    """Run the generated query on a frame; for the rows rated (a skip rule leaves rows out), a frame of total, level,
+    grade and one column per flag, in input order."""
+    con = con or duckdb.connect()
+    na = na_table(len(frame), not_applicable)
+    con.register("frame", frame)
+    con.register("na", na)
+    try:
+        sql = build_sql(rubric, set(frame.columns), set(not_applicable.columns) if not_applicable is not None else set())
+        result = con.execute(sql).fetchnumpy()
+    finally:
+        con.unregister("frame")
+        con.unregister("na")
+    rows = np.asarray(result[ROW])
+    n = len(frame)
+    total = np.full(n, np.nan)
+    total[rows] = np.asarray(result["total"], dtype=float)
+    level = np.zeros(n, dtype=np.int64)
+    level[rows] = np.asarray(result["lvl"], dtype=np.int64)
+    names = np.array(rubric.grade_names(), dtype=object)
+    rated = np.zeros(n, dtype=bool)
+    rated[rows] = True
+    out = pd.DataFrame({"total": total[rated], "level": level[rated], "grade": names[level[rated]]}, index=frame.index[rated])
+    for k, name in enumerate(flag_names(rubric)):
+        flags = np.zeros(n, dtype=bool)
+        flags[rows] = np.asarray(result[f"flag_{k}"], dtype=bool)
+        out[name] = flags[rated]
+    return out
