@@ -44,7 +44,7 @@ def render() -> None:
     st.title(t("branch.title"))
     query = st.text_input(t("branch.search"), key="br_q", max_chars=100)
     choices = cached.branch_choices(data.key, view.filters, query, data)
-    if view.branch and view.branch not in choices:
+    if view.branch and view.branch not in choices and not query.strip():  # e.g. picked on the ranking page
         extra = cached.branch_choices(data.key, state.Filters(period=view.filters.period), view.branch, data)
         choices = {**{k: v for k, v in extra.items() if k == view.branch}, **choices}
     if not choices:

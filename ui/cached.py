@@ -21,9 +21,9 @@ def options(key: str, filters: Filters, _data: Dataset) -> views.Options:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def overview(key: str, filters: Filters, other: str, _data: Dataset) -> views.Overview:
-    """The overview bundle for a selection."""
-    return views.overview(_data.results, _data.rubrics, filters, other)
+def overview(key: str, filters: Filters, labels: tuple[str, str], _data: Dataset) -> views.Overview:
+    """The overview bundle for a selection (labels: the "other" and "blank" group names)."""
+    return views.overview(_data.results, _data.rubrics, filters, *labels)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -41,11 +41,10 @@ def branch_choices(key: str, filters: Filters, query: str, _data: Dataset) -> di
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def year_over_year(key: str, before: str, after: str, filters: Filters, labels: tuple[str, str, str],
+def year_over_year(key: str, before: str, after: str, filters: Filters, labels: tuple[str, str, str, str],
                    _data: Dataset) -> views.YearOverYear:
-    """The comparison bundle for two periods."""
-    new, gone, other = labels
-    return views.year_over_year(_data.results, _data.rubrics, before, after, filters, new, gone, other)
+    """The comparison bundle for two periods (labels: new, gone, other and blank)."""
+    return views.year_over_year(_data.results, _data.rubrics, before, after, filters, *labels)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -40,6 +40,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "common.download_xlsx": ("下载 Excel", "Download Excel"),
     "common.download_csv": ("下载 CSV", "Download CSV"),
     "common.other": ("其他", "Other"),
+    "common.blank": ("（未填）", "(blank)"),
     "common.working": ("正在计算…", "Working…"),
     "common.none": ("无", "None"),
     # column headers

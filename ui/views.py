@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the view types live with the session state; this module sta
     from ui.state import Filters
 
 GROUP_LIMIT = 25  # most groups one chart shows; the rest are summed into one bar
+BLANK = "—"  # the group of rows with no value (e.g. city-level units without a township)
 HIERARCHY = (("districts", "district"), ("townships", "township"), ("parents", "parent"))
 IDENTITY = (BRANCH_ID, NAME, FIELD, PERIOD, "district", "township", "parent")
 
@@ -151,9 +152,9 @@ def share_of(k: Kpis, grade: str) -> float | None:
     return next((g.share for g in k.grades if g.grade == grade), None)
 
 
-def _top_groups(keys: pd.Series, limit: int, other: str) -> pd.Series:
-    """Group labels with all but the `limit` largest groups folded into `other`."""
-    keys = keys.astype(str).fillna("")
+def _top_groups(keys: pd.Series, limit: int, other: str, blank: str = BLANK) -> pd.Series:
+    """Group labels (missing ones named `blank`) with all but the `limit` largest groups folded into `other`."""
+    keys = keys.astype(object).where(keys.notna() & (keys.astype(str) != ""), blank).astype(str)
     sizes = keys.value_counts()
     if len(sizes) <= limit:
         return keys
@@ -161,11 +162,11 @@ def _top_groups(keys: pd.Series, limit: int, other: str) -> pd.Series:
     return keys.where(keys.isin(keep), other)
 
 
-def grade_mix(branches: pd.DataFrame, by: str, other: str = "…", limit: int = GROUP_LIMIT) -> pd.DataFrame:
+def grade_mix(branches: pd.DataFrame, by: str, other: str = "…", limit: int = GROUP_LIMIT, blank: str = BLANK) -> pd.DataFrame:
     """Counts of each grade per group (rows: groups, largest first; columns: grades, best first)."""
     if by not in branches or branches.empty:
         return pd.DataFrame()
-    keys = _top_groups(branches[by], limit, other)
+    keys = _top_groups(branches[by], limit, other, blank)
     table = pd.crosstab(keys, branches["grade"].astype(str))
     table = table.reindex(columns=[g for g in grade_order(branches) if g in table.columns], fill_value=0)
     order = table.sum(axis=1).sort_values(ascending=False, kind="stable").index
@@ -221,12 +222,13 @@ def standard_percent(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     return results.standards.astype(float) / _standard_maxima(results, rubrics)
 
 
-def heatmap(results: Results, rubrics: RubricSet, by: str, other: str = "…", limit: int = GROUP_LIMIT) -> pd.DataFrame:
+def heatmap(results: Results, rubrics: RubricSet, by: str, other: str = "…", limit: int = GROUP_LIMIT,
+            blank: str = BLANK) -> pd.DataFrame:
     """Average share of points per standard (columns: standard names) per group (rows, largest first)."""
     if by not in results.branches or not len(results):
         return pd.DataFrame()
     shares = standard_percent(results, rubrics)
-    keys = _top_groups(results.branches[by], limit, other)
+    keys = _top_groups(results.branches[by], limit, other, blank)
     table = shares.groupby(keys.to_numpy()).mean()
     order = keys.value_counts().index
     table = table.reindex([k for k in order if k in table.index])
@@ -415,11 +417,11 @@ def grade_flows(table: pd.DataFrame, new: str, gone: str) -> pd.DataFrame:
 
 
 def moves_by_group(table: pd.DataFrame, by: str, moves: Sequence[str], other: str = "…",
-                   limit: int = GROUP_LIMIT) -> pd.DataFrame:
+                   limit: int = GROUP_LIMIT, blank: str = BLANK) -> pd.DataFrame:
     """Counts of each move (晋位/持平/降级 …) per group, largest groups first."""
     if by not in table or table.empty:
         return pd.DataFrame()
-    keys = _top_groups(table[by], limit, other)
+    keys = _top_groups(table[by], limit, other, blank)
     counts = pd.crosstab(keys, table["move"].astype(str)).reindex(columns=list(moves), fill_value=0)
     counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False, kind="stable").index]
     counts.index.name = by
@@ -528,7 +530,7 @@ class Overview:
     weak: pd.DataFrame
 
 
-def overview(results: Results, rubrics: RubricSet, filters: Filters, other: str = "…") -> Overview:
+def overview(results: Results, rubrics: RubricSet, filters: Filters, other: str = "…", blank: str = BLANK) -> Overview:
     """KPIs against the previous period, grade mixes, score distribution, heat maps and weak points."""
     b = results.branches
     period = resolve_period(b, filters.period)
@@ -538,9 +540,9 @@ def overview(results: Results, rubrics: RubricSet, filters: Filters, other: str 
     township = "township" if "township" in b else "parent"
     return Overview(
         period, before, kpis(chosen.branches), previous,
-        grade_mix(chosen.branches, FIELD, other), grade_mix(chosen.branches, township, other),
+        grade_mix(chosen.branches, FIELD, other, blank=blank), grade_mix(chosen.branches, township, other, blank=blank),
         histogram(chosen.branches["total"]), thresholds(rubrics, list(chosen.branches["rubric"].astype(str).unique())),
-        heatmap(chosen, rubrics, township, other), heatmap(chosen, rubrics, FIELD, other),
+        heatmap(chosen, rubrics, township, other, blank=blank), heatmap(chosen, rubrics, FIELD, other, blank=blank),
         weak_points(chosen, rubrics),
     )
 
@@ -560,13 +562,13 @@ MOVES = ("晋位", "持平", "降级", "新参评", "未参评")
 
 
 def year_over_year(results: Results, rubrics: RubricSet, before: str, after: str, filters: Filters,
-                   new: str, gone: str, other: str = "…") -> YearOverYear:
+                   new: str, gone: str, other: str = "…", blank: str = BLANK) -> YearOverYear:
     """Comparison table, grade flows, moves per township, change distribution and move counts."""
     table = comparison(results, rubrics, before, after, filters)
     by = "township" if "township" in table else "parent"
     counts = table["move"].value_counts()
     return YearOverYear(
-        table, grade_flows(table, new, gone), moves_by_group(table, by, MOVES[:3], other),
+        table, grade_flows(table, new, gone), moves_by_group(table, by, MOVES[:3], other, blank=blank),
         histogram(table["change"], bins=30), {m: int(counts.get(m, 0)) for m in MOVES},
     )
 
