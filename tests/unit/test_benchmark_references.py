@@ -23,7 +23,7 @@ from scoring.results import Results
 from scoring.rubric import Rubric
 from scoring.rubricset import RubricSet
 
-ROWS = 1200
+ROWS = 1000
 GROUP_SIZE = 15
 
 # Everything the bench rubric lacks: two weighted sources, one decimal, totals above 100 allowed, a direct grade on
