@@ -32,7 +32,7 @@ def _sheet(detail: views.BranchDetail) -> str:
     headers = {h: t(f"hdr.{h}") for h in detail.indicators.columns if f"hdr.{h}" in TEXT}
     facts = [(t(f"col.{k}"), f.get(k, "")) for k in ("branch_id", "field", "parent", "period", "total", "grade", "rank", "alert")]
     sections: list[tuple[str, pd.DataFrame | list[str]]] = [(t("branch.reasons"), detail.reasons), (t("branch.indicators"), detail.indicators),
-                (t("branch.history"), detail.history.rename(columns={c: t(f"col.{c}") for c in detail.history.columns}))]
+                (t("branch.history"), views.labelled(detail.history, common.headers(detail.history.columns)))]
     return branch_sheet(str(f.get("name", "")), facts, sections, headers, state.lang())
 
 

@@ -34,7 +34,8 @@ def column_config(columns: Iterable[str], extra: Mapping[str, Any] | None = None
 
 def table(frame: Any, key: str, extra: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
     """A read-only table with translated headers; user text stays plain text in the grid."""
-    return st.dataframe(frame, key=key, hide_index=True, width="stretch", placeholder="—",
+    kwargs.setdefault("hide_index", True)
+    return st.dataframe(frame, key=key, width="stretch", placeholder="—",
                         column_config=column_config(list(frame.columns), extra), **kwargs)
 
 

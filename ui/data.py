@@ -121,12 +121,13 @@ def sheet_names(content: str, _data: bytes) -> list[str]:
     return names
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+# Each entry holds a whole upload in memory, so only the last few are kept.
+@st.cache_resource(show_spinner=False, max_entries=3)
 def _ingest(content: str, rubrics_id: str, filename: str, sheet: str | None, _data: bytes, _rubrics: RubricSet) -> Ingested:
     return _read(_data, filename, _rubrics, sheet)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=3)
 def _score(content: str, rubrics_id: str, filename: str, sheet: str | None, _ingested: Ingested, _rubrics: RubricSet) -> Results:
     return score(_ingested.frame, _rubrics, _ingested.not_applicable)
 

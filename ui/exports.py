@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from types import ModuleType
 
@@ -39,5 +40,13 @@ def frame_csv(frame: Callable[[], pd.DataFrame]) -> Callable[[], bytes]:
 
 
 def frame_xlsx(frame: Callable[[], pd.DataFrame], sheet: str) -> Callable[[], bytes]:
-    """Any table as a formula-safe .xlsx with one sheet."""
-    return lambda: bytes(_export().frame_to_xlsx_bytes(frame(), sheet))
+    """Any table as a formula-safe .xlsx with one sheet (header row frozen)."""
+
+    def build() -> bytes:
+        out = io.BytesIO()
+        with pd.ExcelWriter(out, engine="openpyxl") as writer:
+            _export().neutralize_frame(frame()).to_excel(writer, sheet_name=sheet[:31] or "Sheet1", index=False)
+            writer.sheets[sheet[:31] or "Sheet1"].freeze_panes = "A2"
+        return out.getvalue()
+
+    return build

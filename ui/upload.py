@@ -40,7 +40,7 @@ def _report(found: data.Dataset, ingested: Ingested) -> None:
     if not report.problems:
         st.caption(t("upload.no_problems"))
         return
-    common.table(report.to_frame(), "up_problems", height=300)
+    common.table(report.to_frame(), "up_problems")
     st.download_button(t("upload.download_problems"), lambda: data.problems_csv(report), key="up_problems_dl",
                        file_name=f"problems-{filename(found.filename)}.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:")
@@ -53,10 +53,12 @@ def _rejected(found: data.Dataset, ingested: Ingested, upload_key: str) -> data.
     st.subheader(t("upload.rejected"))
     modes = {"aside": t("upload.set_aside"), "fix": t("upload.fix")}
     mode = st.radio(t("upload.rejected_mode"), list(modes), key="up_mode", horizontal=True, format_func=modes.__getitem__)
+    order = [data.REASON, *(c for c in ingested.rejected.columns if c != data.REASON)]
     if mode == "aside":
-        common.table(ingested.rejected, "up_rejected", height=260)
+        common.table(ingested.rejected, "up_rejected", {"_index": t("hdr.行")}, column_order=order, hide_index=False)
         return found
-    edited = st.data_editor(ingested.rejected, key="up_editor", disabled=[data.REASON], width="stretch", height=300)
+    edited = st.data_editor(ingested.rejected, key="up_editor", disabled=[data.REASON], width="stretch",
+                            column_order=order, column_config=common.column_config([data.REASON], {"_index": t("hdr.行")}))
     if st.button(t("upload.fix_apply"), key="up_fix", icon=":material/fact_check:"):
         fixed, again = data.fix_rejected(found, edited)
         state.set_fixed(upload_key, fixed)

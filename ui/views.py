@@ -654,3 +654,8 @@ def rubric_problems(problems: Sequence[object]) -> pd.DataFrame:
     """Rubric problems as a table: file, line, column, code, message."""
     keys = ("file", "line", "column", "code", "message")
     return pd.DataFrame([{k: getattr(p, k) for k in keys} for p in problems], columns=list(keys))
+
+
+def labelled(frame: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:
+    """The same table with translated headers (for downloads and printouts)."""
+    return frame.rename(columns=headers)

@@ -64,7 +64,7 @@ def render() -> None:
     st.plotly_chart(charts.change_histogram(yoy.changes, t("yoy.change"), t("yoy.change_x"), t("overview.count")),
                     key="yoy_change", config=charts.CONFIG, width="stretch")
     st.subheader(t("yoy.download"))
-    table = yoy.table.rename(columns=common.headers(yoy.table.columns))
+    table = views.labelled(yoy.table, common.headers(yoy.table.columns))
     common.downloads(f"compare-{filename(before)}-{filename(after)}", "yoy_dl", exports.frame_csv(lambda: table),
                      exports.frame_xlsx(lambda: table, t("yoy.title")))
 
