@@ -48,6 +48,11 @@ class Dataset:
         return self.label == SAMPLE_LABEL
 
 
+def restored(label: str, rubrics: RubricSet, results: Results, key: str, report: ValidationReport | None = None) -> Dataset:
+    """A data set rebuilt from stored parts (e.g. a shared snapshot); `key` must identify its content."""
+    return Dataset(digest("restored", key), label, rubrics, results, report, filename=label)
+
+
 def digest(*parts: bytes | str) -> str:
     """A short content hash used as a cache key."""
     h = hashlib.sha256()

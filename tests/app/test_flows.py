@@ -158,3 +158,21 @@ def test_snapshot_links_open_without_error():
     at = open_app(snapshot="abc123")
     no_errors(at)
     assert at.title[0].value == "总览"
+
+
+def test_replacing_the_view_moves_every_widget(data):
+    """What opening a snapshot does: state.set_view(...) then a rerun."""
+    from ui.state import Filters, ViewState
+
+    at = open_app()
+    periods = sorted(data.results.branches["period"].unique())
+    view = ViewState(page="overview", lang="en", filters=Filters(period=periods[0], fields=("农村",), grades=("先进",)))
+    at.session_state["_view"] = view
+    at.session_state["_reseed"] = True
+    at.run()
+    no_errors(at)
+    assert at.title[0].value == "Overview"
+    assert at.selectbox(key="f_period").value == periods[0]
+    assert at.multiselect(key="f_field").value == ["农村"]
+    assert at.multiselect(key="f_grade").value == ["先进"]
+    assert at.query_params["period"] == periods[0]
