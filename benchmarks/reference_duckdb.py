@@ -227,8 +227,8 @@ def build_sql(rubric: Rubric, columns: Collection[str], na_columns: Collection[s
     clipped = f"GREATEST({raw}, 0.0)" if rubric.allow_exceed else f"LEAST(GREATEST({raw}, 0.0), {num(rubric.total)})"
     scale = num(10.0 ** rubric.precision)
     stage5 = f"SELECT {', '.join([q(ROW), *carried, *hits.values(), *std_cols])}, ({clipped}) * {scale} AS scaled FROM stage4"
-    # a scaled value exactly halfway rounds to its even neighbour (y / 2 is then never halfway); others round normally
-    total = f"(CASE WHEN scaled - floor(scaled) = 0.5 THEN 2.0 * round(scaled / 2.0) ELSE round(scaled) END) / {scale}"
+    # 四舍五入 as the engine does: add a half and a hair, then floor
+    total = f"floor(scaled + 0.5 + {num(1e-9)}) / {scale}"
 
     # 6. bands, direct grades, floors, vetoes
     band = "CASE " + " ".join(f"WHEN total >= {num(b.min - _EPS)} THEN {k}" for k, b in enumerate(g.bands)) + f" ELSE {worst} END"
@@ -242,14 +242,15 @@ def build_sql(rubric: Rubric, columns: Collection[str], na_columns: Collection[s
     for floor in g.floors:
         ids_ = floor.standards or tuple(points)
         low = " OR ".join(f"COALESCE({q('s_' + sid)} / {num(points[sid])}, 1.0) < {num(floor.min_share - _EPS)}" for sid in ids_)
-        level = f"GREATEST({level}, CASE WHEN {low} THEN {position[floor.cap]} ELSE 0 END)"
+        direct_hit = " OR ".join(locked)  # only direct grades are locked at this point: floors do not apply to them
+        level = f"GREATEST({level}, CASE WHEN ({low}) AND NOT ({direct_hit}) THEN {position[floor.cap]} ELSE 0 END)"
     for k, veto in enumerate(g.vetoes):
         if veto.flag:
             flag_terms.setdefault(veto.flag, []).append(f"h_v{k}")
         if veto.cap:
             level = f"GREATEST({level}, CASE WHEN h_v{k} THEN {position[veto.cap]} ELSE 0 END)"
         if veto.force:
-            level = f"(CASE WHEN h_v{k} THEN {position[veto.force]} ELSE {level} END)"
+            level = f"GREATEST({level}, CASE WHEN h_v{k} THEN {position[veto.force]} ELSE 0 END)"
             locked.append(f"h_v{k}")
     for rule in g.bottom:
         if rule.flag:

@@ -149,10 +149,10 @@ def holds(cond: Any, row: Mapping[str, Any], columns: Mapping[str, Column]) -> b
 # Points and totals.
 
 
-def _round_half_even(x: float, precision: int) -> float:
-    """numpy.round semantics: scale by 10**precision, round half to even, scale back."""
+def _round_half_up(x: float, precision: int) -> float:
+    """四舍五入 as the engine does: scale by 10**precision, add a half and a hair, floor, scale back."""
     scale = 10.0**precision
-    return round(x * scale) / scale
+    return math.floor(x * scale + 0.5 + 1e-9) / scale
 
 
 def rubric_sources(rubric: Rubric) -> tuple[Source, ...]:
@@ -198,7 +198,7 @@ def score_row(row: Mapping[str, Any], not_applicable: Collection[str], rubric: R
     bonus, penalty = adjustments
     raw = base + bonus - penalty
     ceiling = math.inf if rubric.allow_exceed else rubric.total
-    return _round_half_even(min(max(raw, 0.0), ceiling), rubric.precision), standards
+    return _round_half_up(min(max(raw, 0.0), ceiling), rubric.precision), standards
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def grade_rows(rubric: Rubric, rows: Sequence[Mapping[str, Any]], scored: Sequen
                 earned = standards[sid]
                 share = 1.0 if earned is None else earned / points[sid]
                 low = low or share < floor.min_share - _EPS
-            if low:
+            if low and not locked:  # a direct grade is given without scoring: score floors do not apply
                 level = max(level, position_of[floor.cap])
         for veto in g.vetoes:
             if not holds(veto.when, row, columns):
@@ -274,8 +274,8 @@ def grade_rows(rubric: Rubric, rows: Sequence[Mapping[str, Any]], scored: Sequen
                 flags.add(veto.flag)
             if veto.cap:
                 level = max(level, position_of[veto.cap])
-            if veto.force:
-                level = position_of[veto.force]
+            if veto.force:  # a veto only ever lowers a grade
+                level = max(level, position_of[veto.force])
                 locked = True
         code = row[BRANCH_ID] if BRANCH_ID in columns_present else i
         keys = {c: (None if _is_blank(row[c]) else row[c]) for c in group_columns if c in columns_present}

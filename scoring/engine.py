@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +11,7 @@ import pandas as pd
 from scoring.conditions import evaluate
 from scoring.grading import grade
 from scoring.results import SCORE_COLUMNS, Results
-from scoring.rubric import FIELD, Indicator, Rubric, Source, Standard
+from scoring.rubric import FIELD, Adjustment, Indicator, Rubric, Source, Standard
 from scoring.rubricset import RubricSet
 
 NO_RUBRIC = "领域“{field}”没有对应的评分细则；可用的领域：{fields}"
@@ -39,30 +40,40 @@ def score(frame: pd.DataFrame, rubrics: RubricSet, not_applicable: pd.DataFrame 
     na = not_applicable if not_applicable is not None else pd.DataFrame(index=frame.index)
     assigned = _assign(frame, rubrics)
     parts: list[Results] = []
-    skipped: list[pd.DataFrame] = []
-    for rubric in rubrics.concrete:
-        rows = frame.index[assigned == rubric.id]
+    reasons = np.full(len(frame), None, dtype=object)
+    for position, rubric in enumerate(rubrics.concrete):
+        mask = assigned == position
+        if not mask.any():
+            continue
+        rows = frame if mask.all() else frame[mask]
+        keep = np.ones(len(rows), dtype=bool)
         for rule in rubric.skip:
-            hit = rows[evaluate(rule.when, frame.loc[rows], rubric.input_columns())]
-            skipped.append(frame.loc[hit].assign(reason=f"不参评：{rule.reason}"))
-            rows = rows.difference(hit, sort=False)
+            hit = evaluate(rule.when, rows, rubric.input_columns()) & keep
+            reasons[np.flatnonzero(mask)[hit]] = f"不参评：{rule.reason}"
+            keep &= ~hit
+        rows = rows if keep.all() else rows[keep]
         if len(rows):
-            parts.append(score_rubric(frame.loc[rows], rubric, na.reindex(index=rows, fill_value=False)))
-    missing = frame.index[assigned.isna()]
-    unscored = frame.loc[missing].copy()
+            rated_na = na if rows.index is frame.index else na.reindex(index=rows.index, fill_value=False)
+            parts.append(score_rubric(rows, rubric, rated_na))
     fields = "、".join(rubrics.field_names())
-    unscored["reason"] = [NO_RUBRIC.format(field=f, fields=fields) for f in unscored.get(FIELD, pd.Series("", index=missing))]
-    unscored = pd.concat([unscored, *skipped]) if skipped else unscored
-    return _concat(parts, frame, na, unscored.loc[frame.index[frame.index.isin(unscored.index)]])
+    if FIELD in frame:
+        field_values = frame[FIELD].to_numpy(dtype=object)
+        missing = assigned < 0
+        reasons[missing] = [NO_RUBRIC.format(field=f, fields=fields) for f in field_values[missing]]
+    listed = pd.notna(reasons)
+    unscored = frame[listed].assign(reason=reasons[listed]) if listed.any() else frame.iloc[0:0].assign(reason=pd.Series(dtype=object))
+    return _concat(parts, frame, na, unscored)
 
 
-def _assign(frame: pd.DataFrame, rubrics: RubricSet) -> pd.Series:
-    """The rubric id for each row, looked up once per distinct field value."""
+def _assign(frame: pd.DataFrame, rubrics: RubricSet) -> np.ndarray:
+    """The position of each row's rubric in `rubrics.concrete` (-1: no rubric), looked up once per distinct field."""
+    positions = {r.id: i for i, r in enumerate(rubrics.concrete)}
     if FIELD not in frame:
         lone = rubrics.for_field("")
-        return pd.Series(lone.id if lone else None, index=frame.index, dtype=object)
-    lookup = {v: (r.id if (r := rubrics.for_field(v)) else None) for v in frame[FIELD].dropna().unique()}
-    return frame[FIELD].map(lookup).astype(object)
+        return np.full(len(frame), positions[lone.id] if lone else -1, dtype=np.int64)
+    codes, uniques = pd.factorize(frame[FIELD])
+    lookup = np.array([positions[r.id] if (r := rubrics.for_field(v)) else -1 for v in uniques] + [-1], dtype=np.int64)
+    return lookup[codes]
 
 
 def score_rubric(frame: pd.DataFrame, rubric: Rubric, na: pd.DataFrame) -> Results:
@@ -90,38 +101,59 @@ def _is_identity(series: pd.Series) -> bool:
 def _points(frame: pd.DataFrame, rubric: Rubric, na: pd.DataFrame) -> Scored:
     n = len(frame)
     sources = rubric.sources or (Source(id="main", name="", weight=1.0),)
-    earned: dict[str, np.ndarray] = {}
-    standards: dict[str, np.ndarray] = {}
+    indicators = rubric.indicators()
+    block = np.empty((len(indicators), n))  # one preallocated block: the indicators frame is built without a copy
+    slot = {ind.id: i for i, ind in enumerate(indicators)}
+    standards = np.empty((len(rubric.standards), n))
     unmet = np.zeros(n, dtype=np.int64)
     applicable_points = np.zeros(n)
     threshold = rubric.grading.alerts.unmet_below if rubric.grading.alerts else 1.0
-    for std in rubric.standards:
-        raw = [_indicator(ind, frame, sources) for ind in std.indicators]
+    for s, std in enumerate(rubric.standards):
         excluded, available, factor = rescale(std, na, n)
-        for ind, points, out in zip(std.indicators, raw, excluded):
-            scaled = np.where(out, np.nan, np.nan_to_num(points) * factor)
-            earned[ind.id] = scaled
+        running = np.zeros(n)
+        for ind, out in zip(std.indicators, excluded):
+            scaled = np.nan_to_num(_indicator(ind, frame, sources)) * factor
+            if out.any():
+                scaled[out] = np.nan
+                running += np.where(out, 0.0, scaled)
+            else:
+                running += scaled
+            block[slot[ind.id]] = scaled
             unmet += ~out & (scaled < threshold * ind.points * factor - 1e-9)
-        standards[std.id] = np.where(available > 0, np.nansum(np.vstack([earned[i.id] for i in std.indicators]), axis=0), np.nan)
+        standards[s] = np.where(available > 0, running, np.nan)
         applicable_points += np.where(available > 0, std.points, 0.0)
-    base_sum = np.nansum(np.vstack(list(standards.values())), axis=0)
+    base_sum = np.zeros(n)
+    for row in standards:
+        base_sum += np.nan_to_num(row)
     base = base_sum * np.divide(rubric.total, applicable_points, out=np.zeros(n), where=applicable_points > 0)
-    bonus = _adjustment(rubric.bonus, frame, sources, earned, n)
-    penalty = _adjustment(rubric.penalty, frame, sources, earned, n)
+    bonus = _adjustment(rubric.bonus, frame, sources, block, slot, n)
+    penalty = _adjustment(rubric.penalty, frame, sources, block, slot, n)
     ceiling = np.inf if rubric.allow_exceed else rubric.total
-    total = np.round(np.clip(base + bonus - penalty, 0.0, ceiling), rubric.precision)
+    total = round_half_up(np.clip(base + bonus - penalty, 0.0, ceiling), rubric.precision)
     index = frame.index
-    return Scored(pd.DataFrame(earned, index=index), pd.DataFrame(standards, index=index), base, bonus, penalty, total, unmet)
+    return Scored(
+        pd.DataFrame(block.T, index=index, columns=list(slot), copy=False),
+        pd.DataFrame(standards.T, index=index, columns=[s.id for s in rubric.standards], copy=False),
+        base, bonus, penalty, total, unmet,
+    )
 
 
-def _adjustment(section: object, frame: pd.DataFrame, sources: tuple[Source, ...], earned: dict[str, np.ndarray], n: int) -> np.ndarray:
+def round_half_up(values: np.ndarray, precision: int) -> np.ndarray:
+    """四舍五入 to `precision` decimals, as users round by hand (a hair of tolerance absorbs binary fractions like 98.305)."""
+    scale = 10.0**precision
+    return np.floor(values * scale + 0.5 + 1e-9) / scale
+
+
+def _adjustment(section: Adjustment | None, frame: pd.DataFrame, sources: tuple[Source, ...], block: np.ndarray,
+                slot: dict[str, int], n: int) -> np.ndarray:
     """Sum of a bonus or penalty section, capped; its items are recorded with the indicators."""
     if section is None:
         return np.zeros(n)
-    items = section.indicators  # type: ignore[attr-defined]
-    for ind in items:
-        earned[ind.id] = np.nan_to_num(_indicator(ind, frame, sources))
-    return np.minimum(np.sum([earned[i.id] for i in items], axis=0), section.cap)  # type: ignore[attr-defined]
+    running = np.zeros(n)
+    for ind in section.indicators:
+        block[slot[ind.id]] = np.nan_to_num(_indicator(ind, frame, sources))
+        running += block[slot[ind.id]]
+    return np.minimum(running, section.cap)
 
 
 def rescale(std: Standard, na: pd.DataFrame, n: int) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
@@ -138,6 +170,10 @@ def rescale(std: Standard, na: pd.DataFrame, n: int) -> tuple[list[np.ndarray], 
 
 def _indicator(ind: Indicator, frame: pd.DataFrame, sources: tuple[Source, ...]) -> np.ndarray:
     """Points of one indicator, weighting the sources present in each row (NaN when none is)."""
+    present_keys = [(p, s) for p, s in enumerate(sources) if source_key(ind.column_id, s, p) in frame]
+    if len(present_keys) == 1:  # one source: its points as they are, no weighting needed
+        key = source_key(ind.column_id, present_keys[0][1], present_keys[0][0])
+        return ind.method.score(frame[key].to_numpy(dtype=float, na_value=np.nan), ind.points)
     total = np.zeros(len(frame))
     weight = np.zeros(len(frame))
     for position, source in enumerate(sources):
@@ -152,21 +188,21 @@ def _indicator(ind: Indicator, frame: pd.DataFrame, sources: tuple[Source, ...])
 
 
 def _concat(parts: list[Results], frame: pd.DataFrame, na: pd.DataFrame, unscored: pd.DataFrame) -> Results:
-    """Join per-rubric results in input order, with the union of their columns."""
+    """Join per-rubric results in input order, with the union of their columns (no copy for a single rubric)."""
     if not parts:
         empty = frame.iloc[0:0]
         return Results(empty.assign(**{c: pd.Series(dtype=object) for c in SCORE_COLUMNS}),
                        empty[[]], empty[[]], empty[[]], empty[[]], empty, na.iloc[0:0], unscored)
-    order = frame.index[frame.index.isin(pd.Index(np.concatenate([p.branches.index for p in parts])))]
+    if len(parts) == 1:
+        return dataclasses.replace(parts[0], unscored=unscored)
+    rated = np.zeros(len(frame), dtype=bool)
+    for part in parts:
+        rated |= frame.index.isin(part.branches.index)
+    order = frame.index[rated]
 
     def joined(name: str, fill: object = None) -> pd.DataFrame:
-        pieces = [getattr(p, name) for p in parts]
-        out = pieces[0] if len(pieces) == 1 else pd.concat(pieces, sort=False)
-        out = out.loc[order]
+        out = pd.concat([getattr(p, name) for p in parts], sort=False).loc[order]
         return out.fillna(fill) if fill is not None else out
 
-    flags = joined("flags", False).astype(bool)
-    rules = joined("rules", False).astype(bool)
-    return Results(joined("branches"), joined("indicators"), joined("standards"), rules, flags,
-                   joined("inputs"), joined("not_applicable", False).astype(bool), unscored)
-
+    return Results(joined("branches"), joined("indicators"), joined("standards"), joined("rules", False).astype(bool),
+                   joined("flags", False).astype(bool), joined("inputs"), joined("not_applicable", False).astype(bool), unscored)

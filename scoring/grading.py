@@ -49,7 +49,7 @@ def grade(rubric: Rubric, frame: pd.DataFrame, standards: pd.DataFrame, total: n
         points = np.array([next(s.points for s in rubric.standards if s.id == i) for i in ids])
         share = standards[list(ids)].to_numpy(dtype=float) / points
         hit = np.any(np.nan_to_num(share, nan=1.0) < floor.min_share - 1e-9, axis=1)
-        level, rules[floor.id] = _cap(level, hit, rubric.grade_level(floor.cap))
+        level, rules[floor.id] = _cap(level, hit & ~locked, rubric.grade_level(floor.cap))  # not on direct grades
     for veto in g.vetoes:
         hit = evaluate(veto.when, frame, columns)
         if veto.flag:
@@ -57,7 +57,7 @@ def grade(rubric: Rubric, frame: pd.DataFrame, standards: pd.DataFrame, total: n
         if veto.cap:
             level, rules[veto.id] = _cap(level, hit, rubric.grade_level(veto.cap))
         if veto.force:
-            level = np.where(hit, rubric.grade_level(veto.force), level)
+            level = np.where(hit, np.maximum(level, rubric.grade_level(veto.force)), level)  # a veto only lowers
             locked |= hit
             rules[veto.id] = hit | rules.get(veto.id, False)
         elif veto.flag and not veto.cap:

@@ -165,7 +165,7 @@ def _assert_same(name: str, left: pd.DataFrame, right: pd.DataFrame, frame: pd.D
 
 
 CASES = [("rural", _rural, seed) for seed in (1, 2, 3)] + [("bench", _bench, seed) for seed in (4, 5)] + \
-        [("variant", _variant, seed) for seed in (6, 7)]
+        [("variant", _variant, seed) for seed in (6, 14)]  # seeds whose data makes every rule fire
 
 
 @pytest.mark.parametrize(("label", "make", "seed"), CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES])

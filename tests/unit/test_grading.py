@@ -5,6 +5,7 @@ import pytest
 from tests.unit.mini import run
 
 FORCE = {"vetoes": [{"id": "accident", "reason": "发生事故", "when": {"column": "incident", "op": "is_true"}, "force": "差"}]}
+FORCE_MIDDLE = {"vetoes": [{"id": "accident", "reason": "发生事故", "when": {"column": "incident", "op": "is_true"}, "force": "良"}]}
 CAP = {"vetoes": [{"id": "accident", "reason": "发生事故", "when": {"column": "incident", "op": "is_true"}, "cap": "良"}]}
 FLAG = {"vetoes": [{"id": "accident", "reason": "发生事故", "when": {"column": "incident", "op": "is_true"}, "flag": "需关注"}]}
 FLOOR = {"floors": [{"id": "floor", "min_share": 0.9, "cap": "良", "standards": ["a"]}]}
@@ -23,6 +24,8 @@ BOTTOM = {"bottom": [{"id": "tail", "group_by": "parent", "share": 0.2, "flag": 
         pytest.param(FLOOR, [{"x": 3.5, "y": 2, "z": 4}, {"x": 3, "y": 2, "z": 4}], ["优", "良"], id="floor"),
         pytest.param(DIRECT, [{"total": 5, "award": 0.0}, {"total": 5}], ["优", "差"], id="direct-grade"),
         pytest.param({**DIRECT, **FORCE}, [{"total": 5, "award": 0.0, "incident": 1.0}], ["差"], id="veto-beats-direct"),
+        pytest.param(FORCE_MIDDLE, [{"total": 5, "incident": 1.0}, {"total": 10, "incident": 1.0}], ["差", "良"], id="veto-never-raises"),
+        pytest.param({**DIRECT, **FLOOR}, [{"x": 1, "y": 2, "z": 4, "award": 0.0}], ["优"], id="floor-spares-direct-grade"),
         pytest.param(QUOTA, [{"total": 10}] * 10, ["优"] * 3 + ["良"] * 7, id="quota-ties-by-code"),
         pytest.param(QUOTA, [{"total": 9 + i / 10} for i in range(10)], ["良"] * 7 + ["优"] * 3, id="quota-keeps-highest"),
         pytest.param(BOTTOM, [{"total": 10 - i} for i in range(10)], ["优", "优", "良", "良"] + ["差"] * 6, id="bottom-force"),
@@ -147,3 +150,9 @@ def test_skip_rules_list_rows_not_rated_with_the_reason():
     assert results.unscored["reason"].tolist()[0] == "不参评：成立不满一年"
     assert results.unscored["branch_id"].tolist() == ["B001", "B002"]
     assert len(results.branches) + len(results.unscored) == len(data)
+
+
+@pytest.mark.parametrize(("x", "expected"), [(2.125, 8.13), (2.124, 8.12), (2.005, 8.01), (2.0049, 8.0), (1.995, 8.0), (1.994, 7.99)])
+def test_totals_round_half_up_as_users_do(x, expected):
+    total = run({}, [{"x": x, "y": 2, "z": 4}]).branches["total"].iloc[0]
+    assert total == expected
