@@ -1,0 +1,343 @@
+"""From bytes to a grid of cells: file type sniffing, an explicit encoding cascade, delimiter detection,
+.xlsx sheets, and the spreadsheet row number of every record."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+import pandas as pd
+
+from scoring.errors import InputError
+from scoring.ingest.cells import STR, as_text, distinct, is_text
+from scoring.rubricset import normalize_label
+
+HEAD_ROWS = 40  # records searched for the header
+_HEAD_BYTES = 256 * 1024
+_DELIMITERS = (",", "\t", ";", "|")
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32（BOM）"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32（BOM）"),
+    (b"\xef\xbb\xbf", "utf-8-sig", "UTF-8（BOM）"),
+    (b"\xff\xfe", "utf-16", "UTF-16LE（BOM）"),
+    (b"\xfe\xff", "utf-16", "UTF-16BE（BOM）"),
+)
+_MAGIC = (  # formats users rename or upload by mistake, and what to do instead
+    (b"\xd0\xcf\x11\xe0", "旧版 Excel（.xls）或加密的 Excel 文件，请在 Excel/WPS 中另存为 .xlsx 或 CSV（UTF-8）后再上传"),
+    (b"%PDF", "PDF 文件，请上传原始的 Excel 或 CSV 表格"),
+    (b"\x89PNG", "图片，请上传原始的 Excel 或 CSV 表格"),
+    (b"\xff\xd8\xff", "图片，请上传原始的 Excel 或 CSV 表格"),
+    (b"GIF8", "图片，请上传原始的 Excel 或 CSV 表格"),
+    (b"Rar!", "压缩包，请解压后上传其中的 Excel 或 CSV 文件"),
+    (b"7z\xbc\xaf", "压缩包，请解压后上传其中的 Excel 或 CSV 文件"),
+    (b"\x1f\x8b", "压缩包，请解压后上传其中的 Excel 或 CSV 文件"),
+    (b"{\\rtf", "RTF 文档，请上传 Excel 或 CSV 表格"),
+)
+_CONTENT = re.compile(rb"[^ \t\r\n\x00\xef\xbb\xbf\xff\xfe,;]")  # anything but spaces, BOMs and delimiters
+_CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f]")
+_SEP_LINE = re.compile(r"\ufeff?sep=(.)\s*")
+_SAW = re.compile(r"saw (\d+)")
+_EOF_IN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A grid of text cells: the first records (to find the header) and a loader for the records below it."""
+
+    head: list[list[str]]
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    # (header index, positions pandas may type, positions read as exact text) → (body below the header, encoding)
+    load: Callable[[int, frozenset[int], frozenset[int]], tuple[pd.DataFrame, str | None]]
+
+
+def open_tables(data: bytes, name: str, sheet: str | None) -> Generator[RawTable, None, None]:
+    """Sniff what the bytes are and open them as grids: a CSV is one grid; a workbook yields the named sheet,
+    or every sheet (visible ones first) so the caller can take the first that has a header. Raise InputError
+    for anything that is not a table."""
+    if _CONTENT.search(data) is None:
+        raise InputError(f"文件“{name}”是空的；请确认选择了填好的表格")
+    if data[:4] == b"PK\x03\x04":
+        yield from _xlsx_tables(data, name, sheet)
+        return
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"文件“{name}”是{what}")
+    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    if suffix in {"xlsx", "xlsm"}:
+        raise InputError(f"文件“{name}”的扩展名是 .{suffix}，但内容不是 Excel 工作簿；请在 Excel/WPS 中重新另存为 .xlsx")
+    yield _csv_table(data, name)  # a sheet name means nothing for a CSV and is ignored
+
+
+# ---------------------------------------------------------------------------------------------- CSV
+
+
+def _binary(name: str) -> InputError:
+    return InputError(f"文件“{name}”不是文本表格（含有二进制内容），可能是改了扩展名的其他文件；请上传 .xlsx 或 CSV")
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """The UTF-16 codec of a BOM-less file whose every other byte is NUL (Excel 'Unicode text' variants)."""
+    sample = head[:4096]
+    if len(sample) < 4 or sample.count(0) < len(sample) // 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 3 * even:
+        return "utf-16-le"
+    if even > 3 * odd:
+        return "utf-16-be"
+    return None
+
+
+def _decode_all(data: bytes, codec: str, name: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"文件“{name}”无法按 {codec} 解码（第 {exc.start} 字节附近）；请在 Excel/WPS 中另存为 CSV（UTF-8）后再上传") from exc
+
+
+def _gb18030(data: bytes, name: str) -> str:
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"无法识别文件“{name}”的编码（既不是 UTF-8 也不是 GBK/GB18030）；请另存为 CSV（UTF-8）后再上传") from exc
+
+
+def _head_text(data: bytes) -> str | None:
+    """The first part of a UTF-8 file up to a line end, or None when it is not UTF-8."""
+    head = data[:_HEAD_BYTES]
+    if len(data) > _HEAD_BYTES:
+        cut = head.rfind(b"\n")
+        head = head[: cut + 1] if cut > 0 else head[: len(head) - 4]
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _check_text(head: str, name: str) -> None:
+    """Reject text full of control characters: a binary file that happened to decode."""
+    sample = head[:20000]
+    if "\x00" in head or len(_CONTROL.findall(sample)) > max(8, len(sample) // 200):
+        raise _binary(name)
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the most rows into the same number of fields (more than one)."""
+    best, best_score = ",", (0, 0)
+    for delimiter in _DELIMITERS:
+        widths = [len(r) for r in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in r)]
+        common = Counter(w for w in widths if w > 1).most_common(1)
+        score = (common[0][1], common[0][0]) if common else (0, 0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_table(data: bytes, name: str) -> RawTable:
+    payload, codec, label = data, "utf-8", "UTF-8"
+    text: str | None = None
+    for bom, bom_codec, bom_label in _BOMS:
+        if data.startswith(bom):
+            codec, label = bom_codec, bom_label
+            break
+    else:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            codec, label = utf16, utf16.upper().replace("-LE", "LE").replace("-BE", "BE")
+        elif b"\x00" in data:
+            raise _binary(name)
+    if codec.startswith(("utf-16", "utf-32")):
+        text = _decode_all(data, codec, name).lstrip("\ufeff")
+        head = text[:_HEAD_BYTES]
+    else:
+        decoded = _head_text(data)
+        if decoded is None:
+            text = _gb18030(data, name)
+            codec, label = "gb18030", "GBK/GB18030"
+            head = text[:_HEAD_BYTES]
+        else:
+            head = decoded.lstrip("\ufeff")
+    if text is not None:
+        payload, codec = text.encode("utf-8"), "utf-8"
+    _check_text(head, name)
+    if head.lstrip().lower().startswith(("<html", "<!doctype", "<table", "<?xml")):
+        raise InputError(f"文件“{name}”是网页或 XML 格式的表格（有些系统导出的 .xls 其实是网页）；"
+                         "请在 Excel/WPS 中打开后另存为 .xlsx 或 CSV 再上传")
+    # records end at \n, \r or \r\n, as pandas splits them (str.splitlines would also split at \u2028 and more)
+    lines = list(io.StringIO(head, newline=""))
+    if len(data) > _HEAD_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # possibly cut short
+    lead = 0
+    sep = _SEP_LINE.fullmatch(lines[0]) if lines else None
+    if sep:  # Excel's "sep=;" hint line: Excel hides it, so rows are numbered from the next line
+        delimiter, lead, lines = sep[1], 1, lines[1:]
+    else:
+        delimiter = _sniff_delimiter(lines[:100])
+    head_rows = [[c for c in r] or [""] for r in islice(csv.reader(lines, delimiter=delimiter), HEAD_ROWS)]
+    width = max((len(r) for r in head_rows), default=1)
+
+    def load(header: int, typed: frozenset[int], exact: frozenset[int]) -> tuple[pd.DataFrame, str | None]:
+        nonlocal payload, codec, label
+        shape = _Shape(lead + header + 1, len(head_rows[header]), width)
+        try:
+            body = _read_csv(payload, codec, delimiter, shape, typed, exact, name)
+        except UnicodeDecodeError:  # the first part was UTF-8 but a later part is not: the whole file is GBK
+            payload, codec, label = _gb18030(data, name).lstrip("\ufeff").encode("utf-8"), "utf-8", "GBK/GB18030"
+            body = _read_csv(payload, codec, delimiter, shape, typed, exact, name)
+        body.index = pd.RangeIndex(header + 2, header + 2 + len(body))
+        return body, label
+
+    return RawTable(head_rows, label, delimiter, None, load)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Where the data starts (records to skip) and how wide the header and the widest record seen are."""
+
+    skip: int
+    header_width: int
+    width: int
+
+
+def _read_csv(payload: bytes, codec: str, delimiter: str, shape: _Shape, typed: frozenset[int],
+              exact: frozenset[int], name: str) -> pd.DataFrame:
+    """All records below the header, as many columns as the widest record.
+
+    Positions in `typed` may be typed by pandas; `exact` ones are read as text. Every other column is text
+    too, but reading it as such costs more than letting pandas infer it, so it is re-read as text only
+    when pandas found numbers in it (their leading zeros would otherwise be lost).
+    """
+    body = _parse(payload, codec, delimiter, shape, {i: STR for i in exact}, None, name)
+    positions: list[int] = [int(i) for i in body.columns]
+    loose = [i for i in positions if i not in typed | exact and not is_text(body[i]) and body[i].notna().any()]
+    if loose:
+        wide = _Shape(shape.skip, shape.header_width, body.shape[1])
+        again = _parse(payload, codec, delimiter, wide, {i: STR for i in loose}, loose, name)
+        for i in loose:
+            body[i] = again[i]
+    return body
+
+
+def _parse(payload: bytes, codec: str, delimiter: str, shape: _Shape, dtype: dict[int, Any],
+           usecols: list[int] | None, name: str) -> pd.DataFrame:
+    options: dict[str, Any] = {
+        "sep": delimiter, "usecols": usecols, "keep_default_na": False, "na_values": [""], "skip_blank_lines": False,
+        "index_col": False, "encoding": codec, "encoding_errors": "strict", "quotechar": '"', "engine": "c",
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:  # fast path: no record wider than the header; header=<row> skips the rows above far faster than skiprows
+            header_width = max([shape.header_width, *(i + 1 for i in usecols or ())])
+            return pd.read_csv(io.BytesIO(payload), header=shape.skip - 1, names=list(range(header_width)),
+                               dtype={i: t for i, t in dtype.items() if i < header_width}, **options)
+        except pd.errors.EmptyDataError:
+            return pd.DataFrame({i: pd.Series(dtype=STR) for i in range(shape.width)})
+        except (pd.errors.ParserError, pd.errors.ParserWarning):
+            pass
+    width = shape.width
+    for _ in range(64):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                return pd.read_csv(io.BytesIO(payload), header=None, skiprows=shape.skip, names=list(range(width)),
+                                   dtype={i: t for i, t in dtype.items() if i < width}, **options)
+        except pd.errors.EmptyDataError:
+            return pd.DataFrame({i: pd.Series(dtype=STR) for i in range(width)})
+        except pd.errors.ParserError as exc:
+            saw = _SAW.search(str(exc))
+            if saw and int(saw[1]) > width:
+                width = int(saw[1])
+                continue
+            eof = _EOF_IN_QUOTE.search(str(exc))
+            where = f"第 {int(eof[1]) + shape.skip + 1} 行附近" if eof else ""
+            raise InputError(f"文件“{name}”{where}的引号（\"）不配对，无法分列；请在 Excel/WPS 中打开后重新另存为 CSV") from exc
+    raise InputError(f"文件“{name}”各行的列数相差太大，无法分列；请在 Excel/WPS 中打开后重新另存为 CSV")
+
+
+# --------------------------------------------------------------------------------------------- XLSX
+
+
+def _xlsx_tables(data: bytes, name: str, sheet: str | None) -> Generator[RawTable, None, None]:
+    import openpyxl  # deferred: only .xlsx uploads pay for it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"文件“{name}”已损坏，无法作为 Excel 工作簿打开；请在 Excel/WPS 中重新另存为 .xlsx") from exc
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names:
+        what = "Word 文档" if "word/document.xml" in names else ("OpenDocument 表格" if "mimetype" in names else "压缩包")
+        raise InputError(f"文件“{name}”是{what}，不是 Excel 工作簿；请另存为 .xlsx 或 CSV 后再上传")
+    if sum(m.file_size for m in members) > 40 * max(len(data), 2**20) + 200 * 2**20:
+        raise InputError(f"文件“{name}”解压后过大，疑似异常文件；请另存为 CSV 后再上传")
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, ParseError, EOFError) as exc:
+        raise InputError(f"文件“{name}”无法作为 Excel 工作簿读取（{type(exc).__name__}）；请在 Excel/WPS 中重新另存为 .xlsx") from exc
+    try:
+        for worksheet in _sheets(book, name, sheet):
+            try:
+                worksheet.reset_dimensions()  # some writers store a wrong size; read every row that is really there
+                rows = list(worksheet.iter_rows(values_only=True))
+            except (KeyError, ValueError, TypeError, ParseError, EOFError, zipfile.BadZipFile) as exc:
+                raise InputError(f"文件“{name}”的工作表“{worksheet.title}”已损坏（{type(exc).__name__}）；"
+                                 "请在 Excel/WPS 中重新另存为 .xlsx") from exc
+            yield _grid_table(rows, worksheet.title)
+    finally:
+        book.close()
+
+
+def _grid_table(rows: list[tuple[object, ...]], title: str) -> RawTable:
+    grid = _text_grid(rows)
+    head = [["" if pd.isna(v) else str(v) for v in row] for row in grid.iloc[:HEAD_ROWS].itertuples(index=False)]
+
+    def load(header: int, typed: frozenset[int], exact: frozenset[int]) -> tuple[pd.DataFrame, str | None]:
+        body = grid.iloc[header + 1:].copy()
+        body.index = pd.RangeIndex(header + 2, header + 2 + len(body))
+        return body, None
+
+    return RawTable(head, None, None, title, load)
+
+
+def _sheets(book: Any, name: str, sheet: str | None) -> list[Any]:
+    """The named sheet, or every worksheet with the visible ones first."""
+    sheets = list(book.worksheets)
+    if not sheets:
+        raise InputError(f"文件“{name}”中没有工作表")
+    if sheet is None:
+        return sorted(sheets, key=lambda ws: getattr(ws, "sheet_state", "visible") != "visible")
+    for match in (lambda t: t == sheet, lambda t: normalize_label(t) == normalize_label(sheet)):
+        found = [ws for ws in sheets if match(ws.title)]
+        if found:
+            return found[:1]
+    listed = "、".join(f"“{ws.title}”" for ws in sheets)
+    raise InputError(f"文件“{name}”中没有名为“{sheet}”的工作表；现有工作表：{listed}")
+
+
+def _text_grid(rows: list[tuple[object, ...]]) -> pd.DataFrame:
+    """Cell values as the text a user sees (each distinct value converted once); empty cells are NA."""
+    width = max((len(r) for r in rows), default=0)
+    frame = pd.DataFrame.from_records(rows, columns=range(width)) if rows else pd.DataFrame(columns=range(width))
+    columns: dict[int, pd.Series] = {}
+    for position in range(width):
+        codes, texts = distinct(frame[position].astype(object))
+        columns[position] = pd.Series(texts.array.take(codes, allow_fill=True), dtype=STR)
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), columns=range(width))
+
+
+__all__ = ["HEAD_ROWS", "RawTable", "as_text", "open_tables"]

@@ -1,0 +1,526 @@
+"""read_assessments: file bytes → validated frame, rows set aside with reasons, and the validation report.
+
+Every step works on whole columns: cells are parsed once per distinct value (scoring.ingest.cells), checks
+are boolean masks, and Python loops run only over problems found, never over every row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scoring.errors import InputError
+from scoring.ingest import vocab
+from scoring.ingest.cells import (
+    STR,
+    Converted,
+    Status,
+    TextColumn,
+    as_text,
+    convert_column,
+    distinct,
+    is_text,
+    normalize_text,
+    range_hint,
+)
+from scoring.ingest.files import HEAD_ROWS, RawTable, open_tables
+from scoring.ingest.header import Header, HeaderColumn, Spec, Vocabulary, build_vocabulary, column_letter, find_header
+from scoring.ingest.report import Problem, Severity, ValidationReport
+from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Rubric
+from scoring.rubricset import RubricSet, normalize_label
+
+DEFAULT_MAX_BYTES = 50 * 2**20
+IDENTITY = (BRANCH_ID, NAME, FIELD, PERIOD)
+REASON = "reason"
+_UNKNOWN_FIELD, _BLANK_FIELD = -1, -2
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What a file yields: accepted rows (typed), their not-applicable cells, rejected and unknown columns, the report."""
+
+    frame: pd.DataFrame
+    not_applicable: pd.DataFrame
+    rejected: pd.DataFrame
+    extra: pd.DataFrame
+    report: ValidationReport
+
+
+def read_assessments(source: Path | bytes, rubrics: RubricSet, *, filename: str | None = None,
+                     sheet: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Ingested:
+    """Read, normalize and validate an assessment file; raise InputError only when it cannot be read at all."""
+    data, name = _read_bytes(source, filename, max_bytes)
+    vocabulary = build_vocabulary(rubrics)
+    searched: list[str] = []
+    with closing(open_tables(data, name, sheet)) as tables:
+        for table in tables:
+            header = find_header(table.head, vocabulary)
+            if header is not None:
+                return _Reader(name, table, header, vocabulary, rubrics).run()
+            searched.append(f"工作表“{table.sheet}”" if table.sheet else f"文件“{name}”")
+    examples = "、".join(s.label for s in list(vocabulary.specs.values())[:6])
+    raise InputError(f"在{'、'.join(searched)}的前 {HEAD_ROWS} 行中找不到表头：没有一行含有评分细则中的列名（如 {examples}）；"
+                     "请检查是否选错了文件或工作表，或把表头改为评分细则中的列名")
+
+
+def _read_bytes(source: Path | bytes, filename: str | None, max_bytes: int) -> tuple[bytes, str]:
+    limit = f"{max_bytes / 2**20:.0f} MB"
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        name = filename or "上传的文件"
+    else:
+        path = Path(source)
+        name = filename or path.name
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise InputError(f"文件“{name}”有 {size / 2**20:.1f} MB，超过上限 {limit}；请拆分后分别上传")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"无法读取文件“{name}”：{exc.strerror or exc}；请确认文件存在且未被其他程序占用") from exc
+    if len(data) > max_bytes:
+        raise InputError(f"文件“{name}”有 {len(data) / 2**20:.1f} MB，超过上限 {limit}；请拆分后分别上传")
+    return data, name
+
+
+def raw_text(series: pd.Series) -> pd.Series:
+    """A column as the text the user typed (numbers typed by pandas written back without trailing zeros)."""
+    if is_text(series):
+        return series
+    codes, texts = distinct(series)
+    return pd.Series(texts.array.take(codes, allow_fill=True), index=series.index, dtype=STR)
+
+
+def _blank(series: pd.Series) -> np.ndarray:
+    text = raw_text(series)
+    return (text.isna() | text.str.strip().eq("")).to_numpy(dtype=bool, na_value=True)
+
+
+@dataclass
+class _Found:
+    """Problems as they are found, with the body position of each row problem (for rejection reasons)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+    order: list[tuple[int, int]] = field(default_factory=list)
+
+    def add(self, problem: Problem, position: int = -1, column: int = -1) -> None:
+        self.problems.append(problem)
+        self.positions.append(position)
+        self.order.append((-1 if problem.row is None else problem.row, column))
+
+    def sorted(self) -> tuple[Problem, ...]:
+        """File-level problems first, then by row and column as they appear in the spreadsheet."""
+        return tuple(self.problems[i] for i in sorted(range(len(self.problems)), key=self.order.__getitem__))
+
+
+class _Reader:
+    """One read of one file."""
+
+    def __init__(self, name: str, table: RawTable, header: Header, vocabulary: Vocabulary, rubrics: RubricSet) -> None:
+        self.name, self.table, self.header, self.vocabulary, self.rubrics = name, table, header, vocabulary, rubrics
+        self.concrete: tuple[Rubric, ...] = rubrics.concrete
+        self.found = _Found()
+        self.kinds: dict[str, int] = defaultdict(int)
+        self.row0 = header.index + 2  # spreadsheet row number of the first record below the header
+        self.body = pd.DataFrame()
+
+    # -- columns ------------------------------------------------------------------------------------
+
+    def _plan(self) -> tuple[dict[str, HeaderColumn], list[HeaderColumn]]:
+        """Which spreadsheet column feeds each key; unknown, serial-number and duplicate columns go aside."""
+        assigned: dict[str, HeaderColumn] = {}
+        extras: list[HeaderColumn] = []
+        for col in self.header.columns:
+            if not col.keys:
+                if col.header:
+                    extras.append(col)
+                    if col.serial:
+                        self._file_problem("ignored-column", "info", col, "序号列，已单独保留、不参与计分")
+                    else:
+                        self._file_problem("unknown-column", "warning", col, (
+                            "评分细则中没有这一列，已单独保留、不参与计分；如果它是某项指标，请把表头改为评分细则中的名称"))
+                continue
+            fresh = [k for k in col.keys if k not in assigned]
+            for key in fresh:
+                assigned[key] = col
+            if not fresh:
+                first = assigned[col.keys[0]]
+                label = self.vocabulary.specs[col.keys[0]].label
+                self._file_problem("duplicate-header", "error", col, (
+                    f"与 {first.letter} 列“{first.header}”都对应“{label}”；按 {first.letter} 列读取，本列单独保留、不参与计分；"
+                    "请删除或改名其中一列"))
+                extras.append(col)
+        return assigned, extras
+
+    def _file_problem(self, code: str, severity: Severity, col: HeaderColumn, message: str) -> None:
+        self.found.add(Problem(code, severity, None, col.letter, col.header or None, None, message), column=col.position)
+
+    # -- the run ------------------------------------------------------------------------------------
+
+    def run(self) -> Ingested:
+        assigned, extras = self._plan()
+        specs = self.vocabulary.specs
+        text_positions = {c.position for k, c in assigned.items() if specs[k].column.type == "text" and k != PERIOD}
+        typed = frozenset(c.position for c in assigned.values()) - text_positions  # a year typed 2025 reads back as "2025"
+        exact = frozenset(c.position for k, c in assigned.items() if k == BRANCH_ID)
+        self.body, encoding = self.table.load(self.header.index, typed, exact)
+        body = self.body
+        n = len(body)
+        for position in range(len(self.header.columns), body.shape[1]):  # records wider than the header
+            extras.append(HeaderColumn(position, column_letter(position), "", ()))
+        mapped = {c.position for c in assigned.values()}
+        unnamed = [c for c in self.header.columns if not c.keys and not c.header and c.position not in mapped]
+        converted: dict[str, Converted] = {}
+        texts: dict[str, TextColumn] = {}
+        blank_at: dict[int, np.ndarray] = {}
+        for key, col in assigned.items():
+            column = specs[key].column
+            if column.type == "text":
+                texts[key] = normalize_text(body[col.position], period=key == PERIOD)
+                blank = texts[key].values.isna().to_numpy()
+            else:
+                converted[key] = convert_column(body[col.position], column)
+                blank = converted[key].status == Status.BLANK
+            blank_at.setdefault(col.position, blank)
+        for col in [*extras, *unnamed]:
+            if col.position < body.shape[1]:
+                blank_at.setdefault(col.position, _blank(body[col.position]))
+        filled = np.zeros(n, dtype=np.int64)
+        for blank in blank_at.values():
+            filled += ~blank
+        keep = self._rows_to_keep(filled, blank_at)
+        for col in unnamed:
+            if col.position in blank_at and (~blank_at[col.position] & keep).any():
+                self._file_problem("blank-header", "warning", col, "这一列有数据但没有表头，已单独保留、不参与计分；请补上表头")
+                extras.append(col)
+        rubric_index = self._assign_rubrics(texts, assigned, keep)
+        applicable = self._applicable(rubric_index, keep)
+        err = np.zeros(n, dtype=bool)
+        warn = np.zeros(n, dtype=bool)
+        values: dict[str, np.ndarray | pd.Series] = {}
+        na: dict[str, np.ndarray] = {}
+        for key, col in assigned.items():
+            if key in converted:
+                values[key], na[key] = self._check_values(specs[key], col, converted[key], applicable[key], err, warn)
+            else:
+                values[key] = self._check_text(specs[key], col, texts[key], applicable[key], err)
+        missing_reasons = self._missing_columns(assigned, rubric_index, keep)
+        self._duplicates(texts, assigned, keep, err, warn)
+        rejected = keep & (err | (rubric_index < 0) | (missing_reasons != ""))
+        accepted = keep & ~rejected
+        with_warnings = accepted & warn
+        frame, not_applicable = self._frame(values, na, applicable, accepted)
+        report = ValidationReport(
+            file=self.name, encoding=encoding, sheet=self.table.sheet, delimiter=self.table.delimiter,
+            header_row=self.header.index + 1, rows_total=int(keep.sum()),
+            rows_scored=int((accepted & ~with_warnings).sum()), rows_with_warnings=int(with_warnings.sum()),
+            rows_rejected=int(rejected.sum()), normalizations={k: v for k, v in sorted(self.kinds.items()) if v},
+            problems=self.found.sorted(), columns={k: c.header for k, c in assigned.items()},
+        )
+        return Ingested(frame, not_applicable, self._rejected(assigned, extras, rejected, missing_reasons),
+                        self._extra(extras, keep), report)
+
+    def _applicable(self, rubric_index: np.ndarray, keep: np.ndarray) -> dict[str, np.ndarray]:
+        """Per key, the kept rows whose rubric reads it (one shared mask for keys every used rubric reads)."""
+        used = {int(i) for i in np.unique(rubric_index[keep]) if i >= 0}
+        known = keep & (rubric_index >= 0)
+        out: dict[str, np.ndarray] = {}
+        for key in self.vocabulary.specs:
+            member = np.array([key in self.vocabulary.rubric_keys[r.id] for r in self.concrete] + [False, False])
+            if all(member[i] for i in used):
+                out[key] = known
+            else:
+                out[key] = member[rubric_index] & keep
+        return out
+
+    # -- rows ---------------------------------------------------------------------------------------
+
+    def _rows_to_keep(self, filled: np.ndarray, blank_at: dict[int, np.ndarray]) -> np.ndarray:
+        """Non-blank rows, less trailing notes ('填表人：…'); interior blank rows are reported as info."""
+        nonblank = filled > 0
+        keep = nonblank.copy()
+        if not nonblank.any():
+            return keep
+        i = int(np.flatnonzero(nonblank)[-1])
+        while i >= 0 and (not nonblank[i] or filled[i] == 1):
+            if nonblank[i]:
+                position = next(p for p, b in blank_at.items() if not b[i])
+                text = str(as_text(self.body.iat[i, position]) or "").strip()
+                if not text.startswith(vocab.NOTE_PREFIXES):
+                    break
+                keep[i] = False
+                self.found.add(Problem("note-row", "info", self.row0 + i, column_letter(position), None, text,
+                                       "表格下方的说明文字，不是支部数据，已跳过"), column=position)
+            i -= 1
+        end = int(np.flatnonzero(keep)[-1]) if keep.any() else -1
+        for blank_row in np.flatnonzero(~nonblank[: end + 1]).tolist():
+            self.found.add(Problem("blank-row", "info", self.row0 + blank_row, None, None, None, "空行，已跳过"))
+        return keep
+
+    def _assign_rubrics(self, texts: dict[str, TextColumn], assigned: dict[str, HeaderColumn], keep: np.ndarray) -> np.ndarray:
+        """The position of each row's rubric in `concrete` (-1: unknown field, -2: blank field)."""
+        n = len(keep)
+        lone = len(self.concrete) == 1
+        if FIELD not in texts:
+            if lone:
+                return np.zeros(n, dtype=np.int64)
+            self.found.add(Problem("missing-column", "error", None, None, "领域", None, (
+                f"缺少“领域”列，无法确定各行使用哪套评分细则；请加上“领域”列，可填：{'、'.join(self.rubrics.field_names())}")))
+            return np.full(n, _UNKNOWN_FIELD, dtype=np.int64)
+        column = texts[FIELD]
+        codes, uniques = pd.factorize(column.values)
+        index_of = {r.id: i for i, r in enumerate(self.concrete)}
+        u_index = np.full(len(uniques) + 1, 0 if lone else _BLANK_FIELD, dtype=np.int64)  # last slot: blank
+        canonical: list[str] = []
+        for i, value in enumerate(uniques):
+            rubric = self.rubrics.for_field(value)
+            u_index[i] = _UNKNOWN_FIELD if rubric is None else index_of[rubric.id]
+            canonical.append(rubric.fields[0] if rubric is not None and rubric.fields else str(value))
+        rubric_index = u_index[codes]
+        changed = np.array([normalize_label(c) != normalize_label(str(u)) for c, u in zip(canonical, uniques)] + [False])
+        if changed.any():  # field aliases (村 → 农村) are written as the rubric's main field name
+            renamed = pd.Series(pd.Series(canonical, dtype=STR).array.take(codes, allow_fill=True), index=column.values.index, dtype=STR)
+            column = texts[FIELD] = TextColumn(renamed, column.codes, column.kinds)
+            self.kinds[vocab.FIELD_ALIAS] += int((changed[codes] & keep).sum())
+        col = assigned[FIELD]
+        choices = "、".join(self.rubrics.field_names())
+        for row in np.flatnonzero(keep & (rubric_index == _UNKNOWN_FIELD)).tolist():
+            value = str(column.values.iat[row])
+            self._row_problem("unknown-field", "error", row, col, value,
+                              f"领域“{value}”没有对应的评分细则；可用的领域有：{choices}；请更正领域或补充评分细则")
+        for row in np.flatnonzero(keep & (rubric_index == _BLANK_FIELD)).tolist():
+            self._row_problem("blank-required", "error", row, col, None, f"领域为空，无法确定评分细则；请填写：{choices}")
+        return rubric_index
+
+    def _row_problem(self, code: str, severity: Severity, i: int, col: HeaderColumn, value: str | None, message: str) -> None:
+        self.found.add(Problem(code, severity, self.row0 + i, col.letter, col.header or None, value, message),
+                       position=i, column=col.position)
+
+    def _cell_problems(self, code: str, severity: Severity, mask: np.ndarray, col: HeaderColumn,
+                       message: str | None = None, hints: Converted | None = None, template: str = "") -> None:
+        """One problem per masked cell: a fixed message, or `template` filled with the value and its hint."""
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            return
+        values = [None] * len(idx) if message is not None else raw_text(self.body[col.position].iloc[idx]).tolist()
+        header = col.header or None
+        for i, value in zip(idx.tolist(), values):
+            text = None if value is None or pd.isna(value) else str(value)
+            said = message if message is not None else template.format(value=text, hint=hints.hint(i) if hints else "")
+            self.found.add(Problem(code, severity, self.row0 + i, col.letter, header, text, said), i, col.position)
+
+    def _check_values(self, spec: Spec, col: HeaderColumn, conv: Converted, applicable: np.ndarray,
+                      err: np.ndarray, warn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        column = spec.column
+        status = conv.status
+        present = np.bincount(status, minlength=len(Status))
+        for found, code, template in (
+            (Status.TYPE, "type-error", "无法识别“{value}”；{hint}"),
+            (Status.LEVEL, "level-error", "“{value}”不是本列可选的等次；{hint}"),
+            (Status.RANGE, "constraint-error", "“{value}”超出范围，" + range_hint(column) + "；请核对后更正"),
+        ):
+            if present[found]:
+                bad = applicable & (status == found)
+                self._cell_problems(code, "error", bad, col, hints=conv, template=template)
+                err |= bad
+        blank = applicable & (status == Status.BLANK) if present[Status.BLANK] else np.zeros(len(status), dtype=bool)
+        if column.required or column.blank == "error":
+            self._cell_problems("blank-required", "error", blank, col, f"“{spec.label}”是必填项，不能为空；请补填")
+            err |= blank
+        elif column.blank == "missing":
+            self._cell_problems("blank-cell", "warning", blank, col, "未填写，本项按未填处理、不得分；如确实不适用请填“不适用”")
+            warn |= blank
+        out = conv.values  # owned by this read; NaN already except out-of-range values and rows of other rubrics
+        if present[Status.RANGE]:
+            out[status == Status.RANGE] = np.nan
+        if not applicable.all():
+            out[~applicable] = np.nan
+        if column.blank == "zero" and not column.required:
+            out[blank] = 0.0
+        na = applicable & (status == Status.NOT_APPLICABLE) if present[Status.NOT_APPLICABLE] else np.zeros(len(status), dtype=bool)
+        if column.blank == "not_applicable":
+            na |= blank
+        for kind, count in conv.kind_counts(applicable).items():
+            self.kinds[kind] += count
+        return out, na
+
+    def _check_text(self, spec: Spec, col: HeaderColumn, text: TextColumn, applicable: np.ndarray, err: np.ndarray) -> pd.Series:
+        if spec.column.required:
+            blank = applicable & text.values.isna().to_numpy()
+            self._cell_problems("blank-required", "error", blank, col, f"“{spec.label}”是必填项，不能为空；请补填")
+            err |= blank
+        for kind, count in text.kind_counts(applicable).items():
+            self.kinds[kind] += count
+        return text.values
+
+    def _missing_columns(self, assigned: dict[str, HeaderColumn], rubric_index: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        """Report columns the rows' rubrics read but the file lacks; rows needing a missing required one get a reason."""
+        reasons = np.full(len(keep), "", dtype=object)
+        used = sorted({int(i) for i in np.unique(rubric_index[keep]) if i >= 0})
+        declared = set(self.rubrics.columns)
+        needed: dict[str, list[int]] = {}
+        for i in used:
+            for key in self.vocabulary.rubric_keys[self.concrete[i].id]:
+                if key not in assigned and key.split("@", 1)[0] in declared:
+                    needed.setdefault(key, []).append(i)
+        for key in (k for k in self.vocabulary.specs if k in needed):
+            spec = self.vocabulary.specs[key]
+            fatal = spec.column.required or spec.column.blank == "error"
+            fields = "、".join(self.concrete[i].fields[0] if self.concrete[i].fields else self.concrete[i].name for i in needed[key])
+            spellings = "、".join(dict.fromkeys(h for h in spec.headers if h not in (spec.label, spec.key, spec.column.id)))
+            also = f"（也可写作：{spellings}）" if spellings else ""
+            then = "这些行无法计分" if fatal else "该项按未填处理"
+            severity: Severity = "error" if fatal else ("info" if spec.column.type == "text" else "warning")
+            self.found.add(Problem("missing-column", severity, None, None, spec.label, None, (
+                f"缺少“{spec.label}”列（{fields}需要），{then}；请在表头中加上“{spec.label}”列{also}")))
+            if fatal:
+                rows = keep & np.isin(rubric_index, needed[key])
+                reasons[rows] = reasons[rows] + f"缺少必填列“{spec.label}”；"
+        return reasons
+
+    def _duplicates(self, texts: dict[str, TextColumn], assigned: dict[str, HeaderColumn], keep: np.ndarray,
+                    err: np.ndarray, warn: np.ndarray) -> None:
+        """Same branch and period twice: keep the first, reject the rest. Same code, different names: warn."""
+        id_key = BRANCH_ID if BRANCH_ID in texts else (NAME if NAME in texts else None)
+        if id_key is None:
+            return
+        ids, id_values = pd.factorize(texts[id_key].values)
+        periods = np.zeros(len(ids), np.int64)
+        period_values: Any = []
+        if PERIOD in texts:
+            periods, period_values = pd.factorize(texts[PERIOD].values)
+        rows = np.flatnonzero(keep & (ids >= 0))
+        key = pd.Series(ids[rows].astype(np.int64) * (len(period_values) + 2) + periods[rows] + 1)
+        twice = key.duplicated(keep=False).to_numpy()
+        col = assigned[id_key]
+        what = "党组织代码" if id_key == BRANCH_ID else "党组织名称"
+        for members in key[twice].groupby(key[twice], sort=False).indices.values():
+            positions = rows[np.flatnonzero(twice)[members]].tolist()
+            code = str(id_values[ids[positions[0]]])
+            period = periods[positions[0]]
+            year = f"、年度“{period_values[period]}”" if period >= 0 and len(period_values) else ""
+            numbers = [self.row0 + p for p in positions]
+            self._row_problem("duplicate-row", "warning", positions[0], col, code, (
+                f"与第 {'、'.join(map(str, numbers[1:]))} 行的{what}“{code}”{year}相同；保留本行计分，后面的重复行不计分"))
+            warn[positions[0]] = True
+            for p in positions[1:]:
+                self._row_problem("duplicate-row", "error", p, col, code, (
+                    f"与第 {numbers[0]} 行的{what}“{code}”{year}重复，本行未计分；请删除重复行或更正{what}"))
+                err[p] = True
+        if id_key == BRANCH_ID and NAME in texts:
+            self._identity_conflicts(ids, id_values, texts[NAME].values, keep, assigned[NAME], warn)
+
+    def _identity_conflicts(self, ids: np.ndarray, id_values: Any, names: pd.Series, keep: np.ndarray,
+                            col: HeaderColumn, warn: np.ndarray) -> None:
+        known = keep & (ids >= 0)
+        repeated = known & (np.bincount(ids[known], minlength=len(id_values))[np.maximum(ids, 0)] > 1)
+        candidates = np.flatnonzero(repeated & names.notna().to_numpy())
+        if not len(candidates):  # every code appears once: nothing can conflict
+            return
+        name_codes, _ = pd.factorize(names.iloc[candidates])
+        span = int(name_codes.max()) + 1
+        pairs = np.unique(ids[candidates].astype(np.int64) * span + name_codes)
+        names_per_id = np.bincount(pairs // span, minlength=len(id_values))
+        rows = candidates[names_per_id[ids[candidates]] > 1]
+        if not len(rows):
+            return
+        for members in pd.Series(ids[rows]).groupby(ids[rows], sort=False).indices.values():
+            positions = rows[members].tolist()
+            code = str(id_values[ids[positions[0]]])
+            spelled = "、".join(f"“{names.iat[p]}”（第 {self.row0 + p} 行）" for p in positions)
+            for p in positions:
+                self._row_problem("identity-conflict", "warning", p, col, str(names.iat[p]), (
+                    f"党组织代码“{code}”对应了不同的名称：{spelled}；请统一名称或更正代码"))
+                warn[p] = True
+
+    # -- output -------------------------------------------------------------------------------------
+
+    def _frame(self, values: dict[str, np.ndarray | pd.Series], na: dict[str, np.ndarray], applicable: dict[str, np.ndarray],
+               accepted: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The accepted rows: text columns (identity first), then one float column per value key; absent
+        columns are filled as the rubric says a blank means."""
+        rows = np.flatnonzero(accepted)
+        every = len(rows) == len(accepted)
+        index = pd.Index(rows + self.row0, name="row")
+        specs = self.vocabulary.specs
+        order = [k for k in IDENTITY if k in specs] + [k for k in specs if k not in IDENTITY]
+        text_keys = [k for k in order if specs[k].column.type == "text"]
+        value_keys = [k for k in order if specs[k].column.type != "text"]
+        texts: dict[str, pd.Series] = {}
+        for key in text_keys:
+            here = applicable[key][rows]
+            value = values.get(key)
+            if isinstance(value, pd.Series):
+                picked = value if every else value.iloc[rows]
+                texts[key] = (picked if here.all() else picked.where(here)).set_axis(index)
+            else:
+                texts[key] = pd.Series(np.nan, index=index, dtype=STR)
+        # pandas keeps a float block as (columns, rows): filling that layout row by row costs one copy, no transpose
+        block = np.empty((len(value_keys), len(rows)))
+        na_columns: dict[str, np.ndarray] = {}
+        for j, key in enumerate(value_keys):
+            column = specs[key].column
+            value = values.get(key)
+            if isinstance(value, np.ndarray):
+                block[j] = value if every else value[rows]
+                if na[key].any() and na[key][rows].any():
+                    na_columns[key] = na[key][rows]
+            else:
+                here = applicable[key][rows]
+                block[j] = np.where(here, 0.0 if column.blank == "zero" and not column.required else np.nan, np.nan)
+                if column.blank == "not_applicable" and here.any():
+                    na_columns[key] = here
+        frame = pd.concat([pd.DataFrame(texts, index=index), pd.DataFrame(block.T, index=index, columns=value_keys)], axis=1)
+        return frame, pd.DataFrame(na_columns, index=index, dtype=bool)
+
+    def _headers(self, columns: list[HeaderColumn]) -> list[str]:
+        """Column headers as the user wrote them, made unique with the column letter."""
+        seen: set[str] = set()
+        out = []
+        for col in columns:
+            label = col.header or f"{col.letter}列"
+            if label in seen or label == REASON:
+                label = f"{label}（{col.letter}列）"
+            seen.add(label)
+            out.append(label)
+        return out
+
+    def _raw(self, columns: list[HeaderColumn], rows: np.ndarray) -> pd.DataFrame:
+        columns = [c for c in sorted(columns, key=lambda c: c.position) if c.position < self.body.shape[1]]
+        index = pd.Index(rows + self.row0, name="row")
+        if not len(rows):
+            empty = pd.Series([], index=index, dtype=STR)
+            return pd.DataFrame(dict.fromkeys(self._headers(columns), empty), index=index)
+        return pd.DataFrame(
+            {h: raw_text(self.body[c.position].iloc[rows]).set_axis(index) for h, c in zip(self._headers(columns), columns)},
+            index=index,
+        )
+
+    def _rejected(self, assigned: dict[str, HeaderColumn], extras: list[HeaderColumn], rejected: np.ndarray,
+                  missing_reasons: np.ndarray) -> pd.DataFrame:
+        """Rejected rows as read, every column under its own header, plus the reason in Chinese."""
+        rows = np.flatnonzero(rejected)
+        everything = list({c.position: c for c in [*assigned.values(), *extras]}.values())
+        frame = self._raw(everything, rows)
+        texts: dict[int, list[str]] = defaultdict(list)
+        for problem, position in zip(self.found.problems, self.found.positions):
+            if position >= 0 and problem.severity == "error" and rejected[position]:
+                where = f"{problem.column}列“{problem.column_name}”" if problem.column_name else f"{problem.column}列"
+                texts[position].append(f"{where}：{problem.message}")
+        reasons = []
+        for position in rows.tolist():
+            parts = [*texts.get(position, []), str(missing_reasons[position]).rstrip("；")]
+            reasons.append("；".join(p for p in parts if p) or "未能计分")
+        frame[REASON] = pd.Series(reasons, index=frame.index, dtype=STR)
+        return frame
+
+    def _extra(self, extras: list[HeaderColumn], keep: np.ndarray) -> pd.DataFrame:
+        """Unknown columns, as read, for every kept row."""
+        return self._raw(list({c.position: c for c in extras}.values()), np.flatnonzero(keep))
