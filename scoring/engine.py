@@ -81,7 +81,7 @@ def score_rubric(frame: pd.DataFrame, rubric: Rubric, na: pd.DataFrame) -> Resul
     scored = _points(frame, rubric, na)
     graded = grade(rubric, frame, scored.standards, scored.total, scored.unmet)
     branches = frame[[c for c in frame.columns if _is_identity(frame[c])]].copy()
-    branches["rubric"] = rubric.id
+    branches["rubric"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [rubric.id])
     branches["base"] = scored.base
     branches["bonus"] = scored.bonus
     branches["penalty"] = scored.penalty

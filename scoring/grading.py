@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,7 @@ _ROUNDING = {
 class Graded:
     """Grade columns for `Results.branches`, plus which rules fired and which flags were raised."""
 
-    columns: dict[str, np.ndarray]
+    columns: dict[str, np.ndarray | pd.Categorical]
     rules: pd.DataFrame
     flags: pd.DataFrame
 
@@ -62,46 +63,69 @@ def grade(rubric: Rubric, frame: pd.DataFrame, standards: pd.DataFrame, total: n
             rules[veto.id] = hit | rules.get(veto.id, False)
         elif veto.flag and not veto.cap:
             rules[veto.id] = hit
-    tiebreak = _tiebreak(frame)
+    keys = _Keys(frame, total, rubric.precision)
     for quota in g.quotas:
-        level, rules[quota.id] = _apply_quota(quota, rubric, frame, total, level, locked, tiebreak)
+        level, rules[quota.id] = _apply_quota(quota, rubric, keys, level, locked)
     for bottom in g.bottom:
-        selected = _bottom(bottom, frame, total, tiebreak)
+        selected = _bottom(bottom, keys)
         rules[bottom.id] = selected
         if bottom.flag:
             flags[bottom.flag] = flags.get(bottom.flag, np.zeros(n, dtype=bool)) | selected
         if bottom.force:
             level = np.where(selected & ~locked, np.maximum(level, rubric.grade_level(bottom.force)), level)
 
-    names = np.array(rubric.grade_names(), dtype=object)
-    rank, size = _rank(frame, total, g.rank_by)
-    out = {
-        "band_grade": names[band], "grade": names[level], "level": level.astype(np.int64),
+    names = list(rubric.grade_names())
+    rank, size = _rank(keys, g.rank_by)
+    out = {  # grades as ordered categoricals (best first): cheap to build, and they sort the way users expect
+        "band_grade": pd.Categorical.from_codes(band, names, ordered=True),
+        "grade": pd.Categorical.from_codes(level, names, ordered=True), "level": level.astype(np.int64),
         "rank": rank, "group_size": size, "alert": _alert(rubric, unmet, n),
     }
     return Graded(out, pd.DataFrame(rules, index=frame.index), pd.DataFrame(flags, index=frame.index))
+
+
+class _Keys:
+    """Integer sort keys shared by the relative rules: groups (cached per column), totals, branch codes."""
+
+    def __init__(self, frame: pd.DataFrame, total: np.ndarray, precision: int) -> None:
+        self.frame = frame
+        self.points = np.rint(total * 10.0**precision).astype(np.int64)  # totals are already rounded to `precision`
+        self._groups: dict[str | None, np.ndarray] = {}
+        self._codes: np.ndarray | None = None
+
+    def groups(self, column: str | None) -> np.ndarray:
+        """Group number per row: by period and the given column (when present)."""
+        if column not in self._groups:
+            codes = np.zeros(len(self.frame), dtype=np.int64)
+            for key in (k for k in (PERIOD, column) if k is not None and k in self.frame):
+                part, uniques = pd.factorize(self.frame[key], use_na_sentinel=False)
+                codes = codes * max(len(uniques), 1) + part
+            self._groups[column] = pd.factorize(codes)[0].astype(np.int64)
+        return self._groups[column]
+
+    def codes(self) -> np.ndarray:
+        """Deterministic tie-breaking: branch codes in ascending order (else input order)."""
+        if self._codes is None:
+            self._codes = (pd.factorize(self.frame[BRANCH_ID], sort=True)[0].astype(np.int64)
+                           if BRANCH_ID in self.frame else np.arange(len(self.frame), dtype=np.int64))
+        return self._codes
+
+
+def _order(*keys: np.ndarray) -> np.ndarray:
+    """Row order by non-negative integer keys, most significant first: one argsort on a packed key when it fits."""
+    sizes = [int(k.max()) + 1 if len(k) else 1 for k in keys]
+    if sum(math.log2(s) for s in sizes) < 62:
+        packed = np.zeros(len(keys[0]), dtype=np.int64)
+        for key, size in zip(keys, sizes):
+            packed = packed * size + key
+        return np.argsort(packed, kind="stable")
+    return np.lexsort(keys[::-1])
 
 
 def _cap(level: np.ndarray, hit: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
     """Lower grades above `cap` where `hit`; also return where that changed the grade."""
     changed = hit & (level < cap)
     return np.where(changed, cap, level), changed
-
-
-def _groups(frame: pd.DataFrame, column: str | None) -> np.ndarray:
-    """Group number per row: by period and the given column (when present)."""
-    keys = [c for c in (PERIOD, column) if c is not None and c in frame]
-    if not keys:
-        return np.zeros(len(frame), dtype=np.int64)
-    return frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
-
-
-def _tiebreak(frame: pd.DataFrame) -> np.ndarray:
-    """Deterministic tie-breaking: branch codes in ascending order (else input order)."""
-    if BRANCH_ID not in frame:
-        return np.arange(len(frame))
-    codes, _ = pd.factorize(frame[BRANCH_ID], sort=True)
-    return codes
 
 
 def _position(groups: np.ndarray, order: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -120,42 +144,49 @@ def _position(groups: np.ndarray, order: np.ndarray, mask: np.ndarray) -> tuple[
     return position, sizes
 
 
-def _apply_quota(quota: Quota, rubric: Rubric, frame: pd.DataFrame, total: np.ndarray, level: np.ndarray,
-                 locked: np.ndarray, tiebreak: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _apply_quota(quota: Quota, rubric: Rubric, keys: _Keys, level: np.ndarray, locked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Keep at most `max_share` of each group at the quota grade; the rest drop one grade, lowest totals first."""
     target = rubric.grade_level(quota.grade)
-    groups = _groups(frame, quota.group_by)
+    groups = keys.groups(quota.group_by)
     holders = level == target
-    order = np.lexsort((tiebreak, -total, ~locked, groups))  # locked holders keep their places first
-    position, sizes = _position(groups, order, holders)
+    order = _order(groups, (~locked).astype(np.int64), keys.points.max(initial=0) - keys.points, keys.codes())
+    position, sizes = _position(groups, order, holders)  # locked holders keep their places first
     allowed = np.floor(quota.max_share * sizes + 1e-9)
     demote = holders & ~locked & (position >= allowed) & (target + 1 < len(rubric.grading.bands))
     return np.where(demote, target + 1, level), demote
 
 
-def _bottom(rule: Bottom, frame: pd.DataFrame, total: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
+def _bottom(rule: Bottom, keys: _Keys) -> np.ndarray:
     """Rows among the lowest `share` of their group (ties broken by branch code)."""
-    groups = _groups(frame, rule.group_by)
-    order = np.lexsort((-tiebreak, total, groups))
+    groups = keys.groups(rule.group_by)
+    codes = keys.codes()
+    order = _order(groups, keys.points, codes.max(initial=0) - codes)
     position, sizes = _position(groups, order, np.ones(len(groups), dtype=bool))
     wanted = _ROUNDING[rule.rounding](rule.share * sizes)
     return (sizes >= rule.min_group_size) & (position < wanted)
 
 
-def _rank(frame: pd.DataFrame, total: np.ndarray, rank_by: str) -> tuple[np.ndarray, np.ndarray]:
+def _rank(keys: _Keys, rank_by: str) -> tuple[np.ndarray, np.ndarray]:
     """Competition rank (1 = best, ties share the rank) and group size within period and `rank_by`."""
-    groups = _groups(frame, rank_by)
-    by = pd.Series(total, index=frame.index).groupby(groups)
-    return by.rank(method="min", ascending=False).to_numpy(dtype=np.int64), by.transform("size").to_numpy(dtype=np.int64)
+    groups = keys.groups(rank_by)
+    n = len(groups)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = _order(groups, keys.points.max() - keys.points)
+    g, v = groups[order], keys.points[order]
+    steps = np.arange(n)
+    new_group = np.r_[True, g[1:] != g[:-1]]
+    new_value = new_group | np.r_[True, v[1:] != v[:-1]]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.maximum.accumulate(np.where(new_value, steps, 0)) - np.maximum.accumulate(np.where(new_group, steps, 0)) + 1
+    return rank, np.bincount(groups)[groups]
 
 
-def _alert(rubric: Rubric, unmet: np.ndarray, n: int) -> np.ndarray:
+def _alert(rubric: Rubric, unmet: np.ndarray, n: int) -> np.ndarray | pd.Categorical:
     """The warning colour per row by the count of unmet indicators (None when the rubric has no alerts)."""
     alerts = rubric.grading.alerts
     if alerts is None:
         return np.full(n, None, dtype=object)
-    out = np.full(n, alerts.levels[-1].name, dtype=object)
-    for lvl in reversed(alerts.levels):
-        if lvl.max_unmet is not None:
-            out = np.where(unmet <= lvl.max_unmet, lvl.name, out)
-    return out
+    bounded = [lvl.max_unmet for lvl in alerts.levels if lvl.max_unmet is not None]
+    names = [*(lvl.name for lvl in alerts.levels[: len(bounded)]), alerts.levels[-1].name]
+    return pd.Categorical.from_codes(np.searchsorted(np.array(bounded), unmet, side="left"), names, ordered=True)
