@@ -181,14 +181,14 @@ def _parse_quantity(text: str, column: Column, kinds: list[str]) -> Cell:
 
 def _convert_unit(value: float, unit: str, column: Column) -> tuple[float, str] | str:
     """The value in the column's unit and the normalization kind, or a hint saying why it cannot be read."""
+    if column.unit and vocab.fold_cell(column.unit) == vocab.fold_cell(unit):
+        return value, vocab.UNIT  # the column's own unit, known to the vocabulary or not
     found = vocab.unit_of(unit)
     if found is None:
         return f"无法识别单位“{unit}”；" + expected_hint(column)
     canonical, family, factor = found
     target = vocab.unit_of(column.unit) if column.unit else None
     if target is None:
-        if column.unit and vocab.fold_cell(column.unit) == vocab.fold_cell(unit):
-            return value, vocab.UNIT
         if column.unit:
             return f"单位“{unit}”与本列单位“{column.unit}”不符；请换算成{column.unit}后只填数字"
         if factor != 1.0:
