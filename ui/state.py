@@ -154,10 +154,12 @@ def view() -> ViewState:
     return cast(ViewState, st.session_state.get(_VIEW, ViewState()))
 
 
-def set_view(new: ViewState) -> None:
-    """Replace the whole view (e.g. from a snapshot); widgets take it on the next run (call st.rerun after)."""
+def set_view(new: ViewState, go: bool = True) -> None:
+    """Replace the whole view (e.g. from a snapshot); widgets and page follow on the next run (call st.rerun after)."""
     st.session_state[_VIEW] = new
     st.session_state[_RESEED] = True
+    if go:
+        st.session_state[_GOTO] = new.page
 
 
 def update(**changes: Any) -> ViewState:
@@ -224,7 +226,7 @@ def dataset() -> Dataset:
 def set_dataset(data: Dataset | None) -> None:
     """Show another data set on every page (None: the sample city); filters and branch reset on the next run."""
     st.session_state[_DATASET] = data
-    set_view(replace(view(), branch=None, baseline=None, filters=Filters(), lang=lang()))
+    set_view(replace(view(), branch=None, baseline=None, filters=Filters(), lang=lang()), go=False)
 
 
 def has_upload() -> bool:
