@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from types import ModuleType
 
@@ -36,17 +35,9 @@ def results_csv(data: Dataset, filters: Filters) -> Callable[[], bytes]:
 
 def frame_csv(frame: Callable[[], pd.DataFrame]) -> Callable[[], bytes]:
     """Any table as formula-safe CSV (UTF-8 with BOM)."""
-    return lambda: _export().neutralize_frame(frame()).to_csv(index=False).encode("utf-8-sig")
+    return lambda: bytes(_export().frame_to_csv_bytes(frame()))
 
 
 def frame_xlsx(frame: Callable[[], pd.DataFrame], sheet: str) -> Callable[[], bytes]:
-    """Any table as a formula-safe .xlsx with one sheet (header row frozen)."""
-
-    def build() -> bytes:
-        out = io.BytesIO()
-        with pd.ExcelWriter(out, engine="openpyxl") as writer:
-            _export().neutralize_frame(frame()).to_excel(writer, sheet_name=sheet[:31] or "Sheet1", index=False)
-            writer.sheets[sheet[:31] or "Sheet1"].freeze_panes = "A2"
-        return out.getvalue()
-
-    return build
+    """Any table as a formatted, formula-safe .xlsx with one sheet."""
+    return lambda: bytes(_export().frames_to_xlsx_bytes({sheet[:31] or "Sheet1": frame()}))

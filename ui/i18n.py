@@ -182,7 +182,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rectify.count": ("需整改支部", "Branches to rectify"),
     "rectify.alerts": ("预警等级（全部所选支部）", "Warning levels (all selected branches)"),
     "rectify.alert_level": ("{level}色预警", "{level} warnings"),
-    "rectify.list": ("后进及软弱涣散（候选）支部", "Lagging and weak branches (incl. candidates)"),
+    "rectify.list": ("后进、软弱涣散（候选）及其他标记的支部", "Lagging, weak (incl. candidates) and otherwise flagged branches"),
     "rectify.persistent": ("持续问题（与上一考核期相比）", "Persistent problems (against the previous period)"),
     "rectify.none": ("当前筛选条件下没有需要整改的支部。", "No branch needs rectification under these filters."),
     "rectify.no_previous": ("没有上一考核期的数据，无法判断持续问题。", "No previous period, so persistence cannot be judged."),

@@ -35,8 +35,7 @@ def render() -> None:
             st.caption(t("ranking.matched", matched=f"{bundle.count:,}", shown=f"{len(bundle.watch):,}"))
         common.table(bundle.watch, "rect_table", {"reasons": st.column_config.TextColumn(t("col.reasons"), width="large")},
                      height=420)
-        names = common.headers([*bundle.watch.columns, "flags", "reasons", "persistent"])
-        notice = partial(views.notice_list, data.results, data.rubrics, view.filters, names)
+        notice = partial(views.notice_list, data.results, data.rubrics, view.filters, t("col.persistent"))
         common.downloads(f"notice-{filename(period or '')}", "rect_dl", exports.frame_csv(notice),
                          exports.frame_xlsx(notice, t("rectify.title")))
     st.subheader(t("rectify.persistent"))

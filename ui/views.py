@@ -12,6 +12,7 @@ import pandas as pd
 from scoring.compare import compare_periods
 from scoring.engine import rescale
 from scoring.explain import indicator_table, reason_table, reasons
+from scoring.export import lagging_mask, lagging_view
 from scoring.results import Results
 from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Rubric
 from scoring.rubricset import RubricSet
@@ -443,21 +444,9 @@ def flagged_twice(table: pd.DataFrame, label: str) -> pd.DataFrame:
 
 # ---- rectification -------------------------------------------------------------------------------------------------
 
-WEAK_FLAG = "软弱涣散"
-
-
-def lowest_grade(results: Results, rubrics: RubricSet) -> np.ndarray:
-    """Rows holding their rubric's lowest grade."""
-    lowest = {r.id: len(r.grading.bands) - 1 for r in rubrics.concrete}
-    worst = results.branches["rubric"].astype(str).map(lowest).to_numpy(dtype=float)
-    return results.branches["level"].to_numpy(dtype=float) == worst
-
-
 def watch_mask(results: Results, rubrics: RubricSet) -> np.ndarray:
-    """Rows to rectify: the lowest grade, or any 软弱涣散 flag (candidates included)."""
-    weak = [c for c in results.flags.columns if str(c).startswith(WEAK_FLAG)]
-    flagged = results.flags[weak].to_numpy(dtype=bool).any(axis=1) if weak else np.zeros(len(results), dtype=bool)
-    return lowest_grade(results, rubrics) | flagged
+    """Rows to rectify: the lowest grade or any flag raised (the core's definition, shared with the export)."""
+    return lagging_mask(results, rubrics)
 
 
 def reason_summary(results: Results, rubrics: RubricSet, lost: int = 3) -> pd.Series:
@@ -635,19 +624,17 @@ def branch_detail(results: Results, rubrics: RubricSet, branch_id: str, period: 
     )
 
 
-def notice(watch: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:
-    """The rectification list ready for public notice: numbered, with the main reasons, headers translated."""
-    keep = [c for c in (NAME, BRANCH_ID, "township", "parent", "total", "grade", "flags", "reasons", "persistent") if c in watch]
-    out = watch[keep].rename(columns=headers)
-    out.insert(0, "#", np.arange(1, len(out) + 1))
-    return out
-
-
-def notice_list(results: Results, rubrics: RubricSet, filters: Filters, headers: dict[str, str]) -> pd.DataFrame:
-    """The whole rectification list of a selection for public notice, reasons on every row (for downloads)."""
+def notice_list(results: Results, rubrics: RubricSet, filters: Filters, persistent_header: str) -> pd.DataFrame:
+    """The whole rectification list of a selection, ready for public notice: numbered, reasons and persistence on every row."""
     chosen = take(results, selection(results.branches, filters))
+    table = lagging_view(chosen, rubrics)
     persistent, _ = persistent_cases(results, rubrics, filters)
-    return notice(watch_list(chosen, rubrics, persistent, None), headers)
+    code = rubrics.columns[BRANCH_ID].label if BRANCH_ID in rubrics.columns else BRANCH_ID
+    if not persistent.empty and code in table:
+        again = persistent.drop_duplicates(BRANCH_ID).set_index(BRANCH_ID)["flags"].astype(str)
+        table[persistent_header] = table[code].astype(str).map(again).fillna("")
+    table.insert(0, "序号", np.arange(1, len(table) + 1))
+    return table
 
 
 def rubric_problems(problems: Sequence[object]) -> pd.DataFrame:

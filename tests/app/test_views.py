@@ -104,13 +104,6 @@ def test_comparison_flows_cover_every_branch(data):
     assert sum(yoy.counts.values()) == len(yoy.table)
 
 
-def test_notice_is_numbered_with_translated_headers():
-    watch = pd.DataFrame({"name": ["甲", "乙"], "total": [50.0, 60.0], "grade": ["后进", "后进"], "reasons": ["a", "b"]})
-    out = views.notice(watch, {"name": "党组织名称", "total": "总分"})
-    assert list(out["#"]) == [1, 2]
-    assert "党组织名称" in out
-
-
 class _Collect(HTMLParser):
     def __init__(self):
         super().__init__()
