@@ -11,7 +11,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, zip_longest
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
@@ -87,15 +87,17 @@ def _binary(name: str) -> InputError:
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
-    """The UTF-16 codec of a BOM-less file whose every other byte is NUL (Excel 'Unicode text' variants)."""
+    """The UTF-16 codec of a BOM-less file with NUL bytes (Excel 'Unicode text' variants), when one of the two
+    byte orders reads as printable text; None otherwise (then NUL bytes mean a binary file)."""
     sample = head[:4096]
-    if len(sample) < 4 or sample.count(0) < len(sample) // 4:
+    sample = sample[: len(sample) // 2 * 2]
+    if b"\x00" not in sample:
         return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd > 3 * even:
-        return "utf-16-le"
-    if even > 3 * odd:
-        return "utf-16-be"
+    for codec in ("utf-16-le", "utf-16-be"):
+        decoded = sample.decode(codec, errors="replace")
+        readable = sum(1 for ch in decoded if ch.isprintable() or ch in "\t\r\n")
+        if "\x00" not in decoded and readable >= 0.98 * len(decoded):
+            return codec
     return None
 
 
@@ -331,13 +333,11 @@ def _sheets(book: Any, name: str, sheet: str | None) -> list[Any]:
 
 def _text_grid(rows: list[tuple[object, ...]]) -> pd.DataFrame:
     """Cell values as the text a user sees (each distinct value converted once); empty cells are NA."""
-    width = max((len(r) for r in rows), default=0)
-    frame = pd.DataFrame.from_records(rows, columns=range(width)) if rows else pd.DataFrame(columns=range(width))
     columns: dict[int, pd.Series] = {}
-    for position in range(width):
-        codes, texts = distinct(frame[position].astype(object))
+    for position, cells in enumerate(zip_longest(*rows)):  # rows differ in length: short ones end in empty cells
+        codes, texts = distinct(pd.Series(cells, dtype=object))
         columns[position] = pd.Series(texts.array.take(codes, allow_fill=True), dtype=STR)
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), columns=range(width))
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), columns=range(len(columns)))
 
 
 __all__ = ["HEAD_ROWS", "RawTable", "as_text", "open_tables"]

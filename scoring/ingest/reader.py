@@ -39,6 +39,8 @@ DEFAULT_MAX_BYTES = 50 * 2**20
 IDENTITY = (BRANCH_ID, NAME, FIELD, PERIOD)
 REASON = "reason"
 _UNKNOWN_FIELD, _BLANK_FIELD = -1, -2
+_NOTE_CELLS = 4  # a line under the table such as "填表人：张三  审核人：李四  日期：…" has a few cells at most
+_SCIENTIFIC = r"[0-9](?:\.[0-9]+)?E\+[0-9]+"  # what Excel shows for a long number code it has already rounded
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,7 @@ class _Reader:
             if key in converted:
                 values[key], na[key] = self._check_values(specs[key], col, converted[key], applicable[key], err, warn)
             else:
-                values[key] = self._check_text(specs[key], col, texts[key], applicable[key], err)
+                values[key] = self._check_text(specs[key], col, texts[key], applicable[key], err, warn)
         missing_reasons = self._missing_columns(assigned, rubric_index, keep)
         self._duplicates(texts, assigned, keep, err, warn)
         rejected = keep & (err | (rubric_index < 0) | (missing_reasons != ""))
@@ -249,15 +251,15 @@ class _Reader:
         if not nonblank.any():
             return keep
         i = int(np.flatnonzero(nonblank)[-1])
-        while i >= 0 and (not nonblank[i] or filled[i] == 1):
+        while i >= 0 and (not nonblank[i] or filled[i] <= _NOTE_CELLS):
             if nonblank[i]:
-                position = next(p for p, b in blank_at.items() if not b[i])
-                text = str(as_text(self.body.iat[i, position]) or "").strip()
-                if not text.startswith(vocab.NOTE_PREFIXES):
+                positions = sorted(p for p, b in blank_at.items() if not b[i])
+                texts = [str(as_text(self.body.iat[i, p]) or "").strip() for p in positions]
+                if not all(t.startswith(vocab.NOTE_PREFIXES) for t in texts):
                     break
                 keep[i] = False
-                self.found.add(Problem("note-row", "info", self.row0 + i, column_letter(position), None, text,
-                                       "表格下方的说明文字，不是支部数据，已跳过"), column=position)
+                self.found.add(Problem("note-row", "info", self.row0 + i, column_letter(positions[0]), None, "　".join(texts),
+                                       "表格下方的说明文字，不是支部数据，已跳过"), column=positions[0])
             i -= 1
         end = int(np.flatnonzero(keep)[-1]) if keep.any() else -1
         for blank_row in np.flatnonzero(~nonblank[: end + 1]).tolist():
@@ -351,11 +353,18 @@ class _Reader:
             self.kinds[kind] += count
         return out, na
 
-    def _check_text(self, spec: Spec, col: HeaderColumn, text: TextColumn, applicable: np.ndarray, err: np.ndarray) -> pd.Series:
+    def _check_text(self, spec: Spec, col: HeaderColumn, text: TextColumn, applicable: np.ndarray, err: np.ndarray,
+                    warn: np.ndarray) -> pd.Series:
         if spec.column.required:
             blank = applicable & text.values.isna().to_numpy()
             self._cell_problems("blank-required", "error", blank, col, f"“{spec.label}”是必填项，不能为空；请补填")
             err |= blank
+        if spec.key == BRANCH_ID and text.values.str.contains("E+", regex=False, na=False).any():
+            rounded = applicable & text.values.str.fullmatch(_SCIENTIFIC).to_numpy(dtype=bool, na_value=False)
+            self._cell_problems("code-format", "warning", rounded, col, hints=None, template=(
+                "党组织代码“{value}”是 Excel 显示的科学计数法，原来的代码已经丢失；"
+                "请在 Excel 中把这一列设为“文本”格式后重新填写代码"))
+            warn |= rounded
         for kind, count in text.kind_counts(applicable).items():
             self.kinds[kind] += count
         return text.values
