@@ -90,7 +90,7 @@ def render() -> None:
             state.set_dataset(None)
             st.rerun()
     rubrics, custom = _rubrics()
-    upload = st.file_uploader(t("upload.file"), type=TYPES, key="up_file", help=t("upload.help"))
+    upload = st.file_uploader(t("upload.file"), type=TYPES, key="up_file", help=t("upload.help", limit=data.upload_limit() // 2**20))
     if upload is not None:
         raw = upload.getvalue()
         limit = data.upload_limit()
