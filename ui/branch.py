@@ -72,7 +72,9 @@ def render() -> None:
         st.subheader(t("branch.reasons"))
         st.markdown("\n".join(f"{i}. {md(text, 400)}" for i, text in enumerate(detail.reasons, start=1)))
     st.subheader(t("branch.indicators"))
-    common.table(detail.indicators, "br_indicators")
+    rows = len(detail.indicators)
+    common.table(detail.indicators, "br_indicators", {"说明": st.column_config.TextColumn(t("hdr.说明"), width="large")},
+                 height=min(36 * (rows + 1) + 2, 1400))
     st.subheader(t("branch.history"))
     if len(detail.history) > 1:
         st.plotly_chart(charts.history(detail.history, t("branch.history"), t("col.total")), key="br_history",
