@@ -349,16 +349,21 @@ def _with_suffix(texts: pd.Series, candidates: np.ndarray, column: Column, u_val
         percent = suffix in ("%", "％")
         if column.type == "rate" and not percent:
             continue  # without a percent sign a rate's reading depends on its size: left to parse_cell
+        rule, twice = parse_cell("1" + suffix, column), parse_cell("2" + suffix, column)
+        if (rule.status, rule.kinds, rule.hint) != (twice.status, twice.kinds, twice.hint):
+            continue  # the suffix changes with the number (e.g. '²' joins it after NFKC): left to parse_cell
+        linear = rule.status not in (Status.OK, Status.RANGE) or math.isclose(twice.value, 2 * rule.value, rel_tol=1e-12)
+        if not linear:
+            continue
         at = which == u
-        rule = parse_cell("1" + suffix, column)
         if rule.status not in (Status.OK, Status.RANGE):
             u_status[rows[at]], u_hints[rows[at]] = rule.status, rule.hint
         else:
             # the same arithmetic as parse_cell: a percentage is divided by 100, a unit multiplies by its factor
             u_values[rows[at]] = numbers[at] / 100.0 if percent and column.type == "rate" else numbers[at] * rule.value
             u_status[rows[at]] = Status.OK
-            for kind in rule.kinds:
-                u_kinds.setdefault(kind, np.zeros(n, dtype=bool))[rows[at]] = True
+        for kind in rule.kinds:
+            u_kinds.setdefault(kind, np.zeros(n, dtype=bool))[rows[at]] = True
         done[rows[at]] = True
     return done
 

@@ -429,7 +429,7 @@ class _Reader:
     def _identity_conflicts(self, ids: np.ndarray, id_values: Any, names: pd.Series, keep: np.ndarray,
                             col: HeaderColumn, warn: np.ndarray) -> None:
         known = keep & (ids >= 0)
-        repeated = known & (np.bincount(ids[known], minlength=len(id_values))[np.maximum(ids, 0)] > 1)
+        repeated = known & (np.bincount(ids[known], minlength=max(len(id_values), 1))[np.maximum(ids, 0)] > 1)
         candidates = np.flatnonzero(repeated & names.notna().to_numpy())
         if not len(candidates):  # every code appears once: nothing can conflict
             return
