@@ -50,7 +50,8 @@ _TEXT_HEADERS = frozenset({
     "分数线等次", "等次", "预警", FLAGS, MAIN_REASONS, RUBRIC, "类别", "项目", "说明", "上期等次", "本期等次", "变动", "持续问题",
     *FRAME_COLUMNS[:2], *FRAME_COLUMNS[3:],
 })
-_INTEGER_HEADERS = frozenset({"组内排名", "组内支部数", "行"})
+_INTEGER_HEADERS = frozenset({"组内排名", "组内支部数"})
+_NULLABLE_INTEGER_HEADERS = frozenset({"行"})  # the problem list's spreadsheet row, empty for whole-file problems
 _PERCENT_HEADERS = frozenset({"得分率"})
 
 # ---------------------------------------------------------------------------------------------- neutralizing
@@ -336,7 +337,7 @@ _STYLES = (
     + _HEADER_XF.format(q=' quotePrefix="1"')
     + '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
 )
-_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})  # a raw CR would read back as LF
 
 
 def _display_width(text: str) -> int:
@@ -524,6 +525,8 @@ def _typed(frame: pd.DataFrame, text_headers: frozenset[str], *, quoted: bool) -
         if column in text_headers:
             text = values.astype("str")
             out[column] = text.map(unneutralize, na_action="ignore").astype("str") if quoted else text
+        elif column in _NULLABLE_INTEGER_HEADERS:
+            out[column] = pd.to_numeric(values, errors="coerce").astype("Int64")
         elif column in _INTEGER_HEADERS:
             numbers = pd.to_numeric(values, errors="coerce")
             out[column] = numbers.astype("int64") if numbers.notna().all() else numbers.astype("Int64")
