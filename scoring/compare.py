@@ -34,7 +34,8 @@ def compare_periods(results: Results, rubrics: RubricSet, before: str, after: st
         for flag in results.flags.columns:
             side[f"flag:{flag}"] = results.flags.loc[rows, flag].to_numpy(dtype=bool)
         sides[tag] = side.drop_duplicates(BRANCH_ID).set_index(BRANCH_ID)
-    joined = sides["before"].join(sides["after"], how="outer", lsuffix="_before", rsuffix="_after")
+    before_side, after_side = (sides[t].add_suffix(f"_{t}") for t in ("before", "after"))
+    joined = before_side.merge(after_side, how="outer", left_index=True, right_index=True)
     out = pd.DataFrame(index=joined.index)
     for column in _KEEP:
         if f"{column}_after" in joined:
@@ -51,7 +52,7 @@ def compare_periods(results: Results, rubrics: RubricSet, before: str, after: st
     labels = [LAGGING_TWICE]
     for flag in results.flags.columns:
         persistent.append(joined[f"flag:{flag}_before"].eq(True) & joined[f"flag:{flag}_after"].eq(True))
-        labels.append(f"连续两期{flag}")
+        labels.append(f"两期均为“{flag}”")
     hits = np.column_stack([p.to_numpy(dtype=bool) for p in persistent])
     out["flags"] = ["、".join(lbl for lbl, h in zip(labels, row) if h) for row in hits]
     return out.reset_index().rename(columns={"index": BRANCH_ID})

@@ -10,7 +10,7 @@ import pandas as pd
 
 from scoring.conditions import evaluate
 from scoring.grading import grade
-from scoring.results import SCORE_COLUMNS, Results
+from scoring.results import SCORE_COLUMNS, Results, coded
 from scoring.rubric import FIELD, Adjustment, Indicator, Rubric, Source, Standard
 from scoring.rubricset import RubricSet
 
@@ -37,7 +37,7 @@ class Scored:
 
 def score(frame: pd.DataFrame, rubrics: RubricSet, not_applicable: pd.DataFrame | None = None) -> Results:
     """Score and grade every row with the rubric of its field; rows whose field has no rubric are listed, not dropped."""
-    na = not_applicable if not_applicable is not None else pd.DataFrame(index=frame.index)
+    na = pd.DataFrame(index=frame.index) if not_applicable is None else not_applicable.reindex(index=frame.index, fill_value=False)
     assigned = _assign(frame, rubrics)
     parts: list[Results] = []
     reasons = np.full(len(frame), None, dtype=object)
@@ -53,8 +53,7 @@ def score(frame: pd.DataFrame, rubrics: RubricSet, not_applicable: pd.DataFrame 
             keep &= ~hit
         rows = rows if keep.all() else rows[keep]
         if len(rows):
-            rated_na = na if rows.index is frame.index else na.reindex(index=rows.index, fill_value=False)
-            parts.append(score_rubric(rows, rubric, rated_na))
+            parts.append(score_rubric(rows, rubric, na if rows is frame else na[mask][keep]))
     fields = "、".join(rubrics.field_names())
     if FIELD in frame:
         field_values = frame[FIELD].to_numpy(dtype=object)
@@ -81,7 +80,7 @@ def score_rubric(frame: pd.DataFrame, rubric: Rubric, na: pd.DataFrame) -> Resul
     scored = _points(frame, rubric, na)
     graded = grade(rubric, frame, scored.standards, scored.total, scored.unmet)
     branches = frame[[c for c in frame.columns if _is_identity(frame[c])]].copy()
-    branches["rubric"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [rubric.id])
+    branches["rubric"] = coded(np.zeros(len(frame), dtype=np.int8), [rubric.id])
     branches["base"] = scored.base
     branches["bonus"] = scored.bonus
     branches["penalty"] = scored.penalty

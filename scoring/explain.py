@@ -12,7 +12,7 @@ from scoring.conditions import describe
 from scoring.engine import rescale, source_key
 from scoring.methods import fmt_points
 from scoring.results import Results
-from scoring.rubric import Column, Indicator, Rubric, Source, Standard
+from scoring.rubric import Column, Indicator, Rubric, Source
 from scoring.rubricset import RubricSet
 
 REASON_COLUMNS = ("row", "order", "kind", "item", "points", "text")
@@ -102,70 +102,82 @@ def _scaled_maxima(rubric: Rubric, na: pd.DataFrame) -> Iterator[tuple[str, Indi
             yield name, ind, np.full(n, ind.points)
 
 
+class _Reasons:
+    """Reason rows collected as plain arrays and turned into one frame at the end (no small frames)."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[Any]] = {c: [] for c in ("at", *REASON_COLUMNS[1:])}
+
+    def add(self, at: np.ndarray, order: int, kind: str, item: str, points: np.ndarray | float, text: list[str]) -> None:
+        """Rows `at` (positions in the results) each get one reason."""
+        if len(at):
+            self.parts["at"].append(at)
+            self.parts["order"].append(np.full(len(at), order))
+            self.parts["kind"].append(np.full(len(at), kind, dtype=object))
+            self.parts["item"].append(np.full(len(at), item, dtype=object))
+            self.parts["points"].append(np.broadcast_to(np.asarray(points, dtype=float), len(at)))
+            self.parts["text"].append(np.array(text, dtype=object))
+
+    def frame(self, index: pd.Index) -> pd.DataFrame:
+        """The reasons in branch order, then by kind, then by points lost (largest first)."""
+        if not self.parts["at"]:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in REASON_COLUMNS})
+        cols = {k: np.concatenate(v) for k, v in self.parts.items()}
+        order = np.lexsort((-cols["points"], cols["order"], cols["at"]))
+        table = pd.DataFrame({"row": index[cols["at"][order]], **{k: cols[k][order] for k in REASON_COLUMNS[1:]}})
+        table["order"] = table["order"].astype(np.int64)
+        return table
+
+
 def reason_table(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     """One row per reason per branch, ordered: lost points (largest first), adjustments, then grading rules."""
-    parts = [_rubric_reasons(results, rubric, results.branches.index[results.branches["rubric"] == rubric.id])
-             for rubric in rubrics.concrete if (results.branches["rubric"] == rubric.id).any()]
-    if not parts:
-        return pd.DataFrame(columns=list(REASON_COLUMNS))
-    table = pd.concat(parts, ignore_index=True)
-    position = pd.Series(np.arange(len(results.branches)), index=results.branches.index)
-    table["_pos"] = position.loc[table["row"]].to_numpy()
-    table = table.sort_values(["_pos", "order", "points"], ascending=[True, True, False], kind="stable")
-    return table.drop(columns="_pos").reset_index(drop=True)
+    collected = _Reasons()
+    rubric_of = results.branches["rubric"].astype(str).to_numpy()
+    for rubric in rubrics.concrete:
+        at = np.flatnonzero(rubric_of == rubric.id)
+        if len(at):
+            _rubric_reasons(results, rubric, at, collected)
+    return collected.frame(results.branches.index)
 
 
 def reasons(results: Results, rubrics: RubricSet, label: Any) -> list[str]:
     """The ordered reasons for one branch."""
-    one = results.take(pd.Index([label]))
-    return reason_table(one, rubrics)["text"].tolist()
+    return reason_table(results.take(pd.Index([label])), rubrics)["text"].tolist()
 
 
-def _rubric_reasons(results: Results, rubric: Rubric, rows: pd.Index) -> pd.DataFrame:
-    inputs = results.inputs.loc[rows]
+def _rubric_reasons(results: Results, rubric: Rubric, at: np.ndarray, out: _Reasons) -> None:
+    inputs = results.inputs.iloc[at]
     columns = rubric.input_columns()
-    pieces: list[pd.DataFrame] = []
-    names = {i.id: s for s in rubric.standards for i in s.indicators}
-    for std_name, ind, maximum in _scaled_maxima(rubric, results.not_applicable.loc[rows]):
-        earned = results.indicators.loc[rows, ind.id].to_numpy(dtype=float)
-        value = _primary(rubric, ind, inputs)
-        if ind.id in names:
+    standard_of = {i.id for s in rubric.standards for i in s.indicators}
+    for std_name, ind, maximum in _scaled_maxima(rubric, results.not_applicable.iloc[at]):
+        earned = results.indicators[ind.id].to_numpy(dtype=float)[at]
+        value = _primary(rubric, ind, inputs).to_numpy(dtype=object)
+        if ind.id in standard_of:
             lost = np.nan_to_num(maximum - np.nan_to_num(earned), nan=0.0)
             hit = lost > _LOST_EPS
-            pieces.append(_loss_rows(rows[hit], ind, std_name, names[ind.id], lost[hit], earned[hit], value[hit]))
+            notes = {v: ind.method.explain(v, float(ind.method.score(np.array([float(v)]), ind.points)[0]), ind.points)
+                     for v in pd.unique(value[hit]) if not pd.isna(v)}
+            text = [f"{std_name}·{ind.name}：失 {fmt_points(x)} 分（得 {fmt_points(e)} 分）——"
+                    + ("未填写，不得分" if pd.isna(v) else notes[v]) for x, e, v in zip(lost[hit], earned[hit], value[hit])]
+            out.add(at[hit], 0, "lost", ind.id, lost[hit], text)
         else:
             hit = np.nan_to_num(earned) > _LOST_EPS
-            kind = "bonus" if std_name == "加分项" else "penalty"
-            verb = "加" if kind == "bonus" else "扣"
+            kind, verb = ("bonus", "加") if std_name == "加分项" else ("penalty", "扣")
             text = [f"{std_name}·{ind.name}：{verb} {fmt_points(p)} 分（{display_value(columns.get(ind.column_id), v)}）"
                     for p, v in zip(earned[hit], value[hit])]
-            pieces.append(_frame(rows[hit], 1, kind, ind.id, earned[hit], text))
-    pieces.extend(_grade_rows(results, rubric, rows))
-    return pd.concat([p for p in pieces if len(p)], ignore_index=True) if any(len(p) for p in pieces) else pd.DataFrame(columns=list(REASON_COLUMNS))
+            out.add(at[hit], 1, kind, ind.id, earned[hit], text)
+    _grade_reasons(results, rubric, at, out)
 
 
-def _loss_rows(rows: pd.Index, ind: Indicator, std_name: str, std: Standard, lost: np.ndarray,
-               earned: np.ndarray, value: pd.Series) -> pd.DataFrame:
-    notes = {v: ind.method.explain(v, float(ind.method.score(np.array([float(v)]), ind.points)[0]), ind.points)
-             for v in value.dropna().unique()}
-    text = [f"{std_name}·{ind.name}：失 {fmt_points(x)} 分（得 {fmt_points(e)} 分）——" + ("未填写，不得分" if pd.isna(v) else notes[v])
-            for x, e, v in zip(lost, earned, value)]
-    return _frame(rows, 0, "lost", ind.id, lost, text)
-
-
-def _frame(rows: pd.Index, order: int, kind: str, item: str, points: np.ndarray, text: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({"row": rows, "order": order, "kind": kind, "item": item, "points": points, "text": text})
-
-
-def _grade_rows(results: Results, rubric: Rubric, rows: pd.Index) -> Iterator[pd.DataFrame]:
-    """Band first, then each rule that fired, in the order the engine applies them."""
-    branches = results.branches.loc[rows]
+def _grade_reasons(results: Results, rubric: Rubric, at: np.ndarray, out: _Reasons) -> None:
+    """Band first, then each rule that fired, in the order the engine applies them, then the final grade."""
+    totals = results.branches["total"].to_numpy(dtype=float)[at]
+    band_grades = results.branches["band_grade"].astype(str).to_numpy()[at]
     bands = rubric.grading.bands
     line = {b.name: f"{fmt_points(b.min)} 分及以上" for b in bands}
     if len(bands) > 1:
         line[bands[-1].name] = f"低于 {fmt_points(bands[-2].min)} 分"
-    band_text = [f"总分 {fmt_points(t)} 分，按分数线评为“{g}”（{line[g]}）" for t, g in zip(branches["total"], branches["band_grade"])]
-    yield _frame(rows, 2, "band", "band", np.zeros(len(rows)), band_text)
+    out.add(at, 2, "band", "band", 0.0, [f"总分 {fmt_points(t)} 分，按分数线评为“{g}”（{line[g]}）" for t, g in zip(totals, band_grades)])
     columns = rubric.input_columns()
     g = rubric.grading
     effects: list[tuple[str, str]] = [(d.id, f"{d.reason}，定为“{d.grade}”") for d in g.direct]
@@ -175,10 +187,9 @@ def _grade_rows(results: Results, rubric: Rubric, rows: pd.Index) -> Iterator[pd
     effects += [(b.id, f"{b.reason}" + (f"，定为“{b.force}”" if b.force else "") + (f"，标记“{b.flag}”" if b.flag else "")) for b in g.bottom]
     for rule_id, text in effects:
         if rule_id in results.rules:
-            hit = results.rules.loc[rows, rule_id].to_numpy(dtype=bool)
-            yield _frame(rows[hit], 3, "rule", rule_id, np.zeros(int(hit.sum())), [text] * int(hit.sum()))
-    final = [f"最终等次：{g}" for g in branches["grade"]]
-    yield _frame(rows, 4, "grade", "grade", np.zeros(len(rows)), final)
+            hit = at[results.rules[rule_id].to_numpy(dtype=bool)[at]]
+            out.add(hit, 3, "rule", rule_id, 0.0, [text] * len(hit))
+    out.add(at, 4, "grade", "grade", 0.0, [f"最终等次：{g}" for g in results.branches["grade"].astype(str).to_numpy()[at]])
 
 
 def _veto_effect(force: str | None, cap: str | None, flag: str | None) -> str:

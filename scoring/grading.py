@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.conditions import evaluate
+from scoring.results import coded
 from scoring.rubric import BRANCH_ID, PERIOD, Bottom, Quota, Rubric
 
 # A hair of tolerance so that 10% of 30 is 3, not 3.0000000000000004 rounded up to 4.
@@ -23,7 +24,7 @@ _ROUNDING = {
 class Graded:
     """Grade columns for `Results.branches`, plus which rules fired and which flags were raised."""
 
-    columns: dict[str, np.ndarray | pd.Categorical]
+    columns: dict[str, np.ndarray | pd.Categorical[str]]
     rules: pd.DataFrame
     flags: pd.DataFrame
 
@@ -77,8 +78,7 @@ def grade(rubric: Rubric, frame: pd.DataFrame, standards: pd.DataFrame, total: n
     names = list(rubric.grade_names())
     rank, size = _rank(keys, g.rank_by)
     out = {  # grades as ordered categoricals (best first): cheap to build, and they sort the way users expect
-        "band_grade": pd.Categorical.from_codes(band, names, ordered=True),
-        "grade": pd.Categorical.from_codes(level, names, ordered=True), "level": level.astype(np.int64),
+        "band_grade": coded(band, names), "grade": coded(level, names), "level": level.astype(np.int64),
         "rank": rank, "group_size": size, "alert": _alert(rubric, unmet, n),
     }
     return Graded(out, pd.DataFrame(rules, index=frame.index), pd.DataFrame(flags, index=frame.index))
@@ -182,11 +182,11 @@ def _rank(keys: _Keys, rank_by: str) -> tuple[np.ndarray, np.ndarray]:
     return rank, np.bincount(groups)[groups]
 
 
-def _alert(rubric: Rubric, unmet: np.ndarray, n: int) -> np.ndarray | pd.Categorical:
+def _alert(rubric: Rubric, unmet: np.ndarray, n: int) -> np.ndarray | pd.Categorical[str]:
     """The warning colour per row by the count of unmet indicators (None when the rubric has no alerts)."""
     alerts = rubric.grading.alerts
     if alerts is None:
         return np.full(n, None, dtype=object)
     bounded = [lvl.max_unmet for lvl in alerts.levels if lvl.max_unmet is not None]
     names = [*(lvl.name for lvl in alerts.levels[: len(bounded)]), alerts.levels[-1].name]
-    return pd.Categorical.from_codes(np.searchsorted(np.array(bounded), unmet, side="left"), names, ordered=True)
+    return coded(np.searchsorted(np.array(bounded), unmet, side="left"), names)
