@@ -39,7 +39,7 @@ class Results:
 
     def take(self, rows: pd.Index | np.ndarray) -> Results:
         """The same results restricted to some rows: row labels, or a boolean mask over the rows (fast)."""
-        at = np.flatnonzero(rows) if isinstance(rows, np.ndarray) and rows.dtype == bool else self.branches.index.get_indexer(rows)
+        at = np.flatnonzero(rows) if isinstance(rows, np.ndarray) and rows.dtype == bool else self.branches.index.get_indexer(pd.Index(rows))
         return Results(
             branches=self.branches.iloc[at], indicators=self.indicators.iloc[at], standards=self.standards.iloc[at],
             rules=self.rules.iloc[at], flags=self.flags.iloc[at], inputs=self.inputs.iloc[at],
