@@ -123,7 +123,7 @@ def _grading(doc: dict[str, Any]) -> Iterator[Found]:
     for (i, _), (a, b) in zip(bands[1:], zip(mins, mins[1:])):
         if a is not None and b is not None and b >= a:
             yield ("grading", "bands", i, "min"), "bands-order", "等次 bands 必须按分数线从高到低排列，分数线不能相同；请调整顺序"
-    names = {b.get("name") for _, b in bands}
+    names = [b.get("name") for _, b in bands]
     columns = _known_columns(doc)
     standards = {s.get("id") for _, s in _items(doc, "standards")}
     for key in ("vetoes", "floors", "direct", "quotas", "bottom"):

@@ -185,7 +185,7 @@ def _validate(doc: LocDict, problems: _Problems) -> Rubric | None:
     """Structural checks (pydantic) and rule checks together, so every mistake is reported at once."""
     found = semantic_problems(doc)
     for path, code, message in found:
-        problems.add(locate(doc, path, doc.where), code, message)
+        _add_in_own_file(doc, locate(doc, path, doc.where), code, message, problems)
     try:
         rubric = Rubric.model_validate(_plain(doc))
     except ValidationError as exc:
@@ -194,9 +194,18 @@ def _validate(doc: LocDict, problems: _Problems) -> Rubric | None:
                 continue
             field = str(err["loc"][-1]) if err["loc"] else ""
             hint = _PYDANTIC_HINTS.get(err["type"], "{msg}").format(field=field, msg=_chinese_message(err))
-            problems.add(locate(doc, tuple(err["loc"]), doc.where), err["type"].replace("_", "-"), f"{'.'.join(map(str, err['loc']))}：{hint}")
+            where = locate(doc, tuple(err["loc"]), doc.where)
+            _add_in_own_file(doc, where, err["type"].replace("_", "-"), f"{'.'.join(map(str, err['loc']))}：{hint}", problems)
         return None
     return None if found else rubric
+
+
+def _add_in_own_file(doc: LocDict, where: Position, code: str, message: str, problems: _Problems) -> None:
+    """A problem of a child rubric that lands on an inherited value is reported at the child's `extends` line."""
+    if where.file != doc.where.file and "extends" in doc.positions:
+        message = f"{message}（该项继承自 {where.file} 第 {where.line} 行，问题由本文件的修改引起）"
+        where = doc.positions["extends"]
+    problems.add(where, code, message)
 
 
 def _plain(value: Any) -> Any:

@@ -148,3 +148,11 @@ def test_skip_condition_on_unknown_column_is_refused():
     text = VALID + "skip:\n- id: young\n  reason: 新成立\n  when: {column: founded_months, op: '<', value: 12}\n"
     hit = next(p for p in problems(text) if p.code == "unknown-column")
     assert hit.line == line_of(text, "founded_months")
+
+
+def test_inherited_value_broken_by_the_child_is_reported_in_the_child():
+    child = CHILD.format(parent="mini") + "standards:\n  - id: a\n    points: 7\n    indicators:\n      - {id: w, name: W, points: 1, method: {kind: yes_no}}\n"
+    found = problems(child, {"mini.yaml": VALID})
+    hit = next(p for p in found if p.code == "total-mismatch")
+    assert hit.file == "bad.yaml" and hit.line == line_of(child, "extends:")
+    assert "继承自 mini.yaml" in hit.message
