@@ -8,7 +8,7 @@ handled by scoring each candidate row by how many known columns it names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from scoring.ingest import vocab
@@ -51,9 +51,16 @@ class Vocabulary:
     lookup_table: dict[str, tuple[str, ...]]
     source_templates: dict[str, tuple[str, ...]]  # folded source name → its header templates
     rubric_keys: dict[str, frozenset[str]]
+    seen: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)  # header search asks the same texts again
 
     def lookup(self, text: str) -> tuple[str, ...]:
         """The keys a header names (usually one), or () when unknown."""
+        known = self.seen.get(text)
+        if known is None:
+            known = self.seen[text] = self._lookup(text)
+        return known
+
+    def _lookup(self, text: str) -> tuple[str, ...]:
         found = self.lookup_table.get(header_key(text))
         if found:
             return found

@@ -117,6 +117,11 @@ class _Found:
         self.positions.append(position)
         self.order.append((-1 if problem.row is None else problem.row, column))
 
+    def extend(self, problems: list[Problem], positions: list[int], column: int) -> None:
+        self.problems.extend(problems)
+        self.positions.extend(positions)
+        self.order.extend((p.row if p.row is not None else -1, column) for p in problems)
+
     def sorted(self) -> tuple[Problem, ...]:
         """File-level problems first, then by row and column as they appear in the spreadsheet."""
         return tuple(self.problems[i] for i in sorted(range(len(self.problems)), key=self.order.__getitem__))
@@ -311,12 +316,16 @@ class _Reader:
         idx = np.flatnonzero(mask)
         if not len(idx):
             return
-        values = [None] * len(idx) if message is not None else raw_text(self.body[col.position].iloc[idx]).tolist()
-        header = col.header or None
-        for i, value in zip(idx.tolist(), values):
-            text = None if value is None or pd.isna(value) else str(value)
-            said = message if message is not None else template.format(value=text, hint=hints.hint(i) if hints else "")
-            self.found.add(Problem(code, severity, self.row0 + i, col.letter, header, text, said), i, col.position)
+        positions = idx.tolist()
+        rows = (idx + self.row0).tolist()
+        if message is not None:
+            values: list[str | None] = [None] * len(idx)
+            messages = [message] * len(idx)
+        else:
+            values = [None if v is None or pd.isna(v) else str(v) for v in raw_text(self.body[col.position].iloc[idx]).tolist()]
+            messages = [template.format(value=v, hint=hints.hint(i) if hints else "") for i, v in zip(positions, values)]
+        problems = Problem.many(code, severity, rows, col.letter, col.header or None, values, messages)
+        self.found.extend(problems, positions, col.position)
 
     def _check_values(self, spec: Spec, col: HeaderColumn, conv: Converted, applicable: np.ndarray,
                       err: np.ndarray, warn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
