@@ -71,6 +71,13 @@ class Converted:
         """How many of the selected rows each normalization kind changed."""
         return _kind_counts(self.codes, self.kinds, rows)
 
+    def scaled(self, factor: float, column: Column) -> Converted:
+        """The column read in another unit, converted to `column`'s unit and checked against its range."""
+        values = np.where(self.status == Status.OK, self.values * factor, self.values)
+        status = self.status.copy()
+        _check_range(values, status, column)
+        return Converted(values, status, self.codes, self.kinds, self.hints)
+
     def hint(self, row: int) -> str:
         """Why the cell in this row (a position) could not be used."""
         if self.hints is None:
@@ -199,6 +206,21 @@ def _convert_unit(value: float, unit: str, column: Column) -> tuple[float, str] 
     if target[1] != family:
         return f"单位“{unit}”与本列单位“{column.unit}”不符；请换算成{column.unit}后只填数字"
     return value * (factor / target[2]), vocab.UNIT_CONVERSION
+
+
+_HEADER_UNIT = re.compile(r"[(（\[【]\s*([^()（）\[\]【】]+?)\s*[)）\]】]\s*$")
+
+
+def header_unit(header: str, column: Column) -> tuple[str, float] | None:
+    """A unit in a header's closing brackets ('集体经济收入（元）') that is not the column's unit but converts to it:
+    (that unit, the factor to the column's unit). Numbers under such a header are read in the header's unit."""
+    match = _HEADER_UNIT.search(header or "")
+    if match is None or not column.unit:
+        return None
+    written, target = vocab.unit_of(match[1]), vocab.unit_of(column.unit)
+    if written is None or target is None or written[0] == target[0] or written[1] != target[1]:
+        return None
+    return match[1], written[2] / target[2]
 
 
 def parse_cell(text: str | None, column: Column) -> Cell:

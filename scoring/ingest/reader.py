@@ -25,6 +25,7 @@ from scoring.ingest.cells import (
     as_text,
     convert_column,
     distinct,
+    header_unit,
     is_text,
     normalize_text,
     range_hint,
@@ -32,7 +33,7 @@ from scoring.ingest.cells import (
 from scoring.ingest.files import HEAD_ROWS, RawTable, open_tables
 from scoring.ingest.header import Header, HeaderColumn, Spec, Vocabulary, build_vocabulary, column_letter, find_header
 from scoring.ingest.report import Problem, Severity, ValidationReport
-from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Rubric
+from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Column, Rubric
 from scoring.rubricset import RubricSet, normalize_label
 
 DEFAULT_MAX_BYTES = 50 * 2**20
@@ -136,6 +137,7 @@ class _Reader:
         self.found = _Found()
         self.kinds: dict[str, int] = defaultdict(int)
         self.row0 = header.index + 2  # spreadsheet row number of the first record below the header
+        self.unit_notes: list[tuple[HeaderColumn, str, str]] = []
         self.body = pd.DataFrame()
 
     # -- columns ------------------------------------------------------------------------------------
@@ -193,7 +195,7 @@ class _Reader:
                 texts[key] = normalize_text(body[col.position], period=key == PERIOD)
                 blank = texts[key].values.isna().to_numpy()
             else:
-                converted[key] = convert_column(body[col.position], column)
+                converted[key] = self._convert(body[col.position], column, col)
                 blank = converted[key].status == Status.BLANK
             blank_at.setdefault(col.position, blank)
         for col in [*extras, *unnamed]:
@@ -218,6 +220,11 @@ class _Reader:
                 values[key], na[key] = self._check_values(specs[key], col, converted[key], applicable[key], err, warn)
             else:
                 values[key] = self._check_text(specs[key], col, texts[key], applicable[key], err, warn)
+        for col, written, unit in self.unit_notes:
+            key = next(k for k, c in assigned.items() if c is col)
+            count = int((applicable[key] & (converted[key].status == Status.OK)).sum())
+            self.kinds[vocab.UNIT_CONVERSION] += count
+            self._file_problem("header-unit", "info", col, f"表头注明单位为“{written}”，评分细则按“{unit}”计分：本列 {count} 个数值已换算")
         missing_reasons = self._missing_columns(assigned, rubric_index, keep)
         self._duplicates(texts, assigned, keep, err, warn)
         rejected = keep & (err | (rubric_index < 0) | (missing_reasons != ""))
@@ -233,6 +240,17 @@ class _Reader:
         )
         return Ingested(frame, not_applicable, self._rejected(assigned, extras, rejected, missing_reasons),
                         self._extra(extras, keep), report)
+
+    def _convert(self, series: pd.Series, column: Column, col: HeaderColumn) -> Converted:
+        """A value column parsed; numbers under a header naming another unit of the same kind ('（元）' over a
+        column the rubric counts in 万元) are read in that unit and converted."""
+        unit = header_unit(col.header, column)
+        if unit is None:
+            return convert_column(series, column)
+        written, factor = unit
+        converted = convert_column(series, column.model_copy(update={"unit": written, "min": None, "max": None})).scaled(factor, column)
+        self.unit_notes.append((col, written, column.unit))
+        return converted
 
     def _applicable(self, rubric_index: np.ndarray, keep: np.ndarray) -> dict[str, np.ndarray]:
         """Per key, the kept rows whose rubric reads it (one shared mask for keys every used rubric reads)."""

@@ -30,6 +30,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         ProblemType("missing-column", "缺少列", "error"),
         ProblemType("unknown-column", "未知列", "warning"),
         ProblemType("ignored-column", "已忽略的列", "info"),
+        ProblemType("header-unit", "按表头单位换算", "info"),
         ProblemType("type-error", "类型错误", "error"),
         ProblemType("constraint-error", "超出范围", "error"),
         ProblemType("level-error", "等次不在可选范围", "error"),
