@@ -61,8 +61,8 @@ _DANGEROUS_TEXT = "^'*[=+\\-@\\t\\r]"
 
 
 def neutralize(value: Any) -> Any:
-    """A cell value no spreadsheet will evaluate: text starting with = + - @ tab or CR (after any single quotes)
-    gets one more leading single quote; numbers and everything else are returned unchanged."""
+    """A value no spreadsheet evaluates: text starting (after any quotes) with = + - @ tab or CR gets a leading quote."""
+    # Quotes already in front count, so that unneutralize can always undo exactly this. Numbers are returned unchanged.
     if isinstance(value, str) and _DANGEROUS.match(value):
         return "'" + value
     return value
@@ -430,9 +430,9 @@ def _sheet_names(titles: list[str]) -> list[str]:
 
 
 def frames_to_xlsx_bytes(frames: Mapping[str, pd.DataFrame], freeze_columns: Mapping[str, int] | None = None) -> bytes:
-    """Tables as one formatted, formula-safe .xlsx: one sheet each (split past Excel's row limit), bold header
-    row frozen, sensible column widths, a filter on the header. Written as SpreadsheetML directly: openpyxl
-    takes ~20 µs a cell, too slow for a download button on a city's results."""
+    """Tables as one formatted, formula-safe .xlsx: a sheet each, bold frozen header, fitted widths, a filter."""
+    # Written as SpreadsheetML directly: openpyxl takes ~20 µs a cell, too slow for a download button on a city's
+    # results. Sheets longer than Excel's row limit continue on "name(2)".
     chunks: list[tuple[str, pd.DataFrame, int]] = []
     for title, frame in frames.items():
         freeze = (freeze_columns or {}).get(title, 0)
@@ -537,8 +537,7 @@ def _typed(frame: pd.DataFrame, text_headers: frozenset[str], *, quoted: bool) -
 
 def read_table(source: Path | bytes, *, filename: str | None = None, sheet: str | None = None,
                text_headers: frozenset[str] = frozenset()) -> pd.DataFrame:
-    """A table written by this module (CSV or one .xlsx sheet) read back: quotes added by `neutralize` removed,
-    `text_headers` as text and the other columns as numbers."""
+    """A table written here (CSV or one .xlsx sheet) read back: CSV quotes undone, `text_headers` text, the rest numbers."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     name = filename or (Path(source).name if not isinstance(source, bytes) else "")
     xlsx = data[:4] == b"PK\x03\x04"

@@ -118,6 +118,7 @@ def _width_kinds(raw: str, normalized: str) -> list[str]:
 def range_hint(column: Column) -> str:
     """The allowed range of a column in words, e.g. '应在 0 到 12 之间'."""
     def show(x: float) -> str:
+        """A bound in the column's terms (a rate as a percentage)."""
         return f"{x:.0%}" if column.type == "rate" else _fmt(x)
 
     if column.min is not None and column.max is not None:
@@ -212,8 +213,7 @@ _HEADER_UNIT = re.compile(r"[(（\[【]\s*([^()（）\[\]【】]+?)\s*[)）\]】
 
 
 def header_unit(header: str, column: Column) -> tuple[str, float] | None:
-    """A unit in a header's closing brackets ('集体经济收入（元）') that is not the column's unit but converts to it:
-    (that unit, the factor to the column's unit). Numbers under such a header are read in the header's unit."""
+    """(unit, factor to the column's unit) for a convertible other unit in a header's brackets, e.g. '收入（元）'."""
     match = _HEADER_UNIT.search(header or "")
     if match is None or not column.unit:
         return None
@@ -316,9 +316,8 @@ def _mostly_unique(series: pd.Series) -> bool:
 
 
 def distinct(series: pd.Series, *, hash_all: bool = True) -> tuple[np.ndarray, pd.Series]:
-    """Codes (-1 for missing) and the distinct values of a column as text (str dtype, no missing values).
-    With `hash_all` false, a column of nearly all different values (names, codes) is not hashed: every row
-    then stands for itself."""
+    """Codes (-1 for missing) and the distinct values of a column as text; `hash_all=False` skips hashing near-unique columns."""
+    # Names and codes are nearly all different: hashing them costs more than it saves, so each row stands for itself.
     if not hash_all and is_text(series) and _mostly_unique(series):
         missing = series.isna().to_numpy()
         if not missing.any():
@@ -422,8 +421,7 @@ def _codes_with_usual_words(series: pd.Series, column: Column) -> tuple[np.ndarr
 
 
 def convert_column(series: pd.Series, column: Column) -> Converted:
-    """`parse_cell` over a whole value column: numbers in bulk, numbers with a suffix per suffix, and every
-    other distinct spelling once."""
+    """`parse_cell` over a whole column: plain numbers in bulk, each unit suffix once, each other spelling once."""
     if column.type != "level" and is_numeric_dtype(series.dtype) and not is_bool_dtype(series.dtype):
         values, status, kinds, hints = _from_numbers(series.to_numpy(dtype=np.float64, na_value=np.nan), column)
         _check_range(values, status, column)
@@ -500,8 +498,7 @@ def clean_text(raw: str, *, period: bool = False) -> tuple[str | None, tuple[str
 
 
 def normalize_text(series: pd.Series, *, period: bool = False) -> TextColumn:
-    """`clean_text` over a whole column: plain text is only trimmed; text with full-width forms, control
-    characters or runs of spaces is normalized in bulk by pyarrow."""
+    """`clean_text` over a whole column, in bulk with pyarrow (plain ASCII and CJK text is only trimmed)."""
     codes, texts = distinct(series, hash_all=False)
     n = len(texts)
     raw = _arrow(texts)

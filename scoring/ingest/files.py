@@ -18,7 +18,7 @@ from xml.etree.ElementTree import ParseError
 import pandas as pd
 
 from scoring.errors import InputError
-from scoring.ingest.cells import STR, as_text, distinct, is_text
+from scoring.ingest.cells import STR, distinct, is_text
 from scoring.rubricset import normalize_label
 
 HEAD_ROWS = 40  # records searched for the header
@@ -62,9 +62,8 @@ class RawTable:
 
 
 def open_tables(data: bytes, name: str, sheet: str | None) -> Generator[RawTable, None, None]:
-    """Sniff what the bytes are and open them as grids: a CSV is one grid; a workbook yields the named sheet,
-    or every sheet (visible ones first) so the caller can take the first that has a header. Raise InputError
-    for anything that is not a table."""
+    """The grids in a file (a CSV's one, a workbook's named sheet or every sheet); InputError for anything else."""
+    # A workbook without a named sheet yields every sheet, visible ones first: the caller takes the first with a header.
     if _CONTENT.search(data) is None:
         raise InputError(f"文件“{name}”是空的；请确认选择了填好的表格")
     if data[:4] == b"PK\x03\x04":
@@ -190,6 +189,7 @@ def _csv_table(data: bytes, name: str) -> RawTable:
     width = max((len(r) for r in head_rows), default=1)
 
     def load(header: int, typed: frozenset[int], exact: frozenset[int]) -> tuple[pd.DataFrame, str | None]:
+        """The records below the header and the encoding they were finally read in."""
         nonlocal payload, codec, label
         shape = _Shape(lead + header + 1, len(head_rows[header]), width)
         try:
@@ -309,6 +309,7 @@ def _grid_table(rows: list[tuple[object, ...]], title: str) -> RawTable:
     head = [["" if pd.isna(v) else str(v) for v in row] for row in grid.iloc[:HEAD_ROWS].itertuples(index=False)]
 
     def load(header: int, typed: frozenset[int], exact: frozenset[int]) -> tuple[pd.DataFrame, str | None]:
+        """The rows below the header (a workbook has no encoding)."""
         body = grid.iloc[header + 1:].copy()
         body.index = pd.RangeIndex(header + 2, header + 2 + len(body))
         return body, None
@@ -340,4 +341,4 @@ def _text_grid(rows: list[tuple[object, ...]]) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), columns=range(len(columns)))
 
 
-__all__ = ["HEAD_ROWS", "RawTable", "as_text", "open_tables"]
+__all__ = ["HEAD_ROWS", "RawTable", "open_tables"]

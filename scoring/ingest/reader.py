@@ -114,11 +114,13 @@ class _Found:
     order: list[tuple[int, int]] = field(default_factory=list)
 
     def add(self, problem: Problem, position: int = -1, column: int = -1) -> None:
+        """One problem; `position` is its row's place in the body (-1 for file-level problems)."""
         self.problems.append(problem)
         self.positions.append(position)
         self.order.append((-1 if problem.row is None else problem.row, column))
 
     def extend(self, problems: list[Problem], positions: list[int], column: int) -> None:
+        """Many problems of one column."""
         self.problems.extend(problems)
         self.positions.extend(positions)
         self.order.extend((p.row if p.row is not None else -1, column) for p in problems)
@@ -174,6 +176,7 @@ class _Reader:
     # -- the run ------------------------------------------------------------------------------------
 
     def run(self) -> Ingested:
+        """Load the body, parse every column, check every row, and put each row in one bucket."""
         assigned, extras = self._plan()
         specs = self.vocabulary.specs
         text_positions = {c.position for k, c in assigned.items() if specs[k].column.type == "text" and k != PERIOD}
