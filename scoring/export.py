@@ -57,7 +57,7 @@ _PERCENT_HEADERS = frozenset({"得分率"})
 # ---------------------------------------------------------------------------------------------- neutralizing
 
 _DANGEROUS = re.compile(r"'*[=+\-@\t\r]")  # quotes first, so that quoting is always reversible
-_DANGEROUS_TEXT = "^'*[=+\\-@\\t\\r]"
+_DANGEROUS_TEXT = "^" + _DANGEROUS.pattern  # the same rule for pandas' vectorized string matching
 
 
 def neutralize(value: Any) -> Any:
@@ -352,6 +352,8 @@ def _xml_text(text: str) -> str:
 def _cells(column: pd.Series, percent: bool) -> list[str | None]:
     """The XML body of each cell of a column after its reference (`<c r="B7"` + body), None for empty cells.
     Built per distinct text value and with vectorized number formatting, never per cell by hand."""
+    if pd.api.types.is_datetime64_any_dtype(column.dtype) or pd.api.types.is_timedelta64_dtype(column.dtype):
+        column = column.astype("str").where(column.notna())
     if _is_textual(column):
         codes, uniques = pd.factorize(column.astype("str"), use_na_sentinel=True)
         bodies = []

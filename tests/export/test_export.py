@@ -65,6 +65,21 @@ def test_neutralize_is_safe_and_reversible(text) -> None:
     assert not safe.startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=8)), min_size=1, max_size=20))
+def test_neutralize_frame_is_neutralize_on_every_cell(texts) -> None:
+    safe = export.neutralize_frame(pd.DataFrame({"a": pd.Series(texts, dtype="str"), "b": pd.Series(texts, dtype=object)}))
+    expected = [None if t is None else export.neutralize(t) for t in texts]
+    for column in ("a", "b"):
+        assert [None if pd.isna(v) else v for v in safe[column]] == expected
+
+
+def test_dates_are_written_as_text() -> None:
+    frame = pd.DataFrame({"日期": pd.to_datetime(["2025-01-02", None]), "n": [1, 2]})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.frames_to_xlsx_bytes({"t": frame}))).active
+    assert sheet["A2"].value == "2025-01-02" and sheet["A3"].value is None
+
+
 def test_neutralize_frame_leaves_numbers_alone() -> None:
     frame = pd.DataFrame({"名称": pd.Series([EVIL, "-1", "正常", None], dtype="str"), "分数变化": [-3.5, 2.0, np.nan, -0.25],
                           "=表头": ["x", "y", "z", "w"]})
