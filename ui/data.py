@@ -48,9 +48,11 @@ class Dataset:
         return self.label == SAMPLE_LABEL
 
 
-def restored(label: str, rubrics: RubricSet, results: Results, key: str, report: ValidationReport | None = None) -> Dataset:
+def restored(label: str, rubrics: RubricSet, results: Results, key: str, report: ValidationReport | None = None, *,
+             rejected: pd.DataFrame | None = None, filename: str | None = None, custom_rubric: str = "") -> Dataset:
     """A data set rebuilt from stored parts (e.g. a shared snapshot); `key` must identify its content."""
-    return Dataset(digest("restored", key), label, rubrics, results, report, filename=label)
+    return Dataset(digest("restored", key), label, rubrics, results, report,
+                   pd.DataFrame() if rejected is None else rejected, None, label if filename is None else filename, custom_rubric)
 
 
 def digest(*parts: bytes | str) -> str:
