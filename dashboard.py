@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import share, sidebar, state
+from ui import sidebar, snapshot_view, state
 from ui.i18n import t
 
 HERE = Path(__file__).parent
@@ -16,13 +16,14 @@ PAGES = {
 
 state.start()
 st.set_page_config(page_title=t("app.title"), page_icon=":material/flag:", layout="wide")
-share.open_requested()
 pages = {slug: st.Page(HERE / "ui" / f"{slug}.py", title=t(f"nav.{slug}"), icon=icon, url_path=slug, default=slug == "overview")
          for slug, icon in PAGES.items()}
 current = st.navigation(list(pages.values()))
 slug = next((s for s, p in pages.items() if p.url_path == current.url_path), "overview")
-if (goto := state.pending_page()) and goto != slug:
-    st.switch_page(pages[goto])
-sidebar.render(state.dataset())
-current.run()
-state.finish(slug)
+if snapshot_view.gate():  # False: this run showed a snapshot screen (access code, refusal, deletion) instead
+    if (goto := state.pending_page()) and goto != slug:
+        st.switch_page(pages[goto])
+    sidebar.render(state.dataset(), slug)
+    snapshot_view.banner()
+    current.run()
+    state.finish(slug)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from snapshots.errors import CORRUPT_MESSAGE, STORE_MESSAGE, UNAVAILABLE_MESSAGE
 from ui import state
 
 # key: (中文, English). Placeholders use str.format names and must match in both languages.
@@ -29,11 +30,87 @@ TEXT: dict[str, tuple[str, str]] = {
     "filter.grade": ("等次", "Grade"),
     "filter.all": ("全部", "All"),
     "filter.reset": ("清除筛选", "Clear filters"),
+    "sidebar.data_snapshot": ("数据：快照《{title}》（{rows} 行）", "Data: snapshot “{title}” ({rows} rows)"),
+    # sharing a snapshot (sidebar)
     "share.button": ("分享快照", "Share snapshot"),
-    "share.help": ("生成一个只读链接，打开后看到与现在完全相同的数据和视图（即将提供）",
-                   "Create a read-only link that reopens exactly this data and view (coming soon)"),
-    "share.unavailable": ("快照 {id} 暂时无法打开：快照功能尚未启用，已显示示例数据。",
-                          "Snapshot {id} cannot be opened yet: snapshots are not enabled; showing the sample data."),
+    "share.help": ("生成一个只读链接，打开后看到与现在完全相同的数据、评分结果和视图",
+                   "Create a read-only link that reopens exactly this data, these results and this view"),
+    "share.intro": ("把当前数据、评分细则、评分结果和视图（页面、筛选、支部、语言）冻结为快照，生成一个无法猜测的只读链接。",
+                    "Freezes the current data, rubrics, results and view (page, filters, branch, language) into a snapshot "
+                    "behind a read-only link that cannot be guessed."),
+    "share.title": ("标题", "Title"),
+    "share.default_title": ("支部评分快照：{page}（{date}）", "Branch scores snapshot: {page} ({date})"),
+    "share.expiry": ("有效期", "Expires after"),
+    "share.expiry_one": ("1 天", "1 day"),
+    "share.expiry_days": ("{days} 天", "{days} days"),
+    "share.expiry_never": ("永久有效", "Never"),
+    "share.code": ("提取码（可选）", "Access code (optional)"),
+    "share.code_help": ("4–6 位英文字母或数字，区分大小写；设置后，打开链接的人须输入提取码。",
+                        "4–6 letters or digits, case-sensitive; whoever opens the link must enter it."),
+    "share.create": ("生成链接", "Create link"),
+    "share.creating": ("正在生成快照…", "Creating the snapshot…"),
+    "share.created": ("快照已生成。", "Snapshot created."),
+    "share.link": ("分享链接（复制后发给对方）：", "Link to share (copy it):"),
+    "share.with_code": ("对方打开时须输入你设置的提取码，请另行告知。", "Viewers must enter the access code you set; send it separately."),
+    "share.reused": ("本会话已用相同的数据、视图和选项生成过快照，沿用原链接；删除链接只在首次生成时显示。",
+                     "This session already took a snapshot of the same data, view and options, so its link is reused; "
+                     "the delete link was shown only when it was created."),
+    "share.delete_once": ("删除链接只显示这一次，请立即妥善保存，不要发给他人：凭它可以提前删除快照；系统只保存它的哈希值，丢失后无法找回。",
+                          "The delete link is shown only this once: keep it safe and do not share it. It deletes the snapshot "
+                          "early; only its hash is stored, so it cannot be recovered."),
+    "share.delete_link": ("删除链接：", "Delete link:"),
+    "share.delete_token": ("删除凭据（也可在快照页面的“删除此快照”中粘贴）：",
+                           "Delete token (can also be pasted under “Delete this snapshot” in the snapshot):"),
+    "share.bad_code": ("提取码须为 4–6 位英文字母或数字（区分大小写）。", "The access code must be 4–6 letters or digits (case-sensitive)."),
+    "share.too_large": ("快照过大（压缩后 {size} MB，上限 {limit} MB），无法保存。请使用较小的数据文件，或请管理员调高 SNAPSHOT_MAX_BYTES。",
+                        "The snapshot is too large ({size} MB compressed, limit {limit} MB). Use a smaller data file or ask the "
+                        "administrator to raise SNAPSHOT_MAX_BYTES."),
+    "share.invalid": ("无法生成快照：{message}", "The snapshot cannot be created: {message}"),
+    "share.in_snapshot": ("你正在查看快照，它不会再生成新快照。可直接分享当前快照的链接（如设有提取码，对方同样需要输入）：",
+                          "You are viewing a snapshot; it is not snapshotted again. Share its own link (viewers need its access "
+                          "code too, if it has one):"),
+    # opening a snapshot (?snapshot=<id>)
+    "snap.title": ("分享的快照", "Shared snapshot"),
+    "snap.unavailable": (UNAVAILABLE_MESSAGE, "This snapshot cannot be opened: the link is invalid, expired or deleted, or "
+                         "the access code is wrong. Check the link and the code with the person who shared it."),
+    "snap.rate_limited": ("该链接的失败尝试过多，请 {minutes} 分钟后再试。",
+                          "Too many failed attempts on this link; try again in {minutes} minutes."),
+    "snap.corrupt": (CORRUPT_MESSAGE, "The snapshot data is damaged (checksum mismatch) and cannot be opened. Ask the person "
+                     "who shared it for a new link."),
+    "snap.store_error": (STORE_MESSAGE, "The snapshot store cannot be reached right now; try again later. If this persists, "
+                         "ask the administrator to check the snapshot store settings."),
+    "snap.locked": ("打开此快照需要提取码，请输入分享者提供的提取码。如果分享者没有设置提取码，说明此链接无效、已过期或已被删除。",
+                    "This snapshot needs an access code: enter the code you were given. If the person who shared it set no "
+                    "code, the link is invalid, expired or deleted."),
+    "snap.code": ("提取码", "Access code"),
+    "snap.open": ("打开快照", "Open snapshot"),
+    "snap.opening": ("正在打开快照…", "Opening the snapshot…"),
+    "snap.live": ("打开实时看板", "Open the live dashboard"),
+    "snap.banner_title": ("这是快照，不是实时数据", "This is a snapshot, not live data"),
+    "snap.banner": ("《{title}》生成于 {taken}。评分细则：{rubrics}；数据指纹 {fingerprint}；共 {rows} 行。"
+                    "数字、图表和细则都冻结在生成时，此后数据或细则的变化不会反映在这里。{expires}",
+                    "“{title}”, taken {taken}. Rubrics: {rubrics}; data fingerprint {fingerprint}; {rows} rows. Numbers, "
+                    "charts and rubrics are frozen as they were; later changes to the data or rubrics do not show here. {expires}"),
+    "snap.expires": ("有效期至 {date}。", "Valid until {date}."),
+    "snap.never": ("永久有效。", "Never expires."),
+    "snap.leave": ("退出快照，返回实时数据", "Leave the snapshot, back to live data"),
+    "snap.delete": ("删除此快照", "Delete this snapshot"),
+    "snap.delete_help": ("只有快照的创建者持有删除凭据（生成快照时显示过一次）。",
+                         "Only the creator holds the delete token (shown once when the snapshot was created)."),
+    "snap.delete_token": ("删除凭据", "Delete token"),
+    "snap.delete_title": ("删除快照", "Delete snapshot"),
+    "snap.delete_confirm": ("删除后，任何人都无法再打开此快照的链接。此操作无法撤销。",
+                            "Once deleted, nobody can open this snapshot's link any more. This cannot be undone."),
+    "snap.delete_go": ("确认删除", "Delete it"),
+    "snap.deleted": ("快照已删除，此链接已失效。", "The snapshot was deleted; its link no longer works."),
+    "snap.delete_failed": ("无法删除：链接无效、快照已不存在，或删除凭据不正确。",
+                           "Nothing was deleted: the link is invalid, the snapshot no longer exists, or the delete token is wrong."),
+    "snap.read_only_upload": ("快照是只读的：不能上传数据。下面是生成快照时数据的校验报告。",
+                              "Snapshots are read-only: no data can be uploaded. Below is the validation report of the data as it was taken."),
+    "snap.no_report": ("此快照的数据不是从文件读入的，没有校验报告。",
+                       "This snapshot's data was not read from a file, so it has no validation report."),
+    "snap.read_only_rubrics": ("快照是只读的：评分细则随快照冻结，不能上传或应用自定义细则。",
+                               "Snapshots are read-only: the rubrics are frozen with it, so no custom rubric can be uploaded or applied."),
     # shared bits
     "common.empty": ("当前筛选条件下没有支部，请放宽筛选条件。", "No branch matches the filters; try widening them."),
     "common.scope": ("考核期 {period} · {rows} 个支部", "Period {period} · {rows} branches"),

@@ -74,7 +74,10 @@ def render() -> None:
     st.title(t("rubrics.title"))
     _show(state.dataset().rubrics)
     st.divider()
-    _custom()
+    if state.snapshot() is not None:
+        st.info(t("snap.read_only_rubrics"), icon=":material/lock:")
+    else:
+        _custom()
 
 
 if __name__ == "__main__":

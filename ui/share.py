@@ -1,25 +1,142 @@
-"""The seam for shared snapshots: the button on every page and the ?snapshot=<id> entry (wired by the snapshot owner)."""
+"""分享快照 in the sidebar: freeze the current data and view into a snapshot and show its link and delete link."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import partial
+from urllib.parse import urlencode, urlsplit
+
 import streamlit as st
 
+from snapshots import SnapshotError, SnapshotInvalid, SnapshotService, SnapshotTooLarge, open_store
+from snapshots.config import store_url
+from snapshots.service import MAX_TITLE_LENGTH
+from snapshots.tokens import check_access_code
 from ui import state
-from ui.i18n import t
+from ui.data import Dataset
+from ui.i18n import t, translate
 from ui.safe import md
+from ui.snapshot_codec import dataset_to_payload, snapshot_metadata
+from ui.state import PAGES, SNAPSHOT_PARAM, ViewState
 
+BASE_URL_ENV = "SNAPSHOT_BASE_URL"
 SHARE_KEY = "share_snapshot"
+FORM_KEY = "share_form"
+TITLE_KEY = "share_title"
+EXPIRY_KEY = "share_expiry"
+CODE_KEY = "share_code"
+SUBMIT_KEY = "share_submit"
+EXPIRIES = {"1": 1, "7": 7, "30": 30, "90": 90, "never": None}
+DEFAULT_EXPIRY = "7"
 
 
-def button() -> None:
-    """The 分享快照 button; creating a snapshot will store `state.dataset()` and `state.view()`."""
-    st.button(t("share.button"), key=SHARE_KEY, icon=":material/share:", help=t("share.help"), disabled=True, width="stretch")
+@st.cache_resource(show_spinner=False)
+def _service(url: str) -> SnapshotService:
+    return SnapshotService(open_store(url))
 
 
-def open_requested() -> None:
-    """Open the snapshot a link asks for (?snapshot=<id>) once per session, replacing data and view."""
-    snapshot_id = state.snapshot_request()
-    if snapshot_id is None or st.session_state.get("_snapshot_seen") == snapshot_id:
+def service() -> SnapshotService:
+    """The snapshot service over the configured store (one per store URL and process)."""
+    return _service(store_url())
+
+
+def base_url() -> str:
+    """Where links point: $SNAPSHOT_BASE_URL, else the address the browser uses, else "" (a relative link)."""
+    configured = os.environ.get(BASE_URL_ENV, "").strip()
+    if configured.startswith(("http://", "https://")):
+        return configured.rstrip("/")
+    seen = st.context.url
+    if seen and urlsplit(seen).scheme in ("http", "https"):
+        root = seen.rstrip("/")
+        for page in PAGES:  # the page is restored from the snapshot, so the link names the app's root
+            root = root.removesuffix(f"/{page}")
+        return root
+    host = st.context.headers.get("Host")
+    if host and "/" not in host and " " not in host:
+        scheme = "https" if st.context.headers.get("X-Forwarded-Proto") == "https" else "http"
+        return f"{scheme}://{host}"
+    return ""
+
+
+def link(snapshot_id: str, **extra: str) -> str:
+    """The URL that opens a snapshot (with extra parameters such as delete=<token>)."""
+    return f"{base_url()}/?{urlencode({SNAPSHOT_PARAM: snapshot_id, **extra})}"
+
+
+def _expiry_label(option: str, lang: str) -> str:
+    days = EXPIRIES[option]
+    if days is None:
+        return translate("share.expiry_never", lang)
+    return translate("share.expiry_one", lang) if days == 1 else translate("share.expiry_days", lang, days=days)
+
+
+def button(page: str) -> None:
+    """The 分享快照 control: a form that creates a link, or, inside a snapshot, that snapshot's own link."""
+    with st.popover(t("share.button"), key=SHARE_KEY, icon=":material/share:", help=t("share.help"), width="stretch"):
+        opened = state.snapshot()
+        if opened is not None:
+            st.caption(t("share.in_snapshot"))
+            st.code(link(opened.id), language=None, wrap_lines=True)
+            return
+        st.caption(t("share.intro"))
+        default = t("share.default_title", page=t(f"nav.{page}"), date=datetime.now(UTC).date().isoformat())
+        with st.form(FORM_KEY, border=False):
+            title = st.text_input(t("share.title"), key=TITLE_KEY, max_chars=MAX_TITLE_LENGTH, placeholder=default)
+            expiry = st.selectbox(t("share.expiry"), list(EXPIRIES), index=list(EXPIRIES).index(DEFAULT_EXPIRY), key=EXPIRY_KEY,
+                                  format_func=partial(_expiry_label, lang=state.lang()))  # this run's language, wherever called
+            code = st.text_input(t("share.code"), key=CODE_KEY, max_chars=6, help=t("share.code_help"))
+            submitted = st.form_submit_button(t("share.create"), key=SUBMIT_KEY, type="primary", icon=":material/link:",
+                                              width="stretch")
+        if submitted:
+            view = replace(state.view(), page=page, lang=state.lang())
+            _create(state.dataset(), view, (title or "").strip() or default, EXPIRIES[str(expiry)], (code or "").strip() or None)
+
+
+def _create(data: Dataset, view: ViewState, title: str, days: int | None, code: str | None) -> None:
+    """Create the snapshot (or reuse the one this session already took with the same inputs) and show its links."""
+    if code is not None:
+        try:
+            check_access_code(code)
+        except SnapshotInvalid:
+            st.error(t("share.bad_code"), icon=":material/error:")
+            return
+    # Only a hash of the code goes into the session's reuse key.
+    reuse = (data.key, view, title, days, hashlib.sha256(code.encode()).hexdigest() if code else None)
+    if (earlier := state.shared(reuse)) is not None:
+        st.info(t("share.reused"), icon=":material/info:")
+        _show(earlier, None, code is not None)
         return
-    st.session_state["_snapshot_seen"] = snapshot_id
-    st.toast(t("share.unavailable", id=md(snapshot_id, 40)), icon=":material/info:")
+    try:
+        with st.spinner(t("share.creating")):
+            now = datetime.now(UTC)
+            created = service().create(dataset_to_payload(data, view), title=title, expires_in_days=days, access_code=code,
+                                       metadata=snapshot_metadata(data, view, now), now=now)
+    except SnapshotTooLarge as error:
+        st.error(t("share.too_large", size=f"{error.size / 2**20:.1f}", limit=f"{error.limit / 2**20:.1f}"), icon=":material/error:")
+        return
+    except SnapshotInvalid as error:
+        st.error(t("share.invalid", message=md(error, 300)), icon=":material/error:")
+        return
+    except SnapshotError:
+        st.error(t("snap.store_error"), icon=":material/error:")
+        return
+    state.remember_shared(reuse, created.id)
+    st.success(t("share.created"), icon=":material/check_circle:")
+    _show(created.id, created.delete_token, code is not None)
+
+
+def _show(snapshot_id: str, delete_token: str | None, with_code: bool) -> None:
+    st.caption(t("share.link"))
+    st.code(link(snapshot_id), language=None, wrap_lines=True)
+    if with_code:
+        st.caption(t("share.with_code"))
+    if delete_token is None:
+        return
+    st.warning(t("share.delete_once"), icon=":material/key:")
+    st.caption(t("share.delete_link"))
+    st.code(link(snapshot_id, delete=delete_token), language=None, wrap_lines=True)
+    st.caption(t("share.delete_token"))
+    st.code(delete_token, language=None)

@@ -30,13 +30,15 @@ def _clear() -> None:
         state.force(FILTER_KEYS[attr], [])
 
 
-def render(data: Dataset) -> Filters:
-    """Draw the sidebar and return the shared filters it holds."""
+def render(data: Dataset, page: str) -> Filters:
+    """Draw the sidebar (`page`: the page being shown, for the share control) and return the shared filters it holds."""
     with st.sidebar:
         st.segmented_control(t("sidebar.lang"), options=list(LANG_NAMES), format_func=LANG_NAMES.__getitem__,
                              required=True, key=LANG_KEY)
         rows = len(data.results)
-        if data.is_sample:
+        if (opened := state.snapshot()) is not None:
+            st.caption(t("sidebar.data_snapshot", title=md(opened.title, 60), rows=f"{rows:,}"))
+        elif data.is_sample:
             st.caption(t("sidebar.data_sample", rows=rows))
         else:
             st.caption(t("sidebar.data_upload", name=md(data.filename, 60), rows=rows))
@@ -62,8 +64,8 @@ def render(data: Dataset) -> Filters:
             if values or attr in ("fields", "grades"):
                 picked[attr] = tuple(st.multiselect(t(labels[attr]), values, key=FILTER_KEYS[attr], placeholder=t("filter.all")))
         st.button(t("filter.reset"), key="f_reset", on_click=_clear, icon=":material/filter_alt_off:")
-        share.button()
-    latest = options.periods[-1] if options.periods else None
-    filters = Filters(None if period == latest else period, **picked)
-    state.update_filters(filters)
+        latest = options.periods[-1] if options.periods else None
+        filters = Filters(None if period == latest else period, **picked)
+        state.update_filters(filters)  # before the share control, which freezes the view as the widgets hold it now
+        share.button(page)
     return filters

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import streamlit as st
 
 if TYPE_CHECKING:
+    from snapshots import SnapshotMeta
     from ui.data import Dataset
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 PAGES = ("overview", "ranking", "branch", "yoy", "rectify", "rubrics", "upload")
 SNAPSHOT_PARAM = "snapshot"
+DELETE_PARAM = "delete"
 
 # Widget keys of the shared filters (rendered by the router on every page) and of page widgets that are view state.
 LANG_KEY = "lang"
@@ -33,6 +35,10 @@ _RESEED = "_reseed"
 _RESEED_FILTERS = "_reseed_filters"
 _CUSTOM = "_custom_rubric"
 _FIXED = "_fixed"
+_SNAPSHOT = "_snapshot"
+_LIVE = "_live"
+_SHARED = "_shared"
+_NOTICE = "_notice"
 
 
 @dataclass(frozen=True)
@@ -197,9 +203,10 @@ def force(key: str, value: object) -> None:
 
 
 def finish(page: str) -> None:
-    """Record the page and mirror the view into the URL when it changed."""
+    """Record the page and mirror the view into the URL when it changed (inside a snapshot: just its link)."""
     new = update(page=page, lang=lang())
-    params = url_params(new)
+    opened = snapshot()
+    params: dict[str, str | list[str]] = {SNAPSHOT_PARAM: opened.id} if opened is not None else url_params(new)
     if st.session_state.get(_URL) != params or _read_url() != _normalized(params):
         st.query_params.from_dict(params)
         st.session_state[_URL] = params
@@ -215,6 +222,63 @@ def snapshot_request() -> str | None:
     return values[-1] if values else None
 
 
+def delete_request() -> str | None:
+    """The delete token a creator's delete link carries (?snapshot=<id>&delete=<token>), if any."""
+    values = st.query_params.get_all(DELETE_PARAM)
+    return values[-1] if values else None
+
+
+def clear_url() -> None:
+    """Drop every query parameter (leaving a snapshot screen); the next run writes the live view back."""
+    st.query_params.clear()
+    st.session_state.pop(_URL, None)
+
+
+def snapshot() -> SnapshotMeta | None:
+    """The shared snapshot this session is showing, or None for live data."""
+    return cast("SnapshotMeta | None", st.session_state.get(_SNAPSHOT))
+
+
+def enter_snapshot(meta: SnapshotMeta, data: Dataset, new: ViewState) -> None:
+    """Show a frozen data set on its own view, keeping the live data and view to return to (call st.rerun after)."""
+    ss = st.session_state
+    if ss.get(_SNAPSHOT) is None:
+        ss[_LIVE] = (ss.get(_DATASET), replace(view(), lang=lang()))
+    ss[_SNAPSHOT] = meta
+    ss[_DATASET] = data
+    set_view(new)
+
+
+def leave_snapshot() -> None:
+    """Back to the live data and view the session had before the snapshot (call st.rerun after)."""
+    ss = st.session_state
+    live_data, live_view = cast("tuple[Dataset | None, ViewState]", ss.pop(_LIVE, (None, ViewState())))
+    ss[_SNAPSHOT] = None
+    ss[_DATASET] = live_data
+    set_view(replace(live_view, page=view().page))
+    clear_url()
+
+
+def shared(key: Hashable) -> str | None:
+    """The id of the snapshot this session already took with exactly these data, view and options."""
+    return cast("dict[Hashable, str]", st.session_state.get(_SHARED, {})).get(key)
+
+
+def remember_shared(key: Hashable, snapshot_id: str) -> None:
+    """Remember a snapshot taken in this session so taking it again reuses its link."""
+    st.session_state.setdefault(_SHARED, {})[key] = snapshot_id
+
+
+def set_notice(key: str) -> None:
+    """A one-time message (an i18n key) for the next run, e.g. after a deletion that left the snapshot."""
+    st.session_state[_NOTICE] = key
+
+
+def pop_notice() -> str | None:
+    """The one-time message for this run, if any."""
+    return cast("str | None", st.session_state.pop(_NOTICE, None))
+
+
 def dataset() -> Dataset:
     """The data every page shows: the uploaded or shared data set, else the sample city."""
     from ui.data import sample_dataset
@@ -226,6 +290,8 @@ def dataset() -> Dataset:
 def set_dataset(data: Dataset | None) -> None:
     """Show another data set on every page (None: the sample city); filters and branch reset on the next run."""
     st.session_state[_DATASET] = data
+    st.session_state[_SNAPSHOT] = None
+    st.session_state.pop(_LIVE, None)
     set_view(replace(view(), branch=None, baseline=None, filters=Filters(), lang=lang()), go=False)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from scoring.errors import InputError, RubricError
-from scoring.ingest import Ingested
+from scoring.ingest import Ingested, ValidationReport
 from scoring.rubricset import RubricSet
 from scoring.template import template_bytes
 from ui import common, data, state
@@ -30,8 +30,7 @@ def _rubrics() -> tuple[RubricSet, str]:
         return data.builtin_rubrics(), ""
 
 
-def _report(found: data.Dataset, ingested: Ingested) -> None:
-    report = ingested.report
+def _report(report: ValidationReport, stem: str) -> None:
     cols = st.columns(4)
     for col, key in zip(cols, ("rows_total", "rows_scored", "rows_with_warnings", "rows_rejected"), strict=True):
         col.metric(t(f"upload.{key}"), f"{getattr(report, key):,}")
@@ -42,7 +41,7 @@ def _report(found: data.Dataset, ingested: Ingested) -> None:
         return
     common.table(report.to_frame(), "up_problems")
     st.download_button(t("upload.download_problems"), lambda: data.problems_csv(report), key="up_problems_dl",
-                       file_name=f"problems-{filename(found.filename)}.csv", mime="text/csv", on_click="ignore",
+                       file_name=f"problems-{filename(stem)}.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:")
 
 
@@ -80,9 +79,25 @@ def _templates() -> None:
                           mime=common.XLSX, key="up_tpl_xlsx", on_click="ignore", width="stretch")
 
 
+def _frozen() -> None:
+    """Inside a snapshot: nothing to upload, only the validation report of the data as it was taken."""
+    st.info(t("snap.read_only_upload"), icon=":material/lock:")
+    current = state.dataset()
+    if current.report is None:
+        st.caption(t("snap.no_report"))
+    else:
+        _report(current.report, current.filename)
+    if not current.rejected.empty:
+        st.subheader(t("upload.rejected"))
+        common.table(current.rejected, "up_rejected", {"_index": t("hdr.行")}, hide_index=False)
+
+
 def render() -> None:
     """Draw the upload page."""
     st.title(t("upload.title"))
+    if state.snapshot() is not None:
+        _frozen()
+        return
     current = state.dataset()
     if state.has_upload():
         st.success(t("upload.in_use", name=md(current.filename, 80), rows=f"{len(current.results):,}"), icon=":material/check:")
@@ -109,7 +124,7 @@ def render() -> None:
                 progress.progress(60, text=t("upload.scoring", rows=f"{len(ingested.frame):,}"))
                 found = data.scored(raw, upload.name, rubrics, ingested, sheet, custom)
                 progress.progress(100, text=t("upload.done"))
-                _report(found, ingested)
+                _report(ingested.report, found.filename)
                 chosen = _rejected(found, ingested, found.key)
                 if st.button(t("upload.use"), key="up_use", type="primary", icon=":material/insights:"):
                     state.set_dataset(chosen)

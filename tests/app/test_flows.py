@@ -155,9 +155,10 @@ def test_custom_rubric_rescores_every_page(data):
 
 
 def test_snapshot_links_open_without_error():
-    at = open_app(snapshot="abc123")
+    at = open_app(snapshot="abc123")  # not an id: the uniform refusal (tests/app/test_snapshots.py has the rest)
     no_errors(at)
-    assert at.title[0].value == "总览"
+    assert at.title[0].value == "分享的快照"
+    assert len(at.error) == 1
 
 
 def test_replacing_the_view_moves_every_widget(data):
