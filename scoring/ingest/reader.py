@@ -139,7 +139,7 @@ class _Reader:
         self.found = _Found()
         self.kinds: dict[str, int] = defaultdict(int)
         self.row0 = header.index + 2  # spreadsheet row number of the first record below the header
-        self.unit_notes: list[tuple[HeaderColumn, str, str]] = []
+        self.unit_notes: list[tuple[str, HeaderColumn, str, str]] = []  # key, column, unit in the header, rubric's unit
         self.body = pd.DataFrame()
 
     # -- columns ------------------------------------------------------------------------------------
@@ -183,39 +183,13 @@ class _Reader:
         typed = frozenset(c.position for c in assigned.values()) - text_positions  # a year typed 2025 reads back as "2025"
         exact = frozenset(c.position for k, c in assigned.items() if k == BRANCH_ID)
         self.body, encoding = self.table.load(self.header.index, typed, exact)
-        body = self.body
-        n = len(body)
-        for position in range(len(self.header.columns), body.shape[1]):  # records wider than the header
+        for position in range(len(self.header.columns), self.body.shape[1]):  # records wider than the header
             extras.append(HeaderColumn(position, column_letter(position), "", ()))
-        mapped = {c.position for c in assigned.values()}
-        unnamed = [c for c in self.header.columns if not c.keys and not c.header and c.position not in mapped]
-        converted: dict[str, Converted] = {}
-        texts: dict[str, TextColumn] = {}
-        blank_at: dict[int, np.ndarray] = {}
-        for key, col in assigned.items():
-            column = specs[key].column
-            if column.type == "text":
-                texts[key] = normalize_text(body[col.position], period=key == PERIOD)
-                blank = texts[key].values.isna().to_numpy()
-            else:
-                converted[key] = self._convert(body[col.position], column, col)
-                blank = converted[key].status == Status.BLANK
-            blank_at.setdefault(col.position, blank)
-        for col in [*extras, *unnamed]:
-            if col.position < body.shape[1]:
-                blank_at.setdefault(col.position, _blank(body[col.position]))
-        filled = np.zeros(n, dtype=np.int64)
-        for blank in blank_at.values():
-            filled += ~blank
-        keep = self._rows_to_keep(filled, blank_at)
-        for col in unnamed:
-            if col.position in blank_at and (~blank_at[col.position] & keep).any():
-                self._file_problem("blank-header", "warning", col, "这一列有数据但没有表头，已单独保留、不参与计分；请补上表头")
-                extras.append(col)
+        converted, texts, keep = self._parse(assigned, extras)
         rubric_index = self._assign_rubrics(texts, assigned, keep)
         applicable = self._applicable(rubric_index, keep)
-        err = np.zeros(n, dtype=bool)
-        warn = np.zeros(n, dtype=bool)
+        err = np.zeros(len(keep), dtype=bool)
+        warn = np.zeros(len(keep), dtype=bool)
         values: dict[str, np.ndarray | pd.Series] = {}
         na: dict[str, np.ndarray] = {}
         for key, col in assigned.items():
@@ -223,8 +197,7 @@ class _Reader:
                 values[key], na[key] = self._check_values(specs[key], col, converted[key], applicable[key], err, warn)
             else:
                 values[key] = self._check_text(specs[key], col, texts[key], applicable[key], err, warn)
-        for col, written, unit in self.unit_notes:
-            key = next(k for k, c in assigned.items() if c is col)
+        for key, col, written, unit in self.unit_notes:
             count = int((applicable[key] & (converted[key].status == Status.OK)).sum())
             self.kinds[vocab.UNIT_CONVERSION] += count
             self._file_problem("header-unit", "info", col, f"表头注明单位为“{written}”，评分细则按“{unit}”计分：本列 {count} 个数值已换算")
@@ -244,16 +217,47 @@ class _Reader:
         return Ingested(frame, not_applicable, self._rejected(assigned, extras, rejected, missing_reasons),
                         self._extra(extras, keep), report)
 
-    def _convert(self, series: pd.Series, column: Column, col: HeaderColumn) -> Converted:
-        """A value column parsed; numbers under a header naming another unit of the same kind ('（元）' over a
-        column the rubric counts in 万元) are read in that unit and converted."""
+    def _parse(self, assigned: dict[str, HeaderColumn], extras: list[HeaderColumn]
+               ) -> tuple[dict[str, Converted], dict[str, TextColumn], np.ndarray]:
+        """Every known column parsed, and the rows that hold data (blank rows and trailing notes left out)."""
+        specs = self.vocabulary.specs
+        converted: dict[str, Converted] = {}
+        texts: dict[str, TextColumn] = {}
+        blank_at: dict[int, np.ndarray] = {}
+        for key, col in assigned.items():
+            column = specs[key].column
+            if column.type == "text":
+                texts[key] = normalize_text(self.body[col.position], period=key == PERIOD)
+                blank = texts[key].values.isna().to_numpy()
+            else:
+                converted[key] = self._convert(key, self.body[col.position], column, col)
+                blank = converted[key].status == Status.BLANK
+            blank_at.setdefault(col.position, blank)
+        mapped = {c.position for c in assigned.values()}
+        unnamed = [c for c in self.header.columns if not c.keys and not c.header and c.position not in mapped]
+        for col in [*extras, *unnamed]:
+            if col.position < self.body.shape[1]:
+                blank_at.setdefault(col.position, _blank(self.body[col.position]))
+        filled = np.zeros(len(self.body), dtype=np.int64)
+        for blank in blank_at.values():
+            filled += ~blank
+        keep = self._rows_to_keep(filled, blank_at)
+        for col in unnamed:
+            if col.position in blank_at and (~blank_at[col.position] & keep).any():
+                self._file_problem("blank-header", "warning", col, "这一列有数据但没有表头，已单独保留、不参与计分；请补上表头")
+                extras.append(col)
+        return converted, texts, keep
+
+    def _convert(self, key: str, series: pd.Series, column: Column, col: HeaderColumn) -> Converted:
+        """A value column parsed; under a header naming another unit of the same kind ('（元）' over a 万元 column)
+        numbers are read in that unit and converted."""
         unit = header_unit(col.header, column)
         if unit is None:
             return convert_column(series, column)
         written, factor = unit
-        converted = convert_column(series, column.model_copy(update={"unit": written, "min": None, "max": None})).scaled(factor, column)
-        self.unit_notes.append((col, written, column.unit))
-        return converted
+        reading = column.model_copy(update={"unit": written, "min": None, "max": None})
+        self.unit_notes.append((key, col, written, column.unit))
+        return convert_column(series, reading).scaled(factor, column)
 
     def _applicable(self, rubric_index: np.ndarray, keep: np.ndarray) -> dict[str, np.ndarray]:
         """Per key, the kept rows whose rubric reads it (one shared mask for keys every used rubric reads)."""
