@@ -29,7 +29,8 @@ BOTTOM = {"bottom": [{"id": "tail", "group_by": "parent", "share": 0.2, "flag": 
         pytest.param(QUOTA, [{"total": 10}] * 10, ["优"] * 3 + ["良"] * 7, id="quota-ties-by-code"),
         pytest.param(QUOTA, [{"total": 9 + i / 10} for i in range(10)], ["良"] * 7 + ["优"] * 3, id="quota-keeps-highest"),
         pytest.param(BOTTOM, [{"total": 10 - i} for i in range(10)], ["优", "优", "良", "良"] + ["差"] * 6, id="bottom-force"),
-        pytest.param({**BOTTOM, **FORCE}, [{"total": 10, "incident": 1.0}] + [{"total": 9}] * 4, ["差", "优", "优", "优", "差"], id="bottom-after-veto"),
+        pytest.param({**BOTTOM, **FORCE}, [{"total": 10, "incident": 1.0}] + [{"total": 9}] * 4, ["差", "优", "优", "优", "差"],
+                     id="bottom-after-veto"),
     ],
 )
 def test_grading_rules(grading, rows, grades):

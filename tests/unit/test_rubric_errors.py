@@ -151,7 +151,9 @@ def test_skip_condition_on_unknown_column_is_refused():
 
 
 def test_inherited_value_broken_by_the_child_is_reported_in_the_child():
-    child = CHILD.format(parent="mini") + "standards:\n  - id: a\n    points: 7\n    indicators:\n      - {id: w, name: W, points: 1, method: {kind: yes_no}}\n"
+    child = CHILD.format(parent="mini") + (
+        "standards:\n  - id: a\n    points: 7\n    indicators:\n      - {id: w, name: W, points: 1, method: {kind: yes_no}}\n"
+    )
     found = problems(child, {"mini.yaml": VALID})
     hit = next(p for p in found if p.code == "total-mismatch")
     assert hit.file == "bad.yaml" and hit.line == line_of(child, "extends:")
