@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-UNAVAILABLE_MESSAGE = "无法打开该快照：链接无效、已过期或已被删除，或访问码不正确。请向分享者核对链接和访问码。"
+UNAVAILABLE_MESSAGE = "无法打开该快照：链接无效、已过期或已被删除，或提取码不正确。请向分享者核对链接和提取码。"
 RATE_LIMITED_MESSAGE = "该链接的失败尝试过多，请 {minutes} 分钟后再试。"
 STORE_MESSAGE = "快照库暂时无法访问，请稍后再试；如果一直如此，请联系管理员检查快照库配置。"
 CORRUPT_MESSAGE = "快照数据已损坏（校验不符），无法打开。请分享者重新生成分享链接。"

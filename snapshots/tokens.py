@@ -56,7 +56,7 @@ def delete_token_matches(token: object, stored_hash: str) -> bool:
 def check_access_code(code: object) -> str:
     """Return the code if it is 4–6 ASCII letters or digits, else raise `SnapshotInvalid` with a Chinese message."""
     if not isinstance(code, str) or _CODE_RE.fullmatch(code) is None:
-        raise SnapshotInvalid("访问码须为 4–6 位英文字母或数字（区分大小写）。")
+        raise SnapshotInvalid("提取码须为 4–6 位英文字母或数字（区分大小写）。")
     return code
 
 

@@ -152,7 +152,7 @@ def test_only_hashes_of_access_code_and_delete_token_are_stored(service: Snapsho
 
 @pytest.mark.parametrize("code", ["abc", "abcdefg", "ab 12", "中文密码", "ab-12", "", "１２３４"])
 def test_badly_shaped_access_codes_are_refused_in_chinese(service: SnapshotService, payload: SnapshotPayload, code: str) -> None:
-    with pytest.raises(ValueError, match="访问码须为 4–6 位英文字母或数字"):
+    with pytest.raises(ValueError, match="提取码须为 4–6 位英文字母或数字"):
         service.create(payload, title="t", access_code=code, now=T0)
 
 
