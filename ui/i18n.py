@@ -87,12 +87,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "snap.opening": ("正在打开快照…", "Opening the snapshot…"),
     "snap.live": ("打开实时看板", "Open the live dashboard"),
     "snap.banner_title": ("这是快照，不是实时数据", "This is a snapshot, not live data"),
-    "snap.banner": ("《{title}》生成于 {taken}。评分细则：{rubrics}；数据指纹 {fingerprint}；共 {rows} 行。"
-                    "数字、图表和细则都冻结在生成时，此后数据或细则的变化不会反映在这里。{expires}",
-                    "“{title}”, taken {taken}. Rubrics: {rubrics}; data fingerprint {fingerprint}; {rows} rows. Numbers, "
-                    "charts and rubrics are frozen as they were; later changes to the data or rubrics do not show here. {expires}"),
-    "snap.expires": ("有效期至 {date}。", "Valid until {date}."),
-    "snap.never": ("永久有效。", "Never expires."),
+    "snap.banner": ("《{title}》 · 生成于 {taken} · {rows} 行 · 数据指纹 {fingerprint} · {expires}\n\n"
+                    "评分细则：{rubrics}\n\n数字、图表和细则都冻结在生成时，此后数据或细则的变化不会反映在这里。",
+                    "“{title}” · taken {taken} · {rows} rows · data fingerprint {fingerprint} · {expires}\n\n"
+                    "Rubrics: {rubrics}\n\nNumbers, charts and rubrics are frozen as they were; later changes to the data "
+                    "or rubrics do not show here."),
+    "snap.rubric_version": ("（版本 {version}）", " (version {version})"),
+    "snap.expires": ("有效期至 {date}", "valid until {date}"),
+    "snap.never": ("永久有效", "never expires"),
     "snap.leave": ("退出快照，返回实时数据", "Leave the snapshot, back to live data"),
     "snap.delete": ("删除此快照", "Delete this snapshot"),
     "snap.delete_help": ("只有快照的创建者持有删除凭据（生成快照时显示过一次）。",

@@ -154,7 +154,12 @@ def _utc(moment: datetime) -> str:
 
 def _describe(meta: SnapshotMeta) -> str:
     about = meta.metadata
-    rubrics = "、".join(f"{r.get('name', '')} {r.get('version', '')}".strip() for r in about.get("rubrics", []) if isinstance(r, dict))
+    entries = [r for r in about.get("rubrics", []) if isinstance(r, dict)]
+    versions = {str(r.get("version", "")) for r in entries}
+    if len(versions) == 1:  # the usual case: one version for the whole set, said once
+        rubrics = "、".join(str(r.get("name", "")) for r in entries) + t("snap.rubric_version", version=versions.pop())
+    else:
+        rubrics = "、".join(str(r.get("name", "")) + t("snap.rubric_version", version=r.get("version", "")) for r in entries)
     expires = t("snap.expires", date=_when(meta.expires_at)) if meta.expires_at else t("snap.never")
     return t("snap.banner", title=md(meta.title, 80), taken=_when(meta.created_at), rubrics=md(rubrics or "—", 300),
              fingerprint=md(str(about.get("fingerprint", ""))[:12] or "—"), rows=f"{int(about.get('rows', 0)):,}", expires=expires)

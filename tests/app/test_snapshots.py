@@ -117,7 +117,7 @@ def test_a_snapshot_reopens_the_same_numbers_page_and_filters_in_a_fresh_session
     assert seen.multiselect(key="f_grade").value == ["先进", "中间"]
     assert seen.query_params == {"snapshot": snapshot_id}  # inside a snapshot the address stays its link
     banner = next(i.value for i in seen.info if i.proto.title == BANNER)
-    assert "农村支部整改情况" in banner and "2025\\.1" in banner and "2,960" in banner
+    assert "农村支部整改情况" in banner and "版本 2025\\.1" in banner and "2,960 行" in banner
     meta = service.list()[0]
     assert meta.metadata["fingerprint"][:12] in banner
     assert any("快照" in c.value for c in seen.sidebar.caption)
