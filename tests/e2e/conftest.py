@@ -45,11 +45,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
     port = _free_port()
-    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("wb")
+    folder = tmp_path_factory.mktemp("server")
+    log = (folder / "streamlit.log").open("wb")
+    # Snapshots go to a throwaway store, never to ./data; links are derived from the browser's address.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SNAPSHOT_STORE_URL": f"sqlite:///{folder / 'snapshots.sqlite3'}"}
+    env.pop("SNAPSHOT_BASE_URL", None)
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
@@ -75,17 +79,31 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, server):
-    """A fresh browser tab (its own Streamlit session); fails the test on any JavaScript dialog or page error."""
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-    tab = context.new_page()
+def new_tab(browser, server):
+    """Opens fresh browser contexts (no shared cookies, storage or Streamlit session), each with one tab; fails the
+    test on any JavaScript dialog or page error in any of them."""
+    contexts = []
     problems: list[str] = []
-    tab.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    tab.base = server
-    yield tab
-    context.close()
+
+    def open_tab():
+        context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+        contexts.append(context)
+        tab = context.new_page()
+        tab.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+        tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        tab.base = server
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
     assert problems == []
+
+
+@pytest.fixture
+def page(new_tab):
+    """A fresh browser tab (its own Streamlit session)."""
+    return new_tab()
 
 
 def idle(tab, timeout: float = 60_000) -> None:
