@@ -130,11 +130,12 @@ def _text(values: Any, index: pd.Index | None = None) -> pd.Series:
 
 
 def _flags(results: Results) -> pd.Series:
-    if results.flags.shape[1] == 0:
-        return pd.Series(np.nan, index=results.branches.index, dtype="str")
-    names = results.flags.columns.to_numpy(dtype=object)
-    hits = results.flags.to_numpy(dtype=bool)
-    return _text(["、".join(names[row]) for row in hits], results.branches.index)
+    """The flags raised on each row, joined with 、 (built one flag at a time, not row by row)."""
+    text = pd.Series("", index=results.branches.index, dtype="str")
+    for name in results.flags.columns:
+        hit = results.flags[name].to_numpy(dtype=bool)
+        text[hit] = text[hit] + f"、{name}"
+    return _text(text.str.removeprefix("、"))
 
 
 def _order(results: Results, rubrics: RubricSet) -> pd.Index:

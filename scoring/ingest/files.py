@@ -61,7 +61,7 @@ class RawTable:
     load: Callable[[int, frozenset[int], frozenset[int]], tuple[pd.DataFrame, str | None]]
 
 
-def open_tables(data: bytes, name: str, sheet: str | None) -> Generator[RawTable, None, None]:
+def open_tables(data: bytes, name: str, sheet: str | None, path: str | None = None) -> Generator[RawTable, None, None]:
     """The grids in a file (a CSV's one, a workbook's named sheet or every sheet); InputError for anything else."""
     # A workbook without a named sheet yields every sheet, visible ones first: the caller takes the first with a header.
     if _CONTENT.search(data) is None:
@@ -75,7 +75,7 @@ def open_tables(data: bytes, name: str, sheet: str | None) -> Generator[RawTable
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if suffix in {"xlsx", "xlsm"}:
         raise InputError(f"文件“{name}”的扩展名是 .{suffix}，但内容不是 Excel 工作簿；请在 Excel/WPS 中重新另存为 .xlsx")
-    yield _csv_table(data, name)  # a sheet name means nothing for a CSV and is ignored
+    yield _csv_table(data, name, path)  # a sheet name means nothing for a CSV and is ignored
 
 
 # ---------------------------------------------------------------------------------------------- CSV
@@ -145,8 +145,10 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _csv_table(data: bytes, name: str) -> RawTable:
-    payload, codec, label = data, "utf-8", "UTF-8"
+def _csv_table(data: bytes, name: str, path: str | None) -> RawTable:
+    # pandas reads a UTF-8 file given by its path in parallel chunks: hand it the path whenever no transcoding is needed
+    payload: bytes | str = path or data
+    codec, label = "utf-8", "UTF-8"
     text: str | None = None
     for bom, bom_codec, bom_label in _BOMS:
         if data.startswith(bom):
@@ -212,7 +214,7 @@ class _Shape:
     width: int
 
 
-def _read_csv(payload: bytes, codec: str, delimiter: str, shape: _Shape, typed: frozenset[int],
+def _read_csv(payload: bytes | str, codec: str, delimiter: str, shape: _Shape, typed: frozenset[int],
               exact: frozenset[int], name: str) -> pd.DataFrame:
     """All records below the header, as many columns as the widest record.
 
@@ -231,7 +233,12 @@ def _read_csv(payload: bytes, codec: str, delimiter: str, shape: _Shape, typed: 
     return body
 
 
-def _parse(payload: bytes, codec: str, delimiter: str, shape: _Shape, dtype: dict[int, Any],
+def _source(payload: bytes | str) -> io.BytesIO | str:
+    """What pandas reads: the file's path, or the (transcoded) bytes."""
+    return payload if isinstance(payload, str) else io.BytesIO(payload)
+
+
+def _parse(payload: bytes | str, codec: str, delimiter: str, shape: _Shape, dtype: dict[int, Any],
            usecols: list[int] | None, name: str) -> pd.DataFrame:
     options: dict[str, Any] = {
         "sep": delimiter, "usecols": usecols, "keep_default_na": False, "na_values": [""], "skip_blank_lines": False,
@@ -242,7 +249,7 @@ def _parse(payload: bytes, codec: str, delimiter: str, shape: _Shape, dtype: dic
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:  # fast path: no record wider than the header; header=<row> skips the rows above far faster than skiprows
             header_width = max([shape.header_width, *(i + 1 for i in usecols or ())])
-            return pd.read_csv(io.BytesIO(payload), header=shape.skip - 1, names=list(range(header_width)),
+            return pd.read_csv(_source(payload), header=shape.skip - 1, names=list(range(header_width)),
                                dtype={i: t for i, t in dtype.items() if i < header_width}, **options)
         except pd.errors.EmptyDataError:
             return pd.DataFrame({i: pd.Series(dtype=STR) for i in range(shape.width)})
@@ -254,7 +261,7 @@ def _parse(payload: bytes, codec: str, delimiter: str, shape: _Shape, dtype: dic
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", pd.errors.DtypeWarning)
                 warnings.simplefilter("ignore", pd.errors.ParserWarning)
-                return pd.read_csv(io.BytesIO(payload), header=None, skiprows=shape.skip, names=list(range(width)),
+                return pd.read_csv(_source(payload), header=None, skiprows=shape.skip, names=list(range(width)),
                                    dtype={i: t for i, t in dtype.items() if i < width}, **options)
         except pd.errors.EmptyDataError:
             return pd.DataFrame({i: pd.Series(dtype=STR) for i in range(width)})

@@ -61,7 +61,8 @@ def read_assessments(source: Path | bytes, rubrics: RubricSet, *, filename: str 
     data, name = _read_bytes(source, filename, max_bytes)
     vocabulary = build_vocabulary(rubrics)
     searched: list[str] = []
-    with closing(open_tables(data, name, sheet)) as tables:
+    path = None if isinstance(source, bytes | bytearray | memoryview) else str(source)
+    with closing(open_tables(data, name, sheet, path)) as tables:
         for table in tables:
             header = find_header(table.head, vocabulary)
             if header is not None:
