@@ -6,7 +6,9 @@ are boolean masks, and Python loops run only over problems found, never over eve
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,13 +35,14 @@ from scoring.ingest.cells import (
 from scoring.ingest.files import HEAD_ROWS, RawTable, open_tables
 from scoring.ingest.header import Header, HeaderColumn, Spec, Vocabulary, build_vocabulary, column_letter, find_header
 from scoring.ingest.report import Problem, Severity, ValidationReport
-from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Column, Rubric
+from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Rubric
 from scoring.rubricset import RubricSet, normalize_label
 
 DEFAULT_MAX_BYTES = 50 * 2**20
 IDENTITY = (BRANCH_ID, NAME, FIELD, PERIOD)
 REASON = "reason"
 _UNKNOWN_FIELD, _BLANK_FIELD = -1, -2
+_PARALLEL_ROWS = 20_000  # below this, starting threads costs more than it saves
 _NOTE_CELLS = 4  # a line under the table such as "填表人：张三  审核人：李四  日期：…" has a few cells at most
 _SCIENTIFIC = r"[0-9](?:\.[0-9]+)?E\+[0-9]+"  # what Excel shows for a long number code it has already rounded
 
@@ -91,6 +94,14 @@ def _read_bytes(source: Path | bytes, filename: str | None, max_bytes: int) -> t
     if len(data) > max_bytes:
         raise InputError(f"文件“{name}”有 {len(data) / 2**20:.1f} MB，超过上限 {limit}；请拆分后分别上传")
     return data, name
+
+
+def _workers(rows: int) -> int:
+    """Threads for parsing columns: one for small files, else the CPUs this process may use (at most 4)."""
+    if rows < _PARALLEL_ROWS:
+        return 1
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(usable, 4))
 
 
 def raw_text(series: pd.Series) -> pd.Series:
@@ -221,18 +232,25 @@ class _Reader:
     def _parse(self, assigned: dict[str, HeaderColumn], extras: list[HeaderColumn]
                ) -> tuple[dict[str, Converted], dict[str, TextColumn], np.ndarray]:
         """Every known column parsed, and the rows that hold data (blank rows and trailing notes left out)."""
-        specs = self.vocabulary.specs
         converted: dict[str, Converted] = {}
         texts: dict[str, TextColumn] = {}
         blank_at: dict[int, np.ndarray] = {}
-        for key, col in assigned.items():
-            column = specs[key].column
-            if column.type == "text":
-                texts[key] = normalize_text(self.body[col.position], period=key == PERIOD)
-                blank = texts[key].values.isna().to_numpy()
+        jobs = list(assigned.items())
+        workers = _workers(len(self.body))
+        if workers > 1:  # columns parse independently, mostly in pyarrow and numpy, which release the GIL
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                parsed = list(pool.map(lambda job: self._parse_one(*job), jobs))
+        else:
+            parsed = [self._parse_one(key, col) for key, col in jobs]
+        for (key, col), (result, note) in zip(jobs, parsed):
+            if isinstance(result, TextColumn):
+                texts[key] = result
+                blank = result.values.isna().to_numpy()
             else:
-                converted[key] = self._convert(key, self.body[col.position], column, col)
-                blank = converted[key].status == Status.BLANK
+                converted[key] = result
+                blank = result.status == Status.BLANK
+            if note is not None:
+                self.unit_notes.append(note)
             blank_at.setdefault(col.position, blank)
         mapped = {c.position for c in assigned.values()}
         unnamed = [c for c in self.header.columns if not c.keys and not c.header and c.position not in mapped]
@@ -249,16 +267,19 @@ class _Reader:
                 extras.append(col)
         return converted, texts, keep
 
-    def _convert(self, key: str, series: pd.Series, column: Column, col: HeaderColumn) -> Converted:
-        """A value column parsed; under a header naming another unit of the same kind ('（元）' over a 万元 column)
-        numbers are read in that unit and converted."""
+    def _parse_one(self, key: str, col: HeaderColumn) -> tuple[Converted | TextColumn, tuple[str, HeaderColumn, str, str] | None]:
+        """One column parsed, and a note when its header names another unit of the same kind ('（元）' over a 万元
+        column): its numbers are then read in that unit and converted."""
+        column = self.vocabulary.specs[key].column
+        series = self.body[col.position]
+        if column.type == "text":
+            return normalize_text(series, period=key == PERIOD), None
         unit = header_unit(col.header, column)
         if unit is None:
-            return convert_column(series, column)
+            return convert_column(series, column), None
         written, factor = unit
         reading = column.model_copy(update={"unit": written, "min": None, "max": None})
-        self.unit_notes.append((key, col, written, column.unit))
-        return convert_column(series, reading).scaled(factor, column)
+        return convert_column(series, reading).scaled(factor, column), (key, col, written, column.unit)
 
     def _applicable(self, rubric_index: np.ndarray, keep: np.ndarray) -> dict[str, np.ndarray]:
         """Per key, the kept rows whose rubric reads it (one shared mask for keys every used rubric reads)."""

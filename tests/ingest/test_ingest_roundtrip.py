@@ -74,3 +74,15 @@ def test_typed_xlsx_cells_read_as_the_same_values(expected: Ingested) -> None:
         line[7] = 0.85 if line[7] == "85%" else float(line[7])
     found = _read(xlsx_bytes({"得分": [HEADER, *typed]}))
     pd.testing.assert_frame_equal(found.frame, expected.frame.loc[[2, 3]], check_exact=False)
+
+
+def test_threads_read_the_same_as_one(monkeypatch) -> None:
+    rows = [row(党组织代码=f"{i:05d}", 党组织名称=f"{i}村党支部", 党员人数=f"{i % 40}人", 群众满意度=f"{i % 100}%",
+                综合评价=["好", "较好", "优秀", "差"][i % 4], 领域=["农村", "村", "城市社区", "机关"][i % 4]) for i in range(25_000)]
+    data = csv_bytes(rows)
+    threaded = read_assessments(data, fields())
+    monkeypatch.setattr("scoring.ingest.reader._workers", lambda rows: 1)
+    single = read_assessments(data, fields())
+    for part in ("frame", "not_applicable", "rejected", "extra"):
+        pd.testing.assert_frame_equal(getattr(threaded, part), getattr(single, part))
+    assert threaded.report == single.report
