@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import idle, open_page
+from tests.e2e.conftest import ROOT, idle, open_page
 from tests.e2e.test_journeys import shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -21,8 +23,9 @@ def metrics(tab) -> list[str]:
     return [m.inner_text() for m in tab.locator('[data-testid="stMetric"]').all()]
 
 
-def grades_shown(tab) -> list[str]:
-    return tab.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').nth(1).inner_text()
+def field_filter(tab):
+    """The sidebar's 领域 filter."""
+    return tab.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="领域")
 
 
 def test_share_a_snapshot_open_it_elsewhere_then_delete_it(new_tab, tmp_path):
@@ -30,12 +33,13 @@ def test_share_a_snapshot_open_it_elsewhere_then_delete_it(new_tab, tmp_path):
     open_page(creator, "?field=农村&grade=后进")
     before = metrics(creator)
     assert any("后进" in m for m in before)
-    field_filter = creator.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.inner_text()
-    assert "农村" in field_filter
+    expect(field_filter(creator)).to_contain_text("农村", timeout=30_000)
 
     creator.locator('[data-testid="stSidebar"]').get_by_role("button", name="分享快照").click()
     body = creator.locator('[data-testid="stPopoverBody"]')
+    body.get_by_label("标题").wait_for(timeout=30_000)
     body.get_by_label("标题").fill("农村后进支部（浏览器测试）")
+    assert body.get_by_label("标题").input_value() == "农村后进支部（浏览器测试）"
     body.get_by_role("button", name="生成链接").click()
     body.get_by_text("快照已生成").wait_for(timeout=60_000)
     idle(creator)
@@ -52,13 +56,16 @@ def test_share_a_snapshot_open_it_elsewhere_then_delete_it(new_tab, tmp_path):
     idle(viewer)
     assert viewer.get_by_text("农村后进支部（浏览器测试）").first.is_visible()
     assert metrics(viewer) == before
-    assert "农村" in viewer.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.inner_text()
+    expect(field_filter(viewer)).to_contain_text("农村", timeout=30_000)
     assert f"snapshot={snapshot_id}" in viewer.url
     shot(viewer, tmp_path, "2-opened-elsewhere")
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        viewer.screenshot(path=str(ROOT / "docs" / "snapshot.png"), full_page=False)
     viewer.locator('[data-testid="stSidebarNav"]').get_by_text("排名").click()  # pages work inside the snapshot
     viewer.wait_for_url(lambda url: "/ranking" in url, timeout=30_000)
+    viewer.locator("h1").filter(has_text="排名").wait_for(timeout=30_000)
     idle(viewer)
-    assert viewer.get_by_text(BANNER).is_visible()
+    viewer.get_by_text(BANNER).wait_for(timeout=30_000)
     assert f"snapshot={snapshot_id}" in viewer.url
 
     deleter = new_tab()
