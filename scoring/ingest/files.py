@@ -61,21 +61,54 @@ class RawTable:
     load: Callable[[int, frozenset[int], frozenset[int]], tuple[pd.DataFrame, str | None]]
 
 
-def open_tables(data: bytes, name: str, sheet: str | None, path: str | None = None) -> Generator[RawTable, None, None]:
+class Payload:
+    """A file's bytes: the first part at once, the whole only when something needs it (pandas reads a UTF-8
+    file from its path, so a large CSV is not read twice)."""
+
+    def __init__(self, head: bytes, size: int, path: str | None = None, data: bytes | None = None) -> None:
+        self.head, self.size, self.path, self._data = head, size, path, data
+
+    @classmethod
+    def of_bytes(cls, data: bytes) -> Payload:
+        """A payload already in memory."""
+        return cls(data[:_HEAD_BYTES], len(data), None, data)
+
+    @classmethod
+    def of_path(cls, path: str, size: int) -> Payload:
+        """A payload on disk; only its first part is read now."""
+        with open(path, "rb") as file:
+            head = file.read(_HEAD_BYTES)
+        return cls(head, size, path, head if size <= len(head) else None)
+
+    def whole(self) -> bytes:
+        """Every byte of the file."""
+        if self._data is None:
+            with open(str(self.path), "rb") as file:
+                self._data = file.read()
+        return self._data
+
+    @property
+    def truncated(self) -> bool:
+        """True when the head is not the whole file."""
+        return self.size > len(self.head)
+
+
+def open_tables(payload: Payload, name: str, sheet: str | None) -> Generator[RawTable, None, None]:
     """The grids in a file (a CSV's one, a workbook's named sheet or every sheet); InputError for anything else."""
     # A workbook without a named sheet yields every sheet, visible ones first: the caller takes the first with a header.
-    if _CONTENT.search(data) is None:
+    head = payload.head
+    if _CONTENT.search(head) is None and (not payload.truncated or _CONTENT.search(payload.whole()) is None):
         raise InputError(f"文件“{name}”是空的；请确认选择了填好的表格")
-    if data[:4] == b"PK\x03\x04":
-        yield from _xlsx_tables(data, name, sheet)
+    if head[:4] == b"PK\x03\x04":
+        yield from _xlsx_tables(payload.whole(), name, sheet)
         return
     for magic, what in _MAGIC:
-        if data.startswith(magic):
+        if head.startswith(magic):
             raise InputError(f"文件“{name}”是{what}")
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if suffix in {"xlsx", "xlsm"}:
         raise InputError(f"文件“{name}”的扩展名是 .{suffix}，但内容不是 Excel 工作簿；请在 Excel/WPS 中重新另存为 .xlsx")
-    yield _csv_table(data, name, path)  # a sheet name means nothing for a CSV and is ignored
+    yield _csv_table(payload, name)  # a sheet name means nothing for a CSV and is ignored
 
 
 # ---------------------------------------------------------------------------------------------- CSV
@@ -114,10 +147,9 @@ def _gb18030(data: bytes, name: str) -> str:
         raise InputError(f"无法识别文件“{name}”的编码（既不是 UTF-8 也不是 GBK/GB18030）；请另存为 CSV（UTF-8）后再上传") from exc
 
 
-def _head_text(data: bytes) -> str | None:
+def _head_text(head: bytes, truncated: bool) -> str | None:
     """The first part of a UTF-8 file up to a line end, or None when it is not UTF-8."""
-    head = data[:_HEAD_BYTES]
-    if len(data) > _HEAD_BYTES:
+    if truncated:
         cut = head.rfind(b"\n")
         head = head[: cut + 1] if cut > 0 else head[: len(head) - 4]
     try:
@@ -145,28 +177,28 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _csv_table(data: bytes, name: str, path: str | None) -> RawTable:
+def _csv_table(source: Payload, name: str) -> RawTable:
     # pandas reads a UTF-8 file given by its path in parallel chunks: hand it the path whenever no transcoding is needed
-    payload: bytes | str = path or data
+    payload: bytes | str = source.path or source.whole()
     codec, label = "utf-8", "UTF-8"
     text: str | None = None
     for bom, bom_codec, bom_label in _BOMS:
-        if data.startswith(bom):
+        if source.head.startswith(bom):
             codec, label = bom_codec, bom_label
             break
     else:
-        utf16 = _utf16_without_bom(data)
+        utf16 = _utf16_without_bom(source.head)
         if utf16 is not None:
             codec, label = utf16, utf16.upper().replace("-LE", "LE").replace("-BE", "BE")
-        elif b"\x00" in data:
+        elif b"\x00" in source.head:  # a renamed binary shows itself in its first part
             raise _binary(name)
     if codec.startswith(("utf-16", "utf-32")):
-        text = _decode_all(data, codec, name).lstrip("\ufeff")
+        text = _decode_all(source.whole(), codec, name).lstrip("\ufeff")
         head = text[:_HEAD_BYTES]
     else:
-        decoded = _head_text(data)
+        decoded = _head_text(source.head, source.truncated)
         if decoded is None:
-            text = _gb18030(data, name)
+            text = _gb18030(source.whole(), name)
             codec, label = "gb18030", "GBK/GB18030"
             head = text[:_HEAD_BYTES]
         else:
@@ -179,7 +211,7 @@ def _csv_table(data: bytes, name: str, path: str | None) -> RawTable:
                          "请在 Excel/WPS 中打开后另存为 .xlsx 或 CSV 再上传")
     # records end at \n, \r or \r\n, as pandas splits them (str.splitlines would also split at \u2028 and more)
     lines = list(io.StringIO(head, newline=""))
-    if len(data) > _HEAD_BYTES and len(lines) > 1:
+    if source.truncated and len(lines) > 1:
         lines = lines[:-1]  # possibly cut short
     lead = 0
     sep = _SEP_LINE.fullmatch(lines[0]) if lines else None
@@ -197,7 +229,7 @@ def _csv_table(data: bytes, name: str, path: str | None) -> RawTable:
         try:
             body = _read_csv(payload, codec, delimiter, shape, typed, exact, name)
         except UnicodeDecodeError:  # the first part was UTF-8 but a later part is not: the whole file is GBK
-            payload, codec, label = _gb18030(data, name).lstrip("\ufeff").encode("utf-8"), "utf-8", "GBK/GB18030"
+            payload, codec, label = _gb18030(source.whole(), name).lstrip("\ufeff").encode("utf-8"), "utf-8", "GBK/GB18030"
             body = _read_csv(payload, codec, delimiter, shape, typed, exact, name)
         body.index = pd.RangeIndex(header + 2, header + 2 + len(body))
         return body, label
@@ -348,4 +380,4 @@ def _text_grid(rows: list[tuple[object, ...]]) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), columns=range(len(columns)))
 
 
-__all__ = ["HEAD_ROWS", "RawTable", "open_tables"]
+__all__ = ["HEAD_ROWS", "Payload", "RawTable", "open_tables"]

@@ -32,7 +32,7 @@ from scoring.ingest.cells import (
     normalize_text,
     range_hint,
 )
-from scoring.ingest.files import HEAD_ROWS, RawTable, open_tables
+from scoring.ingest.files import HEAD_ROWS, Payload, RawTable, open_tables
 from scoring.ingest.header import Header, HeaderColumn, Spec, Vocabulary, build_vocabulary, column_letter, find_header
 from scoring.ingest.report import Problem, Severity, ValidationReport
 from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Rubric
@@ -61,11 +61,10 @@ class Ingested:
 def read_assessments(source: Path | bytes, rubrics: RubricSet, *, filename: str | None = None,
                      sheet: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Ingested:
     """Read, normalize and validate an assessment file; raise InputError only when it cannot be read at all."""
-    data, name = _read_bytes(source, filename, max_bytes)
+    payload, name = _open(source, filename, max_bytes)
     vocabulary = build_vocabulary(rubrics)
     searched: list[str] = []
-    path = None if isinstance(source, bytes | bytearray | memoryview) else str(source)
-    with closing(open_tables(data, name, sheet, path)) as tables:
+    with closing(open_tables(payload, name, sheet)) as tables:
         for table in tables:
             header = find_header(table.head, vocabulary)
             if header is not None:
@@ -76,24 +75,23 @@ def read_assessments(source: Path | bytes, rubrics: RubricSet, *, filename: str 
                      "请检查是否选错了文件或工作表，或把表头改为评分细则中的列名")
 
 
-def _read_bytes(source: Path | bytes, filename: str | None, max_bytes: int) -> tuple[bytes, str]:
+def _open(source: Path | bytes, filename: str | None, max_bytes: int) -> tuple[Payload, str]:
     limit = f"{max_bytes / 2**20:.0f} MB"
     if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
         name = filename or "上传的文件"
+        size = len(source)
+        payload = Payload.of_bytes(bytes(source)) if size <= max_bytes else None
     else:
         path = Path(source)
         name = filename or path.name
         try:
             size = path.stat().st_size
-            if size > max_bytes:
-                raise InputError(f"文件“{name}”有 {size / 2**20:.1f} MB，超过上限 {limit}；请拆分后分别上传")
-            data = path.read_bytes()
+            payload = Payload.of_path(str(path), size) if size <= max_bytes else None
         except OSError as exc:
             raise InputError(f"无法读取文件“{name}”：{exc.strerror or exc}；请确认文件存在且未被其他程序占用") from exc
-    if len(data) > max_bytes:
-        raise InputError(f"文件“{name}”有 {len(data) / 2**20:.1f} MB，超过上限 {limit}；请拆分后分别上传")
-    return data, name
+    if payload is None:
+        raise InputError(f"文件“{name}”有 {size / 2**20:.1f} MB，超过上限 {limit}；请拆分后分别上传")
+    return payload, name
 
 
 def _workers(rows: int) -> int:
