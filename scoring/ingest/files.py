@@ -83,8 +83,11 @@ class Payload:
     def whole(self) -> bytes:
         """Every byte of the file."""
         if self._data is None:
-            with open(str(self.path), "rb") as file:
-                self._data = file.read()
+            try:
+                with open(str(self.path), "rb") as file:
+                    self._data = file.read()
+            except OSError as exc:
+                raise InputError(f"无法读取文件“{self.path}”：{exc.strerror or exc}；请确认文件存在且未被其他程序占用") from exc
         return self._data
 
     @property
@@ -287,6 +290,8 @@ def _parse(payload: bytes | str, codec: str, delimiter: str, shape: _Shape, dtyp
             return pd.DataFrame({i: pd.Series(dtype=STR) for i in range(shape.width)})
         except (pd.errors.ParserError, pd.errors.ParserWarning):
             pass
+        except OSError as exc:  # the file went away between sniffing and reading
+            raise InputError(f"无法读取文件“{name}”：{exc.strerror or exc}；请确认文件存在且未被其他程序占用") from exc
     width = shape.width
     for _ in range(64):
         try:
