@@ -234,12 +234,13 @@ class _Reader:
         texts: dict[str, TextColumn] = {}
         blank_at: dict[int, np.ndarray] = {}
         jobs = list(assigned.items())
+        series = [self.body[col.position] for _, col in jobs]  # taken here: the threads only read them
         workers = _workers(len(self.body))
         if workers > 1:  # columns parse independently, mostly in pyarrow and numpy, which release the GIL
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                parsed = list(pool.map(lambda job: self._parse_one(*job), jobs))
+                parsed = list(pool.map(self._parse_one, [k for k, _ in jobs], [c for _, c in jobs], series))
         else:
-            parsed = [self._parse_one(key, col) for key, col in jobs]
+            parsed = [self._parse_one(key, col, values) for (key, col), values in zip(jobs, series)]
         for (key, col), (result, note) in zip(jobs, parsed):
             if isinstance(result, TextColumn):
                 texts[key] = result
@@ -265,11 +266,10 @@ class _Reader:
                 extras.append(col)
         return converted, texts, keep
 
-    def _parse_one(self, key: str, col: HeaderColumn) -> tuple[Converted | TextColumn, tuple[str, HeaderColumn, str, str] | None]:
-        """One column parsed, and a note when its header names another unit of the same kind ('（元）' over a 万元
-        column): its numbers are then read in that unit and converted."""
+    def _parse_one(self, key: str, col: HeaderColumn, series: pd.Series
+                   ) -> tuple[Converted | TextColumn, tuple[str, HeaderColumn, str, str] | None]:
+        """One column parsed, with a note when its header names another unit of the same kind ('（元）' over 万元)."""
         column = self.vocabulary.specs[key].column
-        series = self.body[col.position]
         if column.type == "text":
             return normalize_text(series, period=key == PERIOD), None
         unit = header_unit(col.header, column)
