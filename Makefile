@@ -24,7 +24,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check . && $(BIN)/mypy scoring snapshots ui dashboard.py
 
 bench: $(BIN)/.installed  ## print speed and memory figures
-	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+	for b in benchmarks/bench_*.py; do PYTHONPATH=. $(BIN)/python $$b || exit 1; done
 
 sample: $(BIN)/.installed  ## regenerate the sample data (deterministic)
 	$(BIN)/python sample_data/generate.py

@@ -164,7 +164,7 @@ def _top_groups(keys: pd.Series, limit: int, other: str, blank: str = BLANK) -> 
 
 
 def grade_mix(branches: pd.DataFrame, by: str, other: str = "…", limit: int = GROUP_LIMIT, blank: str = BLANK) -> pd.DataFrame:
-    """Counts of each grade per group (rows: groups, largest first; columns: grades, best first)."""
+    """Counts of each grade per group (rows: groups, largest first, then blank and folded ones; columns: grades, best first)."""
     if by not in branches or branches.empty:
         return pd.DataFrame()
     keys = _top_groups(branches[by], limit, other, blank)
@@ -172,8 +172,9 @@ def grade_mix(branches: pd.DataFrame, by: str, other: str = "…", limit: int = 
     table = table.reindex(columns=[g for g in grade_order(branches) if g in table.columns], fill_value=0)
     order = table.sum(axis=1).sort_values(ascending=False, kind="stable").index
     table = table.loc[order]
-    if other in table.index:
-        table = pd.concat([table.drop(index=other), table.loc[[other]]])
+    last = [label for label in (blank, other) if label in table.index]  # e.g. county-level units have no 乡镇: not a group
+    if last:
+        table = pd.concat([table.drop(index=last), table.loc[last]])
     table.index.name = by
     return table
 

@@ -64,6 +64,13 @@ def test_grade_mix_keeps_every_branch_and_folds_small_groups(latest):
     assert mix.index[-1] == "其他"
 
 
+def test_grade_mix_puts_the_blank_group_after_named_ones(latest):
+    mix = views.grade_mix(latest, "township", other="其他", limit=50, blank="（未填）")
+    assert latest["township"].isna().any()
+    assert mix.index[-1] == "（未填）"
+    assert mix.drop(index="（未填）").sum(axis=1).is_monotonic_decreasing
+
+
 def test_histogram_counts_every_branch(latest):
     bins = views.histogram(latest["total"])
     assert bins["count"].sum() == latest["total"].notna().sum()
