@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from scoring.conditions import encode_literal  # a rubric literal in the frame encoding: shared, not re-derived
 from scoring.rubric import BRANCH_ID, PERIOD, AllOf, AnyOf, Clause, Column, Indicator, Rubric, Source
 
 _EPS = 1e-9
@@ -95,16 +96,6 @@ def indicator_sql(ind: Indicator, sources: Sequence[Source], columns: Collection
 # Conditions.
 
 
-def _encode(value: Any, column: Column | None) -> Any:
-    if isinstance(value, list):
-        return [_encode(v, column) for v in value]
-    if column is not None and column.type == "level" and value in column.levels:
-        return float(column.levels.index(value))
-    if column is not None and column.type == "bool" and isinstance(value, (bool, str)):
-        return 1.0 if value in (True, "是", "有") else 0.0
-    return value
-
-
 def _literal(value: Any) -> str:
     return text(value) if isinstance(value, str) else num(value)
 
@@ -125,7 +116,7 @@ def condition_sql(cond: Any, columns: Collection[str], described: dict[str, Colu
         return f"({col} IS NOT NULL AND {col} >= 0.5)"
     if cond.op == "is_false":
         return f"({col} IS NOT NULL AND NOT ({col} >= 0.5))"
-    value = _encode(cond.value, described.get(cond.column))
+    value = encode_literal(cond.value, described.get(cond.column))
     if cond.op in ("in", "not_in"):
         items = value if isinstance(value, list) else [value]
         inside = f"{col} IN ({', '.join(_literal(v) for v in items)})" if items else "FALSE"

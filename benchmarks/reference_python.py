@@ -19,6 +19,7 @@ from typing import Any, cast
 
 import pandas as pd
 
+from scoring.conditions import encode_literal  # a rubric literal in the frame encoding: shared, not re-derived
 from scoring.rubric import BRANCH_ID, PERIOD, AllOf, AnyOf, Clause, Column, Indicator, Rubric, Source
 
 _EPS = 1e-9
@@ -104,16 +105,6 @@ def indicator_points(ind: Indicator, row: Mapping[str, Any], sources: Sequence[S
 # Conditions (vetoes, direct grades).
 
 
-def _encode(value: Any, column: Column | None) -> Any:
-    if isinstance(value, list):
-        return [_encode(v, column) for v in value]
-    if column is not None and column.type == "level" and value in column.levels:
-        return float(column.levels.index(value))
-    if column is not None and column.type == "bool" and isinstance(value, (bool, str)):
-        return 1.0 if value in (True, "是", "有") else 0.0
-    return value
-
-
 _COMPARE = {
     "==": lambda a, b: a == b, "!=": lambda a, b: a != b, ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
@@ -137,7 +128,7 @@ def holds(cond: Any, row: Mapping[str, Any], columns: Mapping[str, Column]) -> b
         return False
     if cond.op in ("is_true", "is_false"):
         return (float(raw) >= 0.5) == (cond.op == "is_true")
-    value = _encode(cond.value, columns.get(cond.column))
+    value = encode_literal(cond.value, columns.get(cond.column))
     if cond.op in ("in", "not_in"):
         inside = raw in (value if isinstance(value, list) else [value])
         return inside if cond.op == "in" else not inside

@@ -21,10 +21,10 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 _SYMBOL = {"==": "为", "!=": "不为", ">": ">", ">=": "≥", "<": "<", "<=": "≤", "in": "属于", "not_in": "不属于"}
 
 
-def _encode(value: Any, column: Column | None) -> Any:
+def encode_literal(value: Any, column: Column | None) -> Any:
     """Translate a rubric literal into the frame's encoding (level names → positions, 是/否 → 1/0)."""
     if isinstance(value, list):
-        return [_encode(v, column) for v in value]
+        return [encode_literal(v, column) for v in value]
     if column is not None and column.type == "level" and value in column.levels:
         return float(column.levels.index(value))
     if column is not None and column.type == "bool" and isinstance(value, (bool, str)):
@@ -47,7 +47,7 @@ def evaluate(cond: Condition, frame: pd.DataFrame, columns: Mapping[str, Column]
     if cond.op in ("is_true", "is_false"):
         truth = series.to_numpy(dtype=float, na_value=np.nan) >= 0.5
         return ~blank & (truth if cond.op == "is_true" else ~truth)
-    value = _encode(cond.value, columns.get(cond.column))
+    value = encode_literal(cond.value, columns.get(cond.column))
     if cond.op in ("in", "not_in"):
         hit = series.isin(value if isinstance(value, list) else [value]).to_numpy()
         return ~blank & (hit if cond.op == "in" else ~hit)
