@@ -11,11 +11,9 @@ for every rubric (less repetitive, so a fairer size). Targets: create < 2 s, ope
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_dashboard import big_csv  # noqa: E402
+from benchmarks.bench_snapshots import median_time  # noqa: E402
 from scoring.engine import score  # noqa: E402
 from scoring.ingest import read_assessments  # noqa: E402
 from scoring.loader import load_rubrics, parse_rubrics  # noqa: E402
@@ -59,16 +58,6 @@ def synthetic(rows: int) -> Dataset:
         frames.append(frame)
     results = score(pd.concat(frames, ignore_index=True), rubrics)
     return Dataset(digest("synthetic", str(rows)), "synthetic", rubrics, results)
-
-
-def median_time(action: Callable[[], object], repeat: int) -> float:
-    """Median wall time of `repeat` runs."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def verdict(value: float, target: float) -> str:
