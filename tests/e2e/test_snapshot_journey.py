@@ -18,9 +18,18 @@ UNAVAILABLE = "无法打开该快照"
 
 
 def metrics(tab) -> list[str]:
-    """Every KPI tile's text (label, value and delta), in page order."""
+    """Every KPI tile's text (label, value and delta), in page order, once the page has settled:
+    Streamlit redraws tiles while a run finishes, so two reads half a second apart must agree."""
     tab.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=60_000)
-    return [m.inner_text() for m in tab.locator('[data-testid="stMetric"]').all()]
+    previous: list[str] = []
+    for _ in range(60):
+        idle(tab)
+        current = [m.inner_text() for m in tab.locator('[data-testid="stMetric"]').all()]
+        if current and current == previous:
+            return current
+        previous = current
+        tab.wait_for_timeout(500)
+    raise AssertionError(f"KPI tiles never settled: {previous}")
 
 
 def field_filter(tab):
