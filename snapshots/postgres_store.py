@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +11,7 @@ from typing import Any
 import psycopg
 
 from snapshots.errors import SnapshotStoreError
-from snapshots.store import StoredSnapshot
+from snapshots.store import COLUMNS, StoredSnapshot, record_row, row_record
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS snapshots (
@@ -32,7 +31,6 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS snapshot_failures_id_at ON snapshot_failures (snapshot_id, at)",
     "CREATE INDEX IF NOT EXISTS snapshot_failures_at ON snapshot_failures (at)",
 )
-_COLUMNS = "id, title, created_at, expires_at, size, payload_sha256, code_hash, delete_hash, metadata"
 # Replicas starting together would race on CREATE TABLE IF NOT EXISTS; one advisory lock serializes them.
 _SCHEMA_LOCK = 0x5_4A_50_53_48  # arbitrary, constant across releases
 
@@ -79,25 +77,14 @@ class PostgresStore:
         """Store a new snapshot atomically."""
         with self._transaction() as conn:
             conn.execute(
-                f"INSERT INTO snapshots ({_COLUMNS}, payload) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %b)",
-                (
-                    record.id,
-                    record.title,
-                    record.created_at,
-                    record.expires_at,
-                    record.size,
-                    record.payload_sha256,
-                    record.code_hash,
-                    record.delete_hash,
-                    json.dumps(record.metadata, ensure_ascii=False),
-                    payload,
-                ),
+                f"INSERT INTO snapshots ({COLUMNS}, payload) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %b)",
+                (*record_row(record, _utc), payload),
             )
 
     def get(self, snapshot_id: str) -> StoredSnapshot | None:
         """The snapshot's row without payload, or None."""
         with self._transaction() as conn:
-            row = conn.execute(f"SELECT {_COLUMNS} FROM snapshots WHERE id = %s", (snapshot_id,)).fetchone()
+            row = conn.execute(f"SELECT {COLUMNS} FROM snapshots WHERE id = %s", (snapshot_id,)).fetchone()
         return None if row is None else _record(row)
 
     def read_payload(self, snapshot_id: str) -> bytes | None:
@@ -122,7 +109,7 @@ class PostgresStore:
     def records(self) -> list[StoredSnapshot]:
         """Every stored snapshot row, oldest first."""
         with self._transaction() as conn:
-            rows = conn.execute(f"SELECT {_COLUMNS} FROM snapshots ORDER BY created_at, id").fetchall()
+            rows = conn.execute(f"SELECT {COLUMNS} FROM snapshots ORDER BY created_at, id").fetchall()
         return [_record(row) for row in rows]
 
     def count_failures(self, snapshot_id: str, since: datetime) -> int:
@@ -147,15 +134,10 @@ class PostgresStore:
             conn.close()
 
 
+def _utc(moment: datetime) -> datetime:
+    """timestamptz in and out as aware UTC datetimes."""
+    return moment.astimezone(UTC)
+
+
 def _record(row: tuple[Any, ...]) -> StoredSnapshot:
-    return StoredSnapshot(
-        id=row[0],
-        title=row[1],
-        created_at=row[2].astimezone(UTC),
-        expires_at=None if row[3] is None else row[3].astimezone(UTC),
-        size=row[4],
-        payload_sha256=row[5],
-        code_hash=row[6],
-        delete_hash=row[7],
-        metadata=json.loads(row[8]),
-    )
+    return row_record(row, _utc)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from snapshots.errors import SnapshotStoreError
-from snapshots.store import StoredSnapshot, from_micros, to_micros
+from snapshots.store import COLUMNS, StoredSnapshot, from_micros, record_row, row_record, to_micros
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -32,7 +31,6 @@ CREATE TABLE IF NOT EXISTS snapshot_failures (snapshot_id TEXT NOT NULL, at INTE
 CREATE INDEX IF NOT EXISTS snapshot_failures_id_at ON snapshot_failures (snapshot_id, at);
 CREATE INDEX IF NOT EXISTS snapshot_failures_at ON snapshot_failures (at);
 """
-_COLUMNS = "id, title, created_at, expires_at, size, payload_sha256, code_hash, delete_hash, metadata"
 
 
 class SQLiteStore:
@@ -93,25 +91,14 @@ class SQLiteStore:
         """Store a new snapshot atomically."""
         with self._transaction() as conn:
             conn.execute(
-                f"INSERT INTO snapshots ({_COLUMNS}, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    record.id,
-                    record.title,
-                    to_micros(record.created_at),
-                    None if record.expires_at is None else to_micros(record.expires_at),
-                    record.size,
-                    record.payload_sha256,
-                    record.code_hash,
-                    record.delete_hash,
-                    json.dumps(record.metadata, ensure_ascii=False),
-                    payload,
-                ),
+                f"INSERT INTO snapshots ({COLUMNS}, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*record_row(record, to_micros), payload),
             )
 
     def get(self, snapshot_id: str) -> StoredSnapshot | None:
         """The snapshot's row without payload, or None."""
         with self._connection() as conn:
-            row = _one(conn, f"SELECT {_COLUMNS} FROM snapshots WHERE id = ?", (snapshot_id,))
+            row = _one(conn, f"SELECT {COLUMNS} FROM snapshots WHERE id = ?", (snapshot_id,))
         return None if row is None else _record(row)
 
     def read_payload(self, snapshot_id: str) -> bytes | None:
@@ -135,7 +122,7 @@ class SQLiteStore:
     def records(self) -> list[StoredSnapshot]:
         """Every stored snapshot row, oldest first."""
         with self._connection() as conn:
-            rows = conn.execute(f"SELECT {_COLUMNS} FROM snapshots ORDER BY created_at, id").fetchall()
+            rows = conn.execute(f"SELECT {COLUMNS} FROM snapshots ORDER BY created_at, id").fetchall()
         return [_record(row) for row in rows]
 
     def count_failures(self, snapshot_id: str, since: datetime) -> int:
@@ -168,14 +155,4 @@ def _one(conn: sqlite3.Connection, query: str, params: tuple[Any, ...]) -> Any:
 
 
 def _record(row: tuple[Any, ...]) -> StoredSnapshot:
-    return StoredSnapshot(
-        id=row[0],
-        title=row[1],
-        created_at=from_micros(row[2]),
-        expires_at=None if row[3] is None else from_micros(row[3]),
-        size=row[4],
-        payload_sha256=row[5],
-        code_hash=row[6],
-        delete_hash=row[7],
-        metadata=json.loads(row[8]),
-    )
+    return row_record(row, from_micros)

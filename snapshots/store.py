@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
+
+# The stored columns (without the payload), in the order of `record_row` and `row_record`.
+COLUMNS = "id, title, created_at, expires_at, size, payload_sha256, code_hash, delete_hash, metadata"
 
 
 @dataclass(frozen=True)
@@ -78,3 +83,19 @@ def from_micros(value: int) -> datetime:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def record_row(record: StoredSnapshot, moment: Callable[[datetime], Any]) -> tuple[Any, ...]:
+    """The record's values in COLUMNS order, its times encoded by `moment` as the back end stores them."""
+    expires = None if record.expires_at is None else moment(record.expires_at)
+    metadata = json.dumps(record.metadata, ensure_ascii=False)
+    return (record.id, record.title, moment(record.created_at), expires, record.size, record.payload_sha256,
+            record.code_hash, record.delete_hash, metadata)
+
+
+def row_record(row: tuple[Any, ...], moment: Callable[[Any], datetime]) -> StoredSnapshot:
+    """A record from a row in COLUMNS order, its times decoded by `moment` into aware UTC datetimes."""
+    return StoredSnapshot(
+        id=row[0], title=row[1], created_at=moment(row[2]), expires_at=None if row[3] is None else moment(row[3]),
+        size=row[4], payload_sha256=row[5], code_hash=row[6], delete_hash=row[7], metadata=json.loads(row[8]),
+    )
