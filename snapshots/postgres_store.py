@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -10,7 +9,7 @@ from typing import Any
 
 import psycopg
 
-from snapshots.errors import SnapshotStoreError
+from snapshots.pool import ConnectionPool
 from snapshots.store import COLUMNS, StoredSnapshot, record_row, row_record
 
 _SCHEMA = (
@@ -41,11 +40,8 @@ class PostgresStore:
     """Snapshots in a PostgreSQL database given by a `postgresql://` URL; tables are created on first use."""
 
     def __init__(self, url: str, *, max_idle: int = 4, connect_timeout: int = 10) -> None:
-        self._url = url
-        self._max_idle = max_idle
-        self._connect_timeout = connect_timeout
-        self._idle: list[Connection] = []
-        self._lock = threading.Lock()
+        self._pool: ConnectionPool[Connection] = ConnectionPool(
+            lambda: psycopg.connect(url, connect_timeout=connect_timeout), psycopg.Error, max_idle)
         with self._transaction() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             for statement in _SCHEMA:
@@ -53,25 +49,9 @@ class PostgresStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
-        # A tiny pool of idle connections: connecting per call would dominate the cost of opening a small snapshot.
-        with self._lock:
-            conn = self._idle.pop() if self._idle else None
-        try:
-            if conn is None:
-                conn = psycopg.connect(self._url, connect_timeout=self._connect_timeout)
+        with self._pool.borrow() as conn:
             yield conn
             conn.commit()
-        except BaseException as exc:
-            if conn is not None:
-                conn.close()
-            if isinstance(exc, psycopg.Error):
-                raise SnapshotStoreError() from exc
-            raise
-        with self._lock:
-            if len(self._idle) < self._max_idle:
-                self._idle.append(conn)
-                return
-        conn.close()
 
     def insert(self, record: StoredSnapshot, payload: bytes) -> None:
         """Store a new snapshot atomically."""
@@ -128,10 +108,7 @@ class PostgresStore:
 
     def close(self) -> None:
         """Close the idle connections."""
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
+        self._pool.close()
 
 
 def _utc(moment: datetime) -> datetime:

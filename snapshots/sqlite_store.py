@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from snapshots.errors import SnapshotStoreError
+from snapshots.pool import ConnectionPool
 from snapshots.store import COLUMNS, StoredSnapshot, from_micros, record_row, row_record, to_micros
 
 _SCHEMA = """
@@ -39,9 +39,8 @@ class SQLiteStore:
     def __init__(self, path: Path | str, *, busy_timeout: float = 30.0, max_idle: int = 4) -> None:
         self.path = Path(path)
         self._busy_timeout = busy_timeout
-        self._max_idle = max_idle
-        self._idle: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        # A connection serves one thread at a time, so sharing it between Streamlit's threads is safe.
+        self._pool: ConnectionPool[sqlite3.Connection] = ConnectionPool(self._connect, sqlite3.Error, max_idle)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -53,27 +52,14 @@ class SQLiteStore:
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        # Pooled, not per call: closing the last connection checkpoints and deletes the WAL, which costs milliseconds.
-        # A connection serves one thread at a time, so sharing it between Streamlit's threads is safe.
-        with self._lock:
-            conn = self._idle.pop() if self._idle else None
-        try:
-            if conn is None:
-                conn = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False)
-                # NORMAL in WAL mode survives application crashes; only an OS crash may lose the last commits.
-                conn.execute("PRAGMA synchronous=NORMAL")
+        with self._pool.borrow() as conn:
             yield conn
-        except BaseException as exc:
-            if conn is not None:
-                conn.close()
-            if isinstance(exc, sqlite3.Error):
-                raise SnapshotStoreError() from exc
-            raise
-        with self._lock:
-            if len(self._idle) < self._max_idle:
-                self._idle.append(conn)
-                return
-        conn.close()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False)
+        # NORMAL in WAL mode survives application crashes; only an OS crash may lose the last commits.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -139,10 +125,7 @@ class SQLiteStore:
 
     def close(self) -> None:
         """Close the idle connections."""
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
+        self._pool.close()
 
 
 def _one(conn: sqlite3.Connection, query: str, params: tuple[Any, ...]) -> Any:
