@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
+from typing import cast
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -90,25 +91,38 @@ def button(page: str) -> None:
             code = st.text_input(t("share.code"), key=CODE_KEY, max_chars=6, help=t("share.code_help"))
             submitted = st.form_submit_button(t("share.create"), key=SUBMIT_KEY, type="primary", icon=":material/link:",
                                               width="stretch")
+        data, view = state.dataset(), replace(state.view(), page=page, lang=state.lang())
         if submitted:
-            view = replace(state.view(), page=page, lang=state.lang())
-            _create(state.dataset(), view, (title or "").strip() or default, EXPIRIES[str(expiry)], (code or "").strip() or None)
+            shown = _create(data, view, (title or "").strip() or default, EXPIRIES[str(expiry)], (code or "").strip() or None)
+            if shown is not None:
+                state.remember_shown((data.key, view), shown)
+        else:  # links stay on screen across reruns until the data or the view changes
+            shown = cast("Shown | None", state.last_shown((data.key, view)))
+        if shown is not None:
+            _show(shown)
 
 
-def _create(data: Dataset, view: ViewState, title: str, days: int | None, code: str | None) -> None:
-    """Create the snapshot (or reuse the one this session already took with the same inputs) and show its links."""
+@dataclass(frozen=True)
+class Shown:
+    """What the form shows after a submit: the snapshot's id, its delete token (None when reused) and whether a code guards it."""
+
+    snapshot_id: str
+    delete_token: str | None
+    with_code: bool
+
+
+def _create(data: Dataset, view: ViewState, title: str, days: int | None, code: str | None) -> Shown | None:
+    """Create the snapshot, or reuse the one this session already took with the same inputs (None after an error)."""
     if code is not None:
         try:
             check_access_code(code)
         except SnapshotInvalid:
             st.error(t("share.bad_code"), icon=":material/error:")
-            return
+            return None
     # Only a hash of the code goes into the session's reuse key.
     reuse = (data.key, view, title, days, hashlib.sha256(code.encode()).hexdigest() if code else None)
     if (earlier := state.shared(reuse)) is not None:
-        st.info(t("share.reused"), icon=":material/info:")
-        _show(earlier, None, code is not None)
-        return
+        return Shown(earlier, None, code is not None)
     try:
         with st.spinner(t("share.creating")):
             now = datetime.now(UTC)
@@ -116,27 +130,31 @@ def _create(data: Dataset, view: ViewState, title: str, days: int | None, code: 
                                        metadata=snapshot_metadata(data, view, now), now=now)
     except SnapshotTooLarge as error:
         st.error(t("share.too_large", size=f"{error.size / 2**20:.1f}", limit=f"{error.limit / 2**20:.1f}"), icon=":material/error:")
-        return
+        return None
     except SnapshotInvalid as error:
         st.error(t("share.invalid", message=md(error, 300)), icon=":material/error:")
-        return
+        return None
     except SnapshotError:
         st.error(t("snap.store_error"), icon=":material/error:")
-        return
+        return None
     state.remember_shared(reuse, created.id)
-    st.success(t("share.created"), icon=":material/check_circle:")
-    _show(created.id, created.delete_token, code is not None)
+    return Shown(created.id, created.delete_token, code is not None)
 
 
-def _show(snapshot_id: str, delete_token: str | None, with_code: bool) -> None:
+def _show(shown: Shown) -> None:
+    """The link, and for a new snapshot its delete link and token; a reused one says why there is no delete link."""
+    if shown.delete_token is None:
+        st.info(t("share.reused"), icon=":material/info:")
+    else:
+        st.success(t("share.created"), icon=":material/check_circle:")
     st.caption(t("share.link"))
-    st.code(link(snapshot_id), language=None, wrap_lines=True)
-    if with_code:
+    st.code(link(shown.snapshot_id), language=None, wrap_lines=True)
+    if shown.with_code:
         st.caption(t("share.with_code"))
-    if delete_token is None:
+    if shown.delete_token is None:
         return
     st.warning(t("share.delete_once"), icon=":material/key:")
     st.caption(t("share.delete_link"))
-    st.code(link(snapshot_id, delete=delete_token), language=None, wrap_lines=True)
+    st.code(link(shown.snapshot_id, delete=shown.delete_token), language=None, wrap_lines=True)
     st.caption(t("share.delete_token"))
-    st.code(delete_token, language=None)
+    st.code(shown.delete_token, language=None)

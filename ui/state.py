@@ -38,6 +38,7 @@ _FIXED = "_fixed"
 _SNAPSHOT = "_snapshot"
 _LIVE = "_live"
 _SHARED = "_shared"
+_LAST_SHARE = "_last_share"
 _NOTICE = "_notice"
 
 
@@ -267,6 +268,17 @@ def shared(key: Hashable) -> str | None:
 def remember_shared(key: Hashable, snapshot_id: str) -> None:
     """Remember a snapshot taken in this session so taking it again reuses its link."""
     st.session_state.setdefault(_SHARED, {})[key] = snapshot_id
+
+
+def remember_shown(view_key: Hashable, shown: object) -> None:
+    """Keep what the share form last showed for this view, so a rerun (or a reconnect) does not wipe the links."""
+    st.session_state[_LAST_SHARE] = (view_key, shown)
+
+
+def last_shown(view_key: Hashable) -> object | None:
+    """What the share form last showed, if it was for this same data and view."""
+    kept = st.session_state.get(_LAST_SHARE)
+    return kept[1] if kept is not None and kept[0] == view_key else None
 
 
 def set_notice(key: str) -> None:

@@ -52,6 +52,7 @@ def test_share_a_snapshot_open_it_elsewhere_then_delete_it(new_tab, tmp_path):
     body.get_by_role("button", name="生成链接").click()
     body.get_by_text("快照已生成").wait_for(timeout=60_000)
     idle(creator)
+    expect(body.locator('[data-testid="stCode"]')).to_have_count(3, timeout=30_000)  # link, delete link, token
     codes = [c.inner_text().strip() for c in body.locator('[data-testid="stCode"]').all()]
     shot(creator, tmp_path, "1-created")
     link, delete_link, token = codes
