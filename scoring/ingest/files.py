@@ -256,12 +256,12 @@ def _read_csv(payload: bytes | str, codec: str, delimiter: str, shape: _Shape, t
     too, but reading it as such costs more than letting pandas infer it, so it is re-read as text only
     when pandas found numbers in it (their leading zeros would otherwise be lost).
     """
-    body = _parse(payload, codec, delimiter, shape, {i: STR for i in exact}, None, name)
+    body = _parse(payload, codec, delimiter, shape, exact, None, name)
     positions: list[int] = [int(i) for i in body.columns]
     loose = [i for i in positions if i not in typed | exact and not is_text(body[i]) and body[i].notna().any()]
     if loose:
         wide = _Shape(shape.skip, shape.header_width, body.shape[1])
-        again = _parse(payload, codec, delimiter, wide, {i: STR for i in loose}, loose, name)
+        again = _parse(payload, codec, delimiter, wide, frozenset(loose), loose, name)
         for i in loose:
             body[i] = again[i]
     return body
@@ -272,8 +272,10 @@ def _source(payload: bytes | str) -> io.BytesIO | str:
     return payload if isinstance(payload, str) else io.BytesIO(payload)
 
 
-def _parse(payload: bytes | str, codec: str, delimiter: str, shape: _Shape, dtype: dict[int, Any],
+def _parse(payload: bytes | str, codec: str, delimiter: str, shape: _Shape, text: frozenset[int],
            usecols: list[int] | None, name: str) -> pd.DataFrame:
+    """The records below the header; positions in `text` are read as the exact text of each cell."""
+    # `converters` rather than `dtype`: any dtype mapping makes pandas assemble every column one by one (slower)
     options: dict[str, Any] = {
         "sep": delimiter, "usecols": usecols, "keep_default_na": False, "na_values": [""], "skip_blank_lines": False,
         "index_col": False, "encoding": codec, "encoding_errors": "strict", "quotechar": '"', "engine": "c",
@@ -284,7 +286,7 @@ def _parse(payload: bytes | str, codec: str, delimiter: str, shape: _Shape, dtyp
         try:  # fast path: no record wider than the header; header=<row> skips the rows above far faster than skiprows
             header_width = max([shape.header_width, *(i + 1 for i in usecols or ())])
             return pd.read_csv(_source(payload), header=shape.skip - 1, names=list(range(header_width)),
-                               dtype={i: t for i, t in dtype.items() if i < header_width}, **options)
+                               converters={i: str for i in text if i < header_width}, **options)
         except pd.errors.EmptyDataError:
             return pd.DataFrame({i: pd.Series(dtype=STR) for i in range(shape.width)})
         except (pd.errors.ParserError, pd.errors.ParserWarning):
@@ -298,7 +300,7 @@ def _parse(payload: bytes | str, codec: str, delimiter: str, shape: _Shape, dtyp
                 warnings.simplefilter("ignore", pd.errors.DtypeWarning)
                 warnings.simplefilter("ignore", pd.errors.ParserWarning)
                 return pd.read_csv(_source(payload), header=None, skiprows=shape.skip, names=list(range(width)),
-                                   dtype={i: t for i, t in dtype.items() if i < width}, **options)
+                                   converters={i: str for i in text if i < width}, **options)
         except pd.errors.EmptyDataError:
             return pd.DataFrame({i: pd.Series(dtype=STR) for i in range(width)})
         except pd.errors.ParserError as exc:
