@@ -482,6 +482,32 @@ _INNER_SPACE = f"[{_SPACE}]+"
 _PERIOD = r"([0-9]{4}) ?(?:年度|年)"
 # Printable ASCII, CJK ideographs and CJK punctuation that NFKC leaves alone: such text needs only trimming.
 _NEEDS_CARE = r"[^\x{20}-\x{7e}\x{4e00}-\x{9fff}\x{3001}\x{3002}\x{300a}-\x{3011}\x{2018}-\x{201d}\x{2014}\x{b7}]|  "
+# The same characters as UTF-8 bytes, for one pass over a whole column's text (binary data is matched byte by byte).
+_PLAIN_BYTES = (rb"^(?:[\x20-\x7e]|\xe4[\xb8-\xbf][\x80-\xbf]|[\xe5-\xe9][\x80-\xbf][\x80-\xbf]|\xe3\x80[\x81\x82\x8a-\x91]"
+                rb"|\xe2\x80[\x94\x98-\x9d]|\xc2\xb7)*$").decode("latin-1")
+
+
+def _whole(raw: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Each chunk's text as one binary value, without copying: a test of every cell at once."""
+    pieces = []
+    for chunk in raw.chunks if isinstance(raw, pa.ChunkedArray) else [raw]:
+        _, offsets, data = chunk.buffers()
+        if data is None or len(chunk) == 0:
+            continue
+        start, end = np.frombuffer(offsets, dtype=np.int64)[[chunk.offset, chunk.offset + len(chunk)]].tolist()
+        span = pa.py_buffer(np.array([0, end - start], dtype=np.int64))
+        pieces.append(pa.Array.from_buffers(pa.large_binary(), 1, [None, span, data.slice(start, end - start)]))
+    return pa.chunked_array(pieces, type=pa.large_binary())
+
+
+def _needs_care(raw: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Cells with characters NFKC may change, or a double space; most columns are ruled out in one pass."""
+    if raw.type == pa.large_string():
+        whole = _whole(raw)  # cells are concatenated: a double space across two cells only sends the column the slow way
+        if pc.all(pc.match_substring_regex(whole, _PLAIN_BYTES)).as_py() is not False and not pc.any(
+                pc.match_substring(whole, "  ")).as_py():
+            return np.zeros(len(raw), dtype=bool)
+    return _bools(pc.match_substring_regex(raw, _NEEDS_CARE))
 
 
 def clean_text(raw: str, *, period: bool = False) -> tuple[str | None, tuple[str, ...]]:
@@ -505,7 +531,7 @@ def normalize_text(series: pd.Series, *, period: bool = False) -> TextColumn:
     clean = pc.utf8_trim(raw, " ")
     normalized = raw
     kinds: dict[str, np.ndarray] = {}
-    care = _bools(pc.match_substring_regex(raw, _NEEDS_CARE))
+    care = _needs_care(raw)
     if care.any():
         picked = pa.array(care)
         sub = raw.filter(picked)

@@ -376,7 +376,7 @@ class _Reader:
                       err: np.ndarray, warn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         column = spec.column
         status = conv.status
-        present = np.bincount(status, minlength=len(Status))
+        present = np.bincount(status[status != Status.OK], minlength=len(Status))  # most cells are OK: count the rest
         for found, code, template in (
             (Status.TYPE, "type-error", "无法识别“{value}”；{hint}"),
             (Status.LEVEL, "level-error", "“{value}”不是本列可选的等次；{hint}"),
@@ -540,7 +540,8 @@ class _Reader:
                 block[j] = np.where(here, 0.0 if column.blank == "zero" and not column.required else np.nan, np.nan)
                 if column.blank == "not_applicable" and here.any():
                     na_columns[key] = here
-        frame = pd.concat([pd.DataFrame(texts, index=index), pd.DataFrame(block.T, index=index, columns=value_keys)], axis=1)
+        frame = pd.concat([pd.DataFrame(texts, index=index), pd.DataFrame(block.T, index=index, columns=value_keys, copy=False)],
+                          axis=1)  # the block is this frame's own: no copy
         return frame, pd.DataFrame(na_columns, index=index, dtype=bool)
 
     def _headers(self, columns: list[HeaderColumn]) -> list[str]:

@@ -7,12 +7,14 @@ import math
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from scoring.ingest import Status, parse_cell
-from scoring.ingest.cells import STR, as_text, clean_text, convert_column, normalize_text
+from scoring.ingest.cells import _NEEDS_CARE, STR, _needs_care, as_text, clean_text, convert_column, normalize_text
 from scoring.ingest.vocab import level_table
 from scoring.rubric import Column
 
@@ -193,6 +195,21 @@ def test_text_normalization_matches_the_cell_rule(texts, period) -> None:
         for kind in kinds:
             wanted[kind] = wanted.get(kind, 0) + 1
     assert counts == wanted
+
+
+# Characters on both sides of every edge of the plain set: ASCII, CJK ideographs and punctuation, and their neighbours.
+EDGES = " ~\x1f\x7f·¸一鿿丁䷿㐀、。〃《】〒‘”—–‟　Ａ０ｂ，㎡\t"
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.one_of(st.none(), st.text(alphabet=EDGES, max_size=8), st.text(max_size=6)), max_size=40),
+       cut=st.integers(0, 5), chunks=st.integers(1, 4))
+def test_the_whole_column_care_test_agrees_with_the_cell_test(texts, cut, chunks) -> None:
+    raw = pa.array(texts, type=pa.large_string())[min(cut, len(texts)):]  # a slice: its chunks start at an offset
+    size = max(1, -(-len(raw) // chunks))
+    chunked = pa.chunked_array([raw[i:i + size] for i in range(0, len(raw), size)], type=pa.large_string())
+    slow = np.asarray(pc.fill_null(pc.match_substring_regex(chunked, _NEEDS_CARE), False).to_numpy(zero_copy_only=False), dtype=bool)
+    assert _needs_care(chunked).tolist() == slow.tolist()
 
 
 @settings(max_examples=200, deadline=None)
