@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,30 @@ def _workers(rows: int) -> int:
     return max(1, min(usable, 4))
 
 
+class _Inline(Executor):
+    """Runs each call at once in the calling thread: for small files, where threads cost more than they save."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """The call's outcome, already settled."""
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to whoever asks for the result, as a thread pool would
+            future.set_exception(exc)
+        return future
+
+
+@contextmanager
+def _executor(rows: int) -> Iterator[Executor]:
+    """Threads for whole-column work (mostly pyarrow and numpy, which release the GIL), or none for small files."""
+    workers = _workers(rows)
+    if workers == 1:
+        yield _Inline()
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        yield pool
+
+
 def raw_text(series: pd.Series) -> pd.Series:
     """A column as the text the user typed (numbers typed by pandas written back without trailing zeros)."""
     if is_text(series):
@@ -135,9 +160,45 @@ class _Found:
         self.positions.extend(positions)
         self.order.extend((p.row if p.row is not None else -1, column) for p in problems)
 
+    def absorb(self, other: _Found) -> None:
+        """Another list's problems, after this one's."""
+        self.problems.extend(other.problems)
+        self.positions.extend(other.positions)
+        self.order.extend(other.order)
+
     def sorted(self) -> tuple[Problem, ...]:
         """File-level problems first, then by row and column as they appear in the spreadsheet."""
         return tuple(self.problems[i] for i in sorted(range(len(self.problems)), key=self.order.__getitem__))
+
+
+@dataclass(frozen=True)
+class _Identities:
+    """Which column identifies a branch, and each row's branch and period as codes into their distinct values."""
+
+    key: str
+    ids: np.ndarray
+    id_values: Any
+    periods: np.ndarray
+    period_values: Any
+
+
+@dataclass
+class _Checked:
+    """One column checked on its own (so columns can be checked in parallel): its values, its not-applicable
+    cells, the rows it puts in error or warning, its problems and how many cells each normalization changed."""
+
+    rows: int
+    values: np.ndarray | pd.Series | None = None
+    na: np.ndarray | None = None
+    found: _Found = field(default_factory=_Found)
+    kinds: dict[str, int] = field(default_factory=dict)
+    err: np.ndarray | None = None
+    warn: np.ndarray | None = None
+
+    def flag(self, which: str, mask: np.ndarray) -> None:
+        """Mark rows as in error ('err') or with warnings ('warn')."""
+        current = getattr(self, which)
+        setattr(self, which, mask.copy() if current is None else current | mask)
 
 
 class _Reader:
@@ -195,24 +256,38 @@ class _Reader:
         self.body, encoding = self.table.load(self.header.index, typed, exact)
         for position in range(len(self.header.columns), self.body.shape[1]):  # records wider than the header
             extras.append(HeaderColumn(position, column_letter(position), "", ()))
-        converted, texts, keep = self._parse(assigned, extras)
-        rubric_index = self._assign_rubrics(texts, assigned, keep)
-        applicable = self._applicable(rubric_index, keep)
+        raw = {key: self.body[col.position] for key, col in assigned.items()}  # taken here: the threads only read them
+        with _executor(len(self.body)) as pool:
+            converted, texts, keep = self._parse(assigned, extras, raw, pool)
+            rubric_index = self._assign_rubrics(texts, assigned, keep)
+            applicable = self._applicable(rubric_index, keep)
+            identities = pool.submit(self._identities, dict(texts))  # hashing the codes overlaps the checks
+            keys = list(assigned)
+            checked = list(pool.map(self._check, keys, [assigned[k] for k in keys], [raw[k] for k in keys],
+                                    [converted[k] if k in converted else texts[k] for k in keys], [applicable[k] for k in keys]))
+            found_identities = identities.result()
         err = np.zeros(len(keep), dtype=bool)
         warn = np.zeros(len(keep), dtype=bool)
         values: dict[str, np.ndarray | pd.Series] = {}
         na: dict[str, np.ndarray] = {}
-        for key, col in assigned.items():
-            if key in converted:
-                values[key], na[key] = self._check_values(specs[key], col, converted[key], applicable[key], err, warn)
-            else:
-                values[key] = self._check_text(specs[key], col, texts[key], applicable[key], err, warn)
+        for key, result in zip(keys, checked):  # merged in column order: the report reads the same however it was run
+            assert result.values is not None
+            values[key] = result.values
+            if result.na is not None:
+                na[key] = result.na
+            self.found.absorb(result.found)
+            for kind, count in result.kinds.items():
+                self.kinds[kind] += count
+            if result.err is not None:
+                err |= result.err
+            if result.warn is not None:
+                warn |= result.warn
         for key, col, written, unit in self.unit_notes:
             count = int((applicable[key] & (converted[key].status == Status.OK)).sum())
             self.kinds[vocab.UNIT_CONVERSION] += count
             self._file_problem("header-unit", "info", col, f"表头注明单位为“{written}”，评分细则按“{unit}”计分：本列 {count} 个数值已换算")
         missing_reasons = self._missing_columns(assigned, rubric_index, keep)
-        self._duplicates(texts, assigned, keep, err, warn)
+        self._duplicates(found_identities, texts, assigned, keep, err, warn)
         rejected = keep & (err | (rubric_index < 0) | (missing_reasons != ""))
         accepted = keep & ~rejected
         with_warnings = accepted & warn
@@ -227,20 +302,14 @@ class _Reader:
         return Ingested(frame, not_applicable, self._rejected(assigned, extras, rejected, missing_reasons),
                         self._extra(extras, keep), report)
 
-    def _parse(self, assigned: dict[str, HeaderColumn], extras: list[HeaderColumn]
+    def _parse(self, assigned: dict[str, HeaderColumn], extras: list[HeaderColumn], raw: dict[str, pd.Series], pool: Executor
                ) -> tuple[dict[str, Converted], dict[str, TextColumn], np.ndarray]:
         """Every known column parsed, and the rows that hold data (blank rows and trailing notes left out)."""
         converted: dict[str, Converted] = {}
         texts: dict[str, TextColumn] = {}
         blank_at: dict[int, np.ndarray] = {}
         jobs = list(assigned.items())
-        series = [self.body[col.position] for _, col in jobs]  # taken here: the threads only read them
-        workers = _workers(len(self.body))
-        if workers > 1:  # columns parse independently, mostly in pyarrow and numpy, which release the GIL
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                parsed = list(pool.map(self._parse_one, [k for k, _ in jobs], [c for _, c in jobs], series))
-        else:
-            parsed = [self._parse_one(key, col, values) for (key, col), values in zip(jobs, series)]
+        parsed = list(pool.map(self._parse_one, [k for k, _ in jobs], [c for _, c in jobs], [raw[k] for k, _ in jobs]))
         for (key, col), (result, note) in zip(jobs, parsed):
             if isinstance(result, TextColumn):
                 texts[key] = result
@@ -355,7 +424,18 @@ class _Reader:
         self.found.add(Problem(code, severity, self.row0 + i, col.letter, col.header or None, value, message),
                        position=i, column=col.position)
 
-    def _cell_problems(self, code: str, severity: Severity, mask: np.ndarray, col: HeaderColumn,
+    def _check(self, key: str, col: HeaderColumn, raw: pd.Series, parsed: Converted | TextColumn,
+               applicable: np.ndarray) -> _Checked:
+        """One column's checks; it touches nothing shared, so columns are checked in parallel."""
+        checked = _Checked(len(applicable))
+        spec = self.vocabulary.specs[key]
+        if isinstance(parsed, TextColumn):
+            self._check_text(spec, col, raw, parsed, applicable, checked)
+        else:
+            self._check_values(spec, col, raw, parsed, applicable, checked)
+        return checked
+
+    def _cell_problems(self, found: _Found, code: str, severity: Severity, mask: np.ndarray, col: HeaderColumn, raw: pd.Series,
                        message: str | None = None, hints: Converted | None = None, template: str = "") -> None:
         """One problem per masked cell: a fixed message, or `template` filled with the value and its hint."""
         idx = np.flatnonzero(mask)
@@ -367,13 +447,13 @@ class _Reader:
             values: list[str | None] = [None] * len(idx)
             messages = [message] * len(idx)
         else:
-            values = [None if v is None or pd.isna(v) else str(v) for v in raw_text(self.body[col.position].iloc[idx]).tolist()]
+            values = [None if v is None or pd.isna(v) else str(v) for v in raw_text(raw.iloc[idx]).tolist()]
             messages = [template.format(value=v, hint=hints.hint(i) if hints else "") for i, v in zip(positions, values)]
         problems = Problem.many(code, severity, rows, col.letter, col.header or None, values, messages)
-        self.found.extend(problems, positions, col.position)
+        found.extend(problems, positions, col.position)
 
-    def _check_values(self, spec: Spec, col: HeaderColumn, conv: Converted, applicable: np.ndarray,
-                      err: np.ndarray, warn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _check_values(self, spec: Spec, col: HeaderColumn, raw: pd.Series, conv: Converted, applicable: np.ndarray,
+                      checked: _Checked) -> None:
         column = spec.column
         status = conv.status
         present = np.bincount(status[status != Status.OK], minlength=len(Status))  # most cells are OK: count the rest
@@ -384,15 +464,16 @@ class _Reader:
         ):
             if present[found]:
                 bad = applicable & (status == found)
-                self._cell_problems(code, "error", bad, col, hints=conv, template=template)
-                err |= bad
+                self._cell_problems(checked.found, code, "error", bad, col, raw, hints=conv, template=template)
+                checked.flag("err", bad)
         blank = applicable & (status == Status.BLANK) if present[Status.BLANK] else np.zeros(len(status), dtype=bool)
         if column.required or column.blank == "error":
-            self._cell_problems("blank-required", "error", blank, col, f"“{spec.label}”是必填项，不能为空；请补填")
-            err |= blank
+            self._cell_problems(checked.found, "blank-required", "error", blank, col, raw, f"“{spec.label}”是必填项，不能为空；请补填")
+            checked.flag("err", blank)
         elif column.blank == "missing":
-            self._cell_problems("blank-cell", "warning", blank, col, "未填写，本项按未填处理、不得分；如确实不适用请填“不适用”")
-            warn |= blank
+            self._cell_problems(checked.found, "blank-cell", "warning", blank, col, raw,
+                                "未填写，本项按未填处理、不得分；如确实不适用请填“不适用”")
+            checked.flag("warn", blank)
         out = conv.values  # owned by this read; NaN already except out-of-range values and rows of other rubrics
         if present[Status.RANGE]:
             out[status == Status.RANGE] = np.nan
@@ -403,25 +484,21 @@ class _Reader:
         na = applicable & (status == Status.NOT_APPLICABLE) if present[Status.NOT_APPLICABLE] else np.zeros(len(status), dtype=bool)
         if column.blank == "not_applicable":
             na |= blank
-        for kind, count in conv.kind_counts(applicable).items():
-            self.kinds[kind] += count
-        return out, na
+        checked.values, checked.na, checked.kinds = out, na, conv.kind_counts(applicable)
 
-    def _check_text(self, spec: Spec, col: HeaderColumn, text: TextColumn, applicable: np.ndarray, err: np.ndarray,
-                    warn: np.ndarray) -> pd.Series:
+    def _check_text(self, spec: Spec, col: HeaderColumn, raw: pd.Series, text: TextColumn, applicable: np.ndarray,
+                    checked: _Checked) -> None:
         if spec.column.required:
             blank = applicable & text.values.isna().to_numpy()
-            self._cell_problems("blank-required", "error", blank, col, f"“{spec.label}”是必填项，不能为空；请补填")
-            err |= blank
+            self._cell_problems(checked.found, "blank-required", "error", blank, col, raw, f"“{spec.label}”是必填项，不能为空；请补填")
+            checked.flag("err", blank)
         if spec.key == BRANCH_ID and text.values.str.contains("E+", regex=False, na=False).any():
             rounded = applicable & text.values.str.fullmatch(_SCIENTIFIC).to_numpy(dtype=bool, na_value=False)
-            self._cell_problems("code-format", "warning", rounded, col, hints=None, template=(
+            self._cell_problems(checked.found, "code-format", "warning", rounded, col, raw, hints=None, template=(
                 "党组织代码“{value}”是 Excel 显示的科学计数法，原来的代码已经丢失；"
                 "请在 Excel 中把这一列设为“文本”格式后重新填写代码"))
-            warn |= rounded
-        for kind, count in text.kind_counts(applicable).items():
-            self.kinds[kind] += count
-        return text.values
+            checked.flag("warn", rounded)
+        checked.values, checked.kinds = text.values, text.kind_counts(applicable)
 
     def _missing_columns(self, assigned: dict[str, HeaderColumn], rubric_index: np.ndarray, keep: np.ndarray) -> np.ndarray:
         """Report columns the rows' rubrics read but the file lacks; rows needing a missing required one get a reason."""
@@ -448,17 +525,26 @@ class _Reader:
                 reasons[rows] = reasons[rows] + f"缺少必填列“{spec.label}”；"
         return reasons
 
-    def _duplicates(self, texts: dict[str, TextColumn], assigned: dict[str, HeaderColumn], keep: np.ndarray,
-                    err: np.ndarray, warn: np.ndarray) -> None:
-        """Same branch and period twice: keep the first, reject the rest. Same code, different names: warn."""
+    @staticmethod
+    def _identities(texts: dict[str, TextColumn]) -> _Identities | None:
+        """Each row's branch (by code, else by name) and period as integer codes, or None without either column."""
         id_key = BRANCH_ID if BRANCH_ID in texts else (NAME if NAME in texts else None)
         if id_key is None:
-            return
+            return None
         ids, id_values = pd.factorize(texts[id_key].values)
         periods = np.zeros(len(ids), np.int64)
         period_values: Any = []
         if PERIOD in texts:
             periods, period_values = pd.factorize(texts[PERIOD].values)
+        return _Identities(id_key, ids, id_values, periods, period_values)
+
+    def _duplicates(self, identities: _Identities | None, texts: dict[str, TextColumn], assigned: dict[str, HeaderColumn],
+                    keep: np.ndarray, err: np.ndarray, warn: np.ndarray) -> None:
+        """Same branch and period twice: keep the first, reject the rest. Same code, different names: warn."""
+        if identities is None:
+            return
+        id_key, ids, id_values, periods, period_values = (identities.key, identities.ids, identities.id_values,
+                                                          identities.periods, identities.period_values)
         rows = np.flatnonzero(keep & (ids >= 0))
         key = pd.Series(ids[rows].astype(np.int64) * (len(period_values) + 2) + periods[rows] + 1)
         twice = key.duplicated(keep=False).to_numpy()
