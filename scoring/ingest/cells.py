@@ -315,18 +315,41 @@ def _mostly_unique(series: pd.Series) -> bool:
     return len(series) > 4096 and series.iloc[:2048].nunique() > 1536
 
 
+def _flat(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous array."""
+    if isinstance(array, pa.ChunkedArray):
+        return array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+    return array
+
+
+def _encoded(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Codes (-1 for missing) and distinct values of Arrow text, hashed once by pyarrow (without the GIL)."""
+    if len(array) == 0:
+        return np.zeros(0, dtype=np.int64), pa.array([], type=pa.large_string())
+    encoded = _flat(pc.dictionary_encode(array))  # the chunks of a chunked column share one dictionary
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, encoded.dictionary
+
+
+def _distinct(series: pd.Series, hash_all: bool = True) -> tuple[np.ndarray, pa.Array]:
+    """`distinct` with the values as Arrow text."""
+    if is_text(series):
+        array = _arrow(series)
+        # Names and codes are nearly all different: hashing them costs more than it saves, so each row stands for itself.
+        if not hash_all and _mostly_unique(series):
+            missing = _bools(pc.is_null(array))
+            if not missing.any():
+                return np.arange(len(series)), _flat(array)
+            return np.where(missing, -1, np.arange(len(series))), _flat(pc.fill_null(array, ""))
+        return _encoded(array)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return codes, pa.array([as_text(u) for u in uniques], type=pa.large_string())
+
+
 def distinct(series: pd.Series, *, hash_all: bool = True) -> tuple[np.ndarray, pd.Series]:
     """Codes (-1 for missing) and the distinct values of a column as text; `hash_all=False` skips hashing near-unique columns."""
-    # Names and codes are nearly all different: hashing them costs more than it saves, so each row stands for itself.
-    if not hash_all and is_text(series) and _mostly_unique(series):
-        missing = series.isna().to_numpy()
-        if not missing.any():
-            return np.arange(len(series)), series.reset_index(drop=True)
-        return np.where(missing, -1, np.arange(len(series))), series.fillna("").reset_index(drop=True)
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    if is_text(series):
-        return codes, pd.Series(uniques, dtype=STR)
-    return codes, pd.Series([as_text(u) for u in uniques], dtype=STR)
+    codes, texts = _distinct(series, hash_all)
+    return codes, _strings(texts)
 
 
 def _take(table: np.ndarray, codes: np.ndarray, missing: object) -> np.ndarray:
@@ -350,14 +373,14 @@ def _strings(array: pa.Array) -> pd.Series:
 _SUFFIXED = r"^(?P<num>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?P<unit>[^0-9.,eE+\-\s%][^0-9\s%]*|%|％)$"
 
 
-def _with_suffix(texts: pd.Series, candidates: np.ndarray, column: Column, u_values: np.ndarray,
+def _with_suffix(texts: pa.Array, candidates: np.ndarray, column: Column, u_values: np.ndarray,
                  u_status: np.ndarray, u_kinds: dict[str, np.ndarray], u_hints: np.ndarray) -> np.ndarray:
     """Numbers with a percent sign or a unit ('85%', '120㎡'). Each distinct suffix is ruled on once by
     `parse_cell` (as '1' + suffix, which yields its factor) and applied to every number that carries it."""
     n = len(texts)
     done = np.zeros(n, dtype=bool)
     idx = np.flatnonzero(candidates)
-    found = pc.extract_regex(_arrow(texts.iloc[idx]), _SUFFIXED)
+    found = pc.extract_regex(texts.take(pa.array(idx)), _SUFFIXED)
     matched = _bools(found.is_valid())
     if not matched.any():
         return done
@@ -405,19 +428,18 @@ def _usual_words(column: Column) -> _Words:
     return _Words(pa.array(words, type=pa.large_string()), tuple(parse_cell(w, column) for w in words))
 
 
-def _codes_with_usual_words(series: pd.Series, column: Column) -> tuple[np.ndarray, pd.Series, tuple[Cell, ...]]:
+def _codes_with_usual_words(array: pa.Array | pa.ChunkedArray, column: Column) -> tuple[np.ndarray, pa.Array, tuple[Cell, ...]]:
     """Codes into [usual words…, other distinct values…]: a hash lookup against a small table first, so
     only the unusual cells are hashed into distinct values."""
     usual = _usual_words(column)
-    codes = pc.fill_null(pc.index_in(_arrow(series), value_set=usual.words), -1).to_numpy(zero_copy_only=False)
-    codes = codes.astype(np.int64)
-    others = np.flatnonzero((codes < 0) & series.notna().to_numpy())
-    words = _strings(usual.words)
+    found = pc.index_in(array, value_set=usual.words)
+    codes = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    others = np.flatnonzero(_bools(pc.and_(pc.is_null(found), pc.is_valid(array))))
     if not len(others):
-        return codes, words, usual.cells
-    sub_codes, sub_texts = distinct(series.iloc[others])
-    codes[others] = np.where(sub_codes < 0, -1, sub_codes + len(words))
-    return codes, pd.concat([words, sub_texts], ignore_index=True), usual.cells
+        return codes, usual.words, usual.cells
+    sub_codes, sub_texts = _encoded(array.take(pa.array(others)))
+    codes[others] = np.where(sub_codes < 0, -1, sub_codes + len(usual.words))
+    return codes, pa.concat_arrays([usual.words, sub_texts]), usual.cells
 
 
 def convert_column(series: pd.Series, column: Column) -> Converted:
@@ -428,9 +450,9 @@ def convert_column(series: pd.Series, column: Column) -> Converted:
         return Converted(values, status, None, kinds, hints)
     known: tuple[Cell, ...] = ()
     if is_text(series) and column.type in ("bool", "level"):
-        codes, texts, known = _codes_with_usual_words(series, column)
+        codes, texts, known = _codes_with_usual_words(_arrow(series), column)
     else:
-        codes, texts = distinct(series)
+        codes, texts = _distinct(series)
     n = len(texts)
     u_values = np.full(n, np.nan)
     u_status = np.full(n, Status.BLANK, dtype=np.int8)
@@ -439,10 +461,11 @@ def convert_column(series: pd.Series, column: Column) -> Converted:
     slow = np.ones(n, dtype=bool)
     slow[: len(known)] = False
     if column.type != "level" and n > len(known):
-        fast = _bools(pc.match_substring_regex(_arrow(texts), f"^{_PLAIN}$")) & slow
+        fast = _bools(pc.match_substring_regex(texts, f"^{_PLAIN}$")) & slow
         if fast.any():
             idx = np.flatnonzero(fast)
-            values, status, kinds, hints = _from_numbers(texts[fast].astype("float64").to_numpy(), column)
+            numbers = pc.cast(texts.filter(pa.array(fast)), pa.float64()).to_numpy(zero_copy_only=False)
+            values, status, kinds, hints = _from_numbers(numbers, column)
             u_values[idx], u_status[idx] = values, status
             for kind, mask in kinds.items():
                 u_kinds.setdefault(kind, np.zeros(n, dtype=bool))[idx] = mask
@@ -453,7 +476,7 @@ def convert_column(series: pd.Series, column: Column) -> Converted:
         slow &= ~_with_suffix(texts, slow, column, u_values, u_status, u_kinds, u_hints)
     slow_idx = np.flatnonzero(slow)
     parsed = [*zip(range(len(known)), known),
-              *((i, parse_cell(text, column)) for i, text in zip(slow_idx.tolist(), texts.iloc[slow_idx].tolist()))]
+              *((i, parse_cell(text, column)) for i, text in zip(slow_idx.tolist(), texts.take(pa.array(slow_idx)).to_pylist()))]
     for i, cell in parsed:
         u_values[i], u_status[i], u_hints[i] = cell.value, cell.status, cell.hint
         for kind in cell.kinds:
@@ -525,9 +548,8 @@ def clean_text(raw: str, *, period: bool = False) -> tuple[str | None, tuple[str
 
 def normalize_text(series: pd.Series, *, period: bool = False) -> TextColumn:
     """`clean_text` over a whole column, in bulk with pyarrow (plain ASCII and CJK text is only trimmed)."""
-    codes, texts = distinct(series, hash_all=False)
-    n = len(texts)
-    raw = _arrow(texts)
+    codes, raw = _distinct(series, hash_all=False)
+    n = len(raw)
     clean = pc.utf8_trim(raw, " ")
     normalized = raw
     kinds: dict[str, np.ndarray] = {}

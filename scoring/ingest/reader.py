@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -154,11 +155,11 @@ class _Found:
         self.positions.append(position)
         self.order.append((-1 if problem.row is None else problem.row, column))
 
-    def extend(self, problems: list[Problem], positions: list[int], column: int) -> None:
-        """Many problems of one column."""
+    def extend(self, problems: list[Problem], positions: list[int], rows: list[int], column: int) -> None:
+        """Many problems of one column, in the given spreadsheet rows."""
         self.problems.extend(problems)
         self.positions.extend(positions)
-        self.order.extend((p.row if p.row is not None else -1, column) for p in problems)
+        self.order.extend(zip(rows, repeat(column)))
 
     def absorb(self, other: _Found) -> None:
         """Another list's problems, after this one's."""
@@ -167,8 +168,11 @@ class _Found:
         self.order.extend(other.order)
 
     def sorted(self) -> tuple[Problem, ...]:
-        """File-level problems first, then by row and column as they appear in the spreadsheet."""
-        return tuple(self.problems[i] for i in sorted(range(len(self.problems)), key=self.order.__getitem__))
+        """File-level problems first, then by row and column as they appear in the spreadsheet (ties as found)."""
+        if not self.order:
+            return ()
+        rows, columns = np.array(self.order, dtype=np.int64).T
+        return tuple(map(self.problems.__getitem__, np.lexsort((columns, rows)).tolist()))  # lexsort is stable
 
 
 @dataclass(frozen=True)
@@ -450,7 +454,7 @@ class _Reader:
             values = [None if v is None or pd.isna(v) else str(v) for v in raw_text(raw.iloc[idx]).tolist()]
             messages = [template.format(value=v, hint=hints.hint(i) if hints else "") for i, v in zip(positions, values)]
         problems = Problem.many(code, severity, rows, col.letter, col.header or None, values, messages)
-        found.extend(problems, positions, col.position)
+        found.extend(problems, positions, rows, col.position)
 
     def _check_values(self, spec: Spec, col: HeaderColumn, raw: pd.Series, conv: Converted, applicable: np.ndarray,
                       checked: _Checked) -> None:

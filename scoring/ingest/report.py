@@ -65,11 +65,14 @@ class Problem:
         # A frozen dataclass's __init__ costs ~2.5 µs; a file with tens of thousands of blank cells would spend
         # most of its checking time there. Setting __dict__ directly makes the very same objects.
         new, put = object.__new__, object.__setattr__
+        shared: dict[str, object] = {"code": code, "severity": severity, "row": None, "column": column, "column_name": column_name,
+                  "value": None, "message": ""}
         out = []
         for row, value, message in zip(rows, values, messages):
             problem = new(cls)
-            put(problem, "__dict__", {"code": code, "severity": severity, "row": row, "column": column,
-                                      "column_name": column_name, "value": value, "message": message})
+            fields = shared.copy()
+            fields["row"], fields["value"], fields["message"] = row, value, message
+            put(problem, "__dict__", fields)
             out.append(problem)
         return out
 
