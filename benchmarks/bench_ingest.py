@@ -2,9 +2,11 @@
 
 The file is generated deterministically (about 50 columns: identity, yes/no, counts, rates, levels, areas,
 remarks) with the mess users really send: 是/有/√ spellings, "85%" and 0.85, units, a few blanks and 不适用.
-Target: ingestion takes no more than 3x read_csv. Both are given the file's path, so both may use pandas'
-parallel CSV reader; figures are the fastest of interleaved rounds, in CPU time (steady on a shared machine)
-and wall time. Run: .venv/bin/python benchmarks/bench_ingest.py [rows]
+Target: ingestion takes no more than 3x read_csv in wall time. Both are given the file's path, so both may use
+pandas' parallel CSV reader. Rounds interleave the two; figures are the fastest round of each (CPU and wall time)
+and the median of the per-round wall-time ratios, which is what the target is judged on: this shared machine's
+speed drifts by a third within minutes, and a ratio of two runs taken back to back drifts far less.
+Run: .venv/bin/python benchmarks/bench_ingest.py [rows]
 """
 
 from __future__ import annotations
@@ -109,9 +111,9 @@ def generate(rows: int = ROWS, seed: int = 2025) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def timed(runs: dict[str, object], repeats: int = 5) -> dict[str, tuple[float, float]]:
+def timed(runs: dict[str, object], repeats: int = 5) -> tuple[dict[str, tuple[float, float]], dict[str, list[float]]]:
     """(CPU seconds, wall seconds) of each run: the fastest of `repeats` interleaved rounds, which is the
-    least disturbed by other work on a shared machine."""
+    least disturbed by other work on a shared machine; and every round's wall time, to pair rounds up."""
     cpu: dict[str, list[float]] = {k: [] for k in runs}
     wall: dict[str, list[float]] = {k: [] for k in runs}
     for _ in range(repeats):
@@ -120,11 +122,11 @@ def timed(runs: dict[str, object], repeats: int = 5) -> dict[str, tuple[float, f
             run()  # type: ignore[operator]
             cpu[name].append(time.process_time() - start_cpu)
             wall[name].append(time.perf_counter() - start)
-    return {k: (min(cpu[k]), min(wall[k])) for k in runs}
+    return {k: (min(cpu[k]), min(wall[k])) for k in runs}, wall
 
 
-def main(rows: int = ROWS, repeats: int = 7) -> float:
-    """Time both readers on UTF-8 and GBK copies of the file; print figures; return the UTF-8 CPU-time ratio."""
+def main(rows: int = ROWS, repeats: int = 11) -> float:
+    """Time both readers on UTF-8 and GBK copies of the file; print figures; return the UTF-8 paired wall-time ratio."""
     rubric_set = rubrics()
     table = generate(rows)
     ratios = {}
@@ -134,21 +136,25 @@ def main(rows: int = ROWS, repeats: int = 7) -> float:
             table.to_csv(path, index=False, encoding=encoding)
             size = path.stat().st_size / 2**20
             result = read_assessments(path, rubric_set)
-            times = timed({
+            times, rounds = timed({
                 "read_csv": lambda p=path, e=encoding: pd.read_csv(p, encoding=e),
                 "read_assessments": lambda p=path: read_assessments(p, rubric_set),
             }, repeats)
             (plain, plain_wall), (ours, ours_wall) = times["read_csv"], times["read_assessments"]
-            ratios[encoding] = ours / plain
+            # each round runs both readers back to back: the median of those ratios shrugs off a machine that drifts
+            paired = float(np.median(np.array(rounds["read_assessments"]) / np.array(rounds["read_csv"])))
+            ratios[encoding] = paired
             report = result.report
             print(f"{encoding:8s} {rows:,} rows × {table.shape[1]} columns, {size:.1f} MB")
             print(f"  pandas.read_csv   {plain:.3f}s CPU ({plain_wall:.3f}s wall)")
             print(f"  read_assessments  {ours:.3f}s CPU ({ours_wall:.3f}s wall), {rows / ours:,.0f} rows/s")
-            print(f"  ratio {ours / plain:.2f}x CPU ({ours_wall / plain_wall:.2f}x wall); scored {report.rows_scored:,}, "
+            print(f"  ratio {ours / plain:.2f}x CPU, {ours_wall / plain_wall:.2f}x wall (fastest rounds), "
+                  f"{paired:.2f}x wall (median of paired rounds)")
+            print(f"  scored {report.rows_scored:,}, "
                   f"with warnings {report.rows_with_warnings:,}, rejected {report.rows_rejected:,}, "
                   f"problems {len(report.problems):,}, normalizations {sum(report.normalizations.values()):,}")
-    verdict = "OK" if ratios["utf-8"] <= 3.0 else "SLOWER THAN TARGET (rerun on a quiet machine before judging)"
-    print(f"target: ingestion ≤ 3.00x read_csv (UTF-8, CPU time): {ratios['utf-8']:.2f}x {verdict}")
+    verdict = "OK" if ratios["utf-8"] <= 3.0 else "SLOWER THAN TARGET"
+    print(f"target: ingestion ≤ 3.00x read_csv (UTF-8, wall time, median of paired rounds): {ratios['utf-8']:.2f}x {verdict}")
     return ratios["utf-8"]
 
 

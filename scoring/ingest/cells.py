@@ -310,9 +310,9 @@ def as_text(value: object) -> str | None:
     return str(value)
 
 
-def _mostly_unique(series: pd.Series) -> bool:
+def _mostly_unique(array: pa.Array | pa.ChunkedArray) -> bool:
     """Names and codes: hashing them to find distinct values would cost more than it saves."""
-    return len(series) > 4096 and series.iloc[:2048].nunique() > 1536
+    return len(array) > 4096 and pc.count_distinct(array.slice(0, 2048)).as_py() > 1536
 
 
 def _flat(array: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -336,7 +336,7 @@ def _distinct(series: pd.Series, hash_all: bool = True) -> tuple[np.ndarray, pa.
     if is_text(series):
         array = _arrow(series)
         # Names and codes are nearly all different: hashing them costs more than it saves, so each row stands for itself.
-        if not hash_all and _mostly_unique(series):
+        if not hash_all and _mostly_unique(array):
             missing = _bools(pc.is_null(array))
             if not missing.any():
                 return np.arange(len(series)), _flat(array)
@@ -510,26 +510,36 @@ _PLAIN_BYTES = (rb"^(?:[\x20-\x7e]|\xe4[\xb8-\xbf][\x80-\xbf]|[\xe5-\xe9][\x80-\
                 rb"|\xe2\x80[\x94\x98-\x9d]|\xc2\xb7)*$").decode("latin-1")
 
 
-def _whole(raw: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """Each chunk's text as one binary value, without copying: a test of every cell at once."""
+def _whole(raw: pa.Array | pa.ChunkedArray) -> list[pa.Buffer]:
+    """Each chunk's cells as one run of UTF-8 bytes, without copying: a test of every cell at once."""
     pieces = []
     for chunk in raw.chunks if isinstance(raw, pa.ChunkedArray) else [raw]:
         _, offsets, data = chunk.buffers()
         if data is None or len(chunk) == 0:
             continue
         start, end = np.frombuffer(offsets, dtype=np.int64)[[chunk.offset, chunk.offset + len(chunk)]].tolist()
-        span = pa.py_buffer(np.array([0, end - start], dtype=np.int64))
-        pieces.append(pa.Array.from_buffers(pa.large_binary(), 1, [None, span, data.slice(start, end - start)]))
-    return pa.chunked_array(pieces, type=pa.large_binary())
+        pieces.append(data.slice(start, end - start))
+    return pieces
+
+
+def _plain(piece: pa.Buffer) -> bool:
+    """True when these bytes hold only characters NFKC leaves alone and no double space."""
+    data = np.frombuffer(piece, dtype=np.uint8)
+    if not len(data):
+        return True
+    spaces = np.flatnonzero(data == 0x20)
+    if len(spaces) > 1 and (np.diff(spaces) == 1).any():  # may span two cells: then the column goes the slow way
+        return False
+    if data.min() >= 0x20 and data.max() <= 0x7E:  # printable ASCII: codes, numbers, Latin names
+        return True
+    single = pa.Array.from_buffers(pa.large_binary(), 1, [None, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)), piece])
+    return bool(pc.match_substring_regex(single, _PLAIN_BYTES)[0].as_py())
 
 
 def _needs_care(raw: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Cells with characters NFKC may change, or a double space; most columns are ruled out in one pass."""
-    if raw.type == pa.large_string():
-        whole = _whole(raw)  # cells are concatenated: a double space across two cells only sends the column the slow way
-        if pc.all(pc.match_substring_regex(whole, _PLAIN_BYTES)).as_py() is not False and not pc.any(
-                pc.match_substring(whole, "  ")).as_py():
-            return np.zeros(len(raw), dtype=bool)
+    if raw.type == pa.large_string() and all(_plain(piece) for piece in _whole(raw)):
+        return np.zeros(len(raw), dtype=bool)
     return _bools(pc.match_substring_regex(raw, _NEEDS_CARE))
 
 

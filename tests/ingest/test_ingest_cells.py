@@ -204,6 +204,11 @@ EDGES = " ~\x1f\x7f·¸一鿿丁䷿㐀、。〃《】〒‘”—–‟　Ａ０
 @settings(max_examples=300, deadline=None)
 @given(texts=st.lists(st.one_of(st.none(), st.text(alphabet=EDGES, max_size=8), st.text(max_size=6)), max_size=40),
        cut=st.integers(0, 5), chunks=st.integers(1, 4))
+@example(texts=["一村", "䷿"], cut=0, chunks=1)  # U+4DFF shares its first byte with U+4E00
+@example(texts=["〃", "、"], cut=0, chunks=1)
+@example(texts=["x", "a  b"], cut=0, chunks=1)
+@example(texts=["a ", " b"], cut=0, chunks=1)  # a double space only across two cells
+@example(texts=["x\x7fy", "0123"], cut=0, chunks=1)
 def test_the_whole_column_care_test_agrees_with_the_cell_test(texts, cut, chunks) -> None:
     raw = pa.array(texts, type=pa.large_string())[min(cut, len(texts)):]  # a slice: its chunks start at an offset
     size = max(1, -(-len(raw) // chunks))
