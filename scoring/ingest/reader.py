@@ -313,25 +313,24 @@ class _Reader:
         texts: dict[str, TextColumn] = {}
         blank_at: dict[int, np.ndarray] = {}
         jobs = list(assigned.items())
-        parsed = list(pool.map(self._parse_one, [k for k, _ in jobs], [c for _, c in jobs], [raw[k] for k, _ in jobs]))
-        for (key, col), (result, note) in zip(jobs, parsed):
+        mapped = {c.position for c in assigned.values()}
+        unnamed = [c for c in self.header.columns if not c.keys and not c.header and c.position not in mapped]
+        others = [c for c in [*extras, *unnamed] if c.position < self.body.shape[1]]
+        parsed = pool.map(self._parse_one, [k for k, _ in jobs], [c for _, c in jobs], [raw[k] for k, _ in jobs])
+        blanks = pool.map(_blank, [self.body[c.position] for c in others])  # columns set aside count for blank rows too
+        for (key, col), (result, blank, note) in zip(jobs, parsed):
             if isinstance(result, TextColumn):
                 texts[key] = result
-                blank = result.values.isna().to_numpy()
             else:
                 converted[key] = result
-                blank = result.status == Status.BLANK
             if note is not None:
                 self.unit_notes.append(note)
             blank_at.setdefault(col.position, blank)
-        mapped = {c.position for c in assigned.values()}
-        unnamed = [c for c in self.header.columns if not c.keys and not c.header and c.position not in mapped]
-        for col in [*extras, *unnamed]:
-            if col.position < self.body.shape[1]:
-                blank_at.setdefault(col.position, _blank(self.body[col.position]))
-        filled = np.zeros(len(self.body), dtype=np.int64)
+        for col, blank in zip(others, blanks):
+            blank_at.setdefault(col.position, blank)
+        filled = np.full(len(self.body), len(blank_at), dtype=np.int64)  # cells filled in per row
         for blank in blank_at.values():
-            filled += ~blank
+            np.subtract(filled, blank, out=filled, casting="unsafe")
         keep = self._rows_to_keep(filled, blank_at)
         for col in unnamed:
             if col.position in blank_at and (~blank_at[col.position] & keep).any():
@@ -340,17 +339,21 @@ class _Reader:
         return converted, texts, keep
 
     def _parse_one(self, key: str, col: HeaderColumn, series: pd.Series
-                   ) -> tuple[Converted | TextColumn, tuple[str, HeaderColumn, str, str] | None]:
-        """One column parsed, with a note when its header names another unit of the same kind ('（元）' over 万元)."""
+                   ) -> tuple[Converted | TextColumn, np.ndarray, tuple[str, HeaderColumn, str, str] | None]:
+        """One column parsed, its blank cells, and a note when its header names another unit of the same kind
+        ('（元）' over 万元)."""
         column = self.vocabulary.specs[key].column
         if column.type == "text":
-            return normalize_text(series, period=key == PERIOD), None
+            text = normalize_text(series, period=key == PERIOD)
+            return text, text.values.isna().to_numpy(), None
         unit = header_unit(col.header, column)
         if unit is None:
-            return convert_column(series, column), None
+            converted = convert_column(series, column)
+            return converted, converted.status == Status.BLANK, None
         written, factor = unit
         reading = column.model_copy(update={"unit": written, "min": None, "max": None})
-        return convert_column(series, reading).scaled(factor, column), (key, col, written, column.unit)
+        converted = convert_column(series, reading).scaled(factor, column)
+        return converted, converted.status == Status.BLANK, (key, col, written, column.unit)
 
     def _applicable(self, rubric_index: np.ndarray, keep: np.ndarray) -> dict[str, np.ndarray]:
         """Per key, the kept rows whose rubric reads it (one shared mask for keys every used rubric reads)."""
