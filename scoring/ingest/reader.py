@@ -266,9 +266,13 @@ class _Reader:
             rubric_index = self._assign_rubrics(texts, assigned, keep)
             applicable = self._applicable(rubric_index, keep)
             identities = pool.submit(self._identities, dict(texts))  # hashing the codes overlaps the checks
+            _, value_keys = self._frame_order()
+            block = np.empty((len(value_keys), len(keep)))  # the frame's numbers, one row per value column
+            block_row = {key: block[j] for j, key in enumerate(value_keys)}
             keys = list(assigned)
             checked = list(pool.map(self._check, keys, [assigned[k] for k in keys], [raw[k] for k in keys],
-                                    [converted[k] if k in converted else texts[k] for k in keys], [applicable[k] for k in keys]))
+                                    [converted[k] if k in converted else texts[k] for k in keys], [applicable[k] for k in keys],
+                                    [block_row.get(k) for k in keys]))
             found_identities = identities.result()
         err = np.zeros(len(keep), dtype=bool)
         warn = np.zeros(len(keep), dtype=bool)
@@ -295,7 +299,7 @@ class _Reader:
         rejected = keep & (err | (rubric_index < 0) | (missing_reasons != ""))
         accepted = keep & ~rejected
         with_warnings = accepted & warn
-        frame, not_applicable = self._frame(values, na, applicable, accepted)
+        frame, not_applicable = self._frame(values, na, applicable, accepted, block)
         report = ValidationReport(
             file=self.name, encoding=encoding, sheet=self.table.sheet, delimiter=self.table.delimiter,
             header_row=self.header.index + 1, rows_total=int(keep.sum()),
@@ -432,14 +436,18 @@ class _Reader:
                        position=i, column=col.position)
 
     def _check(self, key: str, col: HeaderColumn, raw: pd.Series, parsed: Converted | TextColumn,
-               applicable: np.ndarray) -> _Checked:
-        """One column's checks; it touches nothing shared, so columns are checked in parallel."""
+               applicable: np.ndarray, target: np.ndarray | None) -> _Checked:
+        """One column's checks; it touches nothing shared but its own row of the frame's numbers (`target`), so
+        columns are checked in parallel."""
         checked = _Checked(len(applicable))
         spec = self.vocabulary.specs[key]
         if isinstance(parsed, TextColumn):
             self._check_text(spec, col, raw, parsed, applicable, checked)
         else:
             self._check_values(spec, col, raw, parsed, applicable, checked)
+            if target is not None:
+                target[:] = checked.values
+                checked.values = target
         return checked
 
     def _cell_problems(self, found: _Found, code: str, severity: Severity, mask: np.ndarray, col: HeaderColumn, raw: pd.Series,
@@ -598,17 +606,21 @@ class _Reader:
 
     # -- output -------------------------------------------------------------------------------------
 
+    def _frame_order(self) -> tuple[list[str], list[str]]:
+        """The frame's text columns (identity first) and its value columns, in order."""
+        specs = self.vocabulary.specs
+        order = [k for k in IDENTITY if k in specs] + [k for k in specs if k not in IDENTITY]
+        return [k for k in order if specs[k].column.type == "text"], [k for k in order if specs[k].column.type != "text"]
+
     def _frame(self, values: dict[str, np.ndarray | pd.Series], na: dict[str, np.ndarray], applicable: dict[str, np.ndarray],
-               accepted: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The accepted rows: text columns (identity first), then one float column per value key; absent
-        columns are filled as the rubric says a blank means."""
+               accepted: np.ndarray, block: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The accepted rows: text columns (identity first), then one float column per value key; `block` already
+        holds the numbers of the columns read, and absent columns are filled as the rubric says a blank means."""
         rows = np.flatnonzero(accepted)
         every = len(rows) == len(accepted)
         index = pd.Index(rows + self.row0, name="row")
         specs = self.vocabulary.specs
-        order = [k for k in IDENTITY if k in specs] + [k for k in specs if k not in IDENTITY]
-        text_keys = [k for k in order if specs[k].column.type == "text"]
-        value_keys = [k for k in order if specs[k].column.type != "text"]
+        text_keys, value_keys = self._frame_order()
         texts: dict[str, pd.Series] = {}
         for key in text_keys:
             here = applicable[key][rows]
@@ -618,21 +630,18 @@ class _Reader:
                 texts[key] = (picked if here.all() else picked.where(here)).set_axis(index)
             else:
                 texts[key] = pd.Series(np.nan, index=index, dtype=STR)
-        # pandas keeps a float block as (columns, rows): filling that layout row by row costs one copy, no transpose
-        block = np.empty((len(value_keys), len(rows)))
         na_columns: dict[str, np.ndarray] = {}
         for j, key in enumerate(value_keys):
             column = specs[key].column
-            value = values.get(key)
-            if isinstance(value, np.ndarray):
-                block[j] = value if every else value[rows]
+            if isinstance(values.get(key), np.ndarray):  # already in its row of the block
                 if na[key].any() and na[key][rows].any():
                     na_columns[key] = na[key][rows]
             else:
-                here = applicable[key][rows]
-                block[j] = np.where(here, 0.0 if column.blank == "zero" and not column.required else np.nan, np.nan)
-                if column.blank == "not_applicable" and here.any():
-                    na_columns[key] = here
+                block[j] = np.where(applicable[key], 0.0 if column.blank == "zero" and not column.required else np.nan, np.nan)
+                if column.blank == "not_applicable" and applicable[key][rows].any():
+                    na_columns[key] = applicable[key][rows]
+        if not every:
+            block = block[:, rows]  # pandas keeps a float block as (columns, rows): this layout needs no transpose
         frame = pd.concat([pd.DataFrame(texts, index=index), pd.DataFrame(block.T, index=index, columns=value_keys, copy=False)],
                           axis=1)  # the block is this frame's own: no copy
         return frame, pd.DataFrame(na_columns, index=index, dtype=bool)
