@@ -560,10 +560,11 @@ def normalize_text(series: pd.Series, *, period: bool = False) -> TextColumn:
     """`clean_text` over a whole column, in bulk with pyarrow (plain ASCII and CJK text is only trimmed)."""
     codes, raw = _distinct(series, hash_all=False)
     n = len(raw)
-    clean = pc.utf8_trim(raw, " ")
+    care = _needs_care(raw)
+    trimmed = bool(care.any()) or any((np.frombuffer(piece, dtype=np.uint8) == 0x20).any() for piece in _whole(raw))
+    clean = pc.utf8_trim(raw, " ") if trimmed else raw  # without a space or anything NFKC changes, text is already clean
     normalized = raw
     kinds: dict[str, np.ndarray] = {}
-    care = _needs_care(raw)
     if care.any():
         picked = pa.array(care)
         sub = raw.filter(picked)
@@ -585,7 +586,7 @@ def normalize_text(series: pd.Series, *, period: bool = False) -> TextColumn:
             kinds[vocab.PERIOD] = years
             clean = pc.replace_with_mask(clean, pa.array(years), pc.utf8_slice_codeunits(clean.filter(pa.array(years)), 0, 4))
     blank = _bools(pc.equal(clean, ""))
-    spaces = _bools(pc.not_equal(clean, normalized)) & ~blank & ~years
+    spaces = _bools(pc.not_equal(clean, normalized)) & ~blank & ~years if trimmed else np.zeros(n, dtype=bool)
     if spaces.any():
         kinds[vocab.SPACES] = spaces
     table = _strings(clean)
