@@ -77,10 +77,13 @@ def test_typed_xlsx_cells_read_as_the_same_values(expected: Ingested) -> None:
 
 
 def test_threads_read_the_same_as_one(monkeypatch) -> None:
-    rows = [row(党组织代码=f"{i:05d}", 党组织名称=f"{i}村党支部", 党员人数=f"{i % 40}人", 群众满意度=f"{i % 100}%",
-                综合评价=["好", "较好", "优秀", "差"][i % 4], 领域=["农村", "村", "城市社区", "机关"][i % 4]) for i in range(25_000)]
+    # blanks, wrong values, duplicates and rejected rows in many columns: the threads' problems merge in one order
+    rows = [row(党组织代码=f"{i % 24_000:05d}", 党组织名称=f"{i}村党支部", 党员人数="" if i % 97 == 0 else f"{i % 40}人",
+                群众满意度="abc" if i % 501 == 0 else f"{i % 100}%", 综合评价=["好", "较好", "优秀", "差", "中"][i % 5],
+                领域=["农村", "村", "城市社区", "机关", ""][i % 5] if i % 333 else "外星") for i in range(25_000)]
     data = csv_bytes(rows)
     threaded = read_assessments(data, fields())
+    assert threaded.report.rows_rejected > 1000 and len(threaded.report.problems) > 5000
     monkeypatch.setattr("scoring.ingest.reader._workers", lambda rows: 1)
     single = read_assessments(data, fields())
     for part in ("frame", "not_applicable", "rejected", "extra"):
