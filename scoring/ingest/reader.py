@@ -134,6 +134,15 @@ def _used_rubrics(rubric_index: np.ndarray, keep: np.ndarray) -> list[int]:
     return [int(i) + _BLANK_FIELD for i in np.flatnonzero(counts) if i + _BLANK_FIELD >= 0]
 
 
+def _repeated(key: np.ndarray) -> np.ndarray:
+    """Which of these non-negative integers occur more than once: counted when they are dense, else hashed."""
+    if not len(key):
+        return np.zeros(0, dtype=bool)
+    if key.max() <= 4 * len(key) + 1024:
+        return np.bincount(key)[key] > 1
+    return pd.Series(key).duplicated(keep=False).to_numpy()
+
+
 def raw_text(series: pd.Series) -> pd.Series:
     """A column as the text the user typed (numbers typed by pandas written back without trailing zeros)."""
     if is_text(series):
@@ -567,11 +576,12 @@ class _Reader:
         id_key, ids, id_values, periods, period_values = (identities.key, identities.ids, identities.id_values,
                                                           identities.periods, identities.period_values)
         rows = np.flatnonzero(keep & (ids >= 0))
-        key = pd.Series(ids[rows].astype(np.int64) * (len(period_values) + 2) + periods[rows] + 1)
-        twice = key.duplicated(keep=False).to_numpy()
+        key = ids[rows].astype(np.int64) * (len(period_values) + 2) + periods[rows] + 1
+        twice = _repeated(key)
         col = assigned[id_key]
         what = "党组织代码" if id_key == BRANCH_ID else "党组织名称"
-        for members in key[twice].groupby(key[twice], sort=False).indices.values():
+        again = pd.Series(key[twice])
+        for members in (again.groupby(again, sort=False).indices.values() if len(again) else ()):
             positions = rows[np.flatnonzero(twice)[members]].tolist()
             code = str(id_values[ids[positions[0]]])
             period = periods[positions[0]]

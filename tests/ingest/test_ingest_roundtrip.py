@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scoring.ingest import Ingested, read_assessments
+from scoring.ingest.reader import _repeated
 from tests.ingest.files import COMMUNITY, HEADER, VILLAGE, csv_bytes, row, xlsx_bytes
 from tests.ingest.rubrics import fields
 
@@ -89,3 +95,9 @@ def test_threads_read_the_same_as_one(monkeypatch) -> None:
     for part in ("frame", "not_applicable", "rejected", "extra"):
         pd.testing.assert_frame_equal(getattr(threaded, part), getattr(single, part))
     assert threaded.report == single.report
+
+
+@given(st.lists(st.one_of(st.integers(0, 40), st.integers(0, 10**12)), max_size=60))
+def test_repeated_keys_are_found_whether_counted_or_hashed(keys) -> None:
+    counts = Counter(keys)
+    assert _repeated(np.array(keys, dtype=np.int64)).tolist() == [counts[k] > 1 for k in keys]
