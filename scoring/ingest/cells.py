@@ -522,25 +522,28 @@ def _whole(raw: pa.Array | pa.ChunkedArray) -> list[pa.Buffer]:
     return pieces
 
 
-def _plain(piece: pa.Buffer) -> bool:
-    """True when these bytes hold only characters NFKC leaves alone and no double space."""
+def _plain(piece: pa.Buffer) -> tuple[bool, bool]:
+    """(only characters NFKC leaves alone and no double space, any space at all) for these bytes."""
     data = np.frombuffer(piece, dtype=np.uint8)
     if not len(data):
-        return True
+        return True, False
     spaces = np.flatnonzero(data == 0x20)
     if len(spaces) > 1 and (np.diff(spaces) == 1).any():  # may span two cells: then the column goes the slow way
-        return False
+        return False, True
     if data.min() >= 0x20 and data.max() <= 0x7E:  # printable ASCII: codes, numbers, Latin names
-        return True
+        return True, len(spaces) > 0
     single = pa.Array.from_buffers(pa.large_binary(), 1, [None, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)), piece])
-    return bool(pc.match_substring_regex(single, _PLAIN_BYTES)[0].as_py())
+    return bool(pc.match_substring_regex(single, _PLAIN_BYTES)[0].as_py()), len(spaces) > 0
 
 
-def _needs_care(raw: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """Cells with characters NFKC may change, or a double space; most columns are ruled out in one pass."""
-    if raw.type == pa.large_string() and all(_plain(piece) for piece in _whole(raw)):
-        return np.zeros(len(raw), dtype=bool)
-    return _bools(pc.match_substring_regex(raw, _NEEDS_CARE))
+def _needs_care(raw: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, bool]:
+    """Cells with characters NFKC may change or a double space, and whether any cell may hold a space; most
+    columns are ruled out in one pass over their bytes."""
+    if raw.type == pa.large_string():
+        scans = [_plain(piece) for piece in _whole(raw)]
+        if all(plain for plain, _ in scans):
+            return np.zeros(len(raw), dtype=bool), any(spaced for _, spaced in scans)
+    return _bools(pc.match_substring_regex(raw, _NEEDS_CARE)), True
 
 
 def clean_text(raw: str, *, period: bool = False) -> tuple[str | None, tuple[str, ...]]:
@@ -560,8 +563,8 @@ def normalize_text(series: pd.Series, *, period: bool = False) -> TextColumn:
     """`clean_text` over a whole column, in bulk with pyarrow (plain ASCII and CJK text is only trimmed)."""
     codes, raw = _distinct(series, hash_all=False)
     n = len(raw)
-    care = _needs_care(raw)
-    trimmed = bool(care.any()) or any((np.frombuffer(piece, dtype=np.uint8) == 0x20).any() for piece in _whole(raw))
+    care, spaced = _needs_care(raw)
+    trimmed = spaced or bool(care.any())
     clean = pc.utf8_trim(raw, " ") if trimmed else raw  # without a space or anything NFKC changes, text is already clean
     normalized = raw
     kinds: dict[str, np.ndarray] = {}
