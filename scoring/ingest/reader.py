@@ -206,7 +206,6 @@ class _Checked:
     """One column checked on its own (so columns can be checked in parallel): its values, its not-applicable
     cells, the rows it puts in error or warning, its problems and how many cells each normalization changed."""
 
-    rows: int
     values: np.ndarray | pd.Series | None = None
     na: np.ndarray | None = None
     found: _Found = field(default_factory=_Found)
@@ -280,7 +279,7 @@ class _Reader:
             converted, texts, keep = self._parse(assigned, extras, raw, pool)
             rubric_index = self._assign_rubrics(texts, assigned, keep)
             applicable = self._applicable(rubric_index, keep)
-            identities = pool.submit(self._identities, dict(texts))  # hashing the codes overlaps the checks
+            identities = pool.submit(self._identities, texts)  # hashing the codes overlaps the checks
             _, value_keys = self._frame_order()
             block = np.empty((len(value_keys), len(keep)))  # the frame's numbers, one row per value column
             block_row = {key: block[j] for j, key in enumerate(value_keys)}
@@ -291,11 +290,11 @@ class _Reader:
             found_identities = identities.result()
         err = np.zeros(len(keep), dtype=bool)
         warn = np.zeros(len(keep), dtype=bool)
-        values: dict[str, np.ndarray | pd.Series] = {}
-        na: dict[str, np.ndarray] = {}
+        text_values: dict[str, pd.Series] = {}
+        na: dict[str, np.ndarray] = {}  # per value column read; its numbers are in the block
         for key, result in zip(keys, checked):  # merged in column order: the report reads the same however it was run
-            assert result.values is not None
-            values[key] = result.values
+            if isinstance(result.values, pd.Series):
+                text_values[key] = result.values
             if result.na is not None:
                 na[key] = result.na
             self.found.absorb(result.found)
@@ -314,7 +313,7 @@ class _Reader:
         rejected = keep & (err | (rubric_index < 0) | (missing_reasons != ""))
         accepted = keep & ~rejected
         with_warnings = accepted & warn
-        frame, not_applicable = self._frame(values, na, applicable, accepted, block)
+        frame, not_applicable = self._frame(text_values, na, applicable, accepted, block)
         report = ValidationReport(
             file=self.name, encoding=encoding, sheet=self.table.sheet, delimiter=self.table.delimiter,
             header_row=self.header.index + 1, rows_total=int(keep.sum()),
@@ -454,7 +453,7 @@ class _Reader:
                applicable: np.ndarray, target: np.ndarray | None) -> _Checked:
         """One column's checks; it touches nothing shared but its own row of the frame's numbers (`target`), so
         columns are checked in parallel."""
-        checked = _Checked(len(applicable))
+        checked = _Checked()
         spec = self.vocabulary.specs[key]
         if isinstance(parsed, TextColumn):
             self._check_text(spec, col, raw, parsed, applicable, checked)
@@ -462,7 +461,6 @@ class _Reader:
             self._check_values(spec, col, raw, parsed, applicable, checked)
             if target is not None:
                 target[:] = checked.values
-                checked.values = target
         return checked
 
     def _cell_problems(self, found: _Found, code: str, severity: Severity, mask: np.ndarray, col: HeaderColumn, raw: pd.Series,
@@ -628,10 +626,11 @@ class _Reader:
         order = [k for k in IDENTITY if k in specs] + [k for k in specs if k not in IDENTITY]
         return [k for k in order if specs[k].column.type == "text"], [k for k in order if specs[k].column.type != "text"]
 
-    def _frame(self, values: dict[str, np.ndarray | pd.Series], na: dict[str, np.ndarray], applicable: dict[str, np.ndarray],
+    def _frame(self, text_values: dict[str, pd.Series], na: dict[str, np.ndarray], applicable: dict[str, np.ndarray],
                accepted: np.ndarray, block: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The accepted rows: text columns (identity first), then one float column per value key; `block` already
-        holds the numbers of the columns read, and absent columns are filled as the rubric says a blank means."""
+        holds the numbers of the value columns read (the keys of `na`), and absent columns are filled as the rubric
+        says a blank means."""
         rows = np.flatnonzero(accepted)
         every = len(rows) == len(accepted)
         index = pd.Index(rows + self.row0, name="row")
@@ -640,8 +639,8 @@ class _Reader:
         texts: dict[str, pd.Series] = {}
         for key in text_keys:
             here = applicable[key][rows]
-            value = values.get(key)
-            if isinstance(value, pd.Series):
+            value = text_values.get(key)
+            if value is not None:
                 picked = value if every else value.iloc[rows]
                 texts[key] = (picked if here.all() else picked.where(here)).set_axis(index)
             else:
@@ -649,7 +648,7 @@ class _Reader:
         na_columns: dict[str, np.ndarray] = {}
         for j, key in enumerate(value_keys):
             column = specs[key].column
-            if isinstance(values.get(key), np.ndarray):  # already in its row of the block
+            if key in na:  # read: already in its row of the block
                 if na[key].any() and na[key][rows].any():
                     na_columns[key] = na[key][rows]
             else:
