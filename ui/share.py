@@ -7,7 +7,6 @@ import os
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
-from typing import cast
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -97,7 +96,7 @@ def button(page: str) -> None:
             if shown is not None:
                 state.remember_shown((data.key, view), shown)
         else:  # links stay on screen across reruns until the data or the view changes
-            shown = cast("Shown | None", state.last_shown((data.key, view)))
+            shown = state.last_shown((data.key, view))
         if shown is not None:
             _show(shown)
 

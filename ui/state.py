@@ -11,6 +11,7 @@ import streamlit as st
 if TYPE_CHECKING:
     from snapshots import SnapshotMeta
     from ui.data import Dataset
+    from ui.share import Shown
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -270,14 +271,14 @@ def remember_shared(key: Hashable, snapshot_id: str) -> None:
     st.session_state.setdefault(_SHARED, {})[key] = snapshot_id
 
 
-def remember_shown(view_key: Hashable, shown: object) -> None:
+def remember_shown(view_key: Hashable, shown: Shown) -> None:
     """Keep what the share form last showed for this view, so a rerun (or a reconnect) does not wipe the links."""
     st.session_state[_LAST_SHARE] = (view_key, shown)
 
 
-def last_shown(view_key: Hashable) -> object | None:
+def last_shown(view_key: Hashable) -> Shown | None:
     """What the share form last showed, if it was for this same data and view."""
-    kept = st.session_state.get(_LAST_SHARE)
+    kept = cast("tuple[Hashable, Shown] | None", st.session_state.get(_LAST_SHARE))
     return kept[1] if kept is not None and kept[0] == view_key else None
 
 
