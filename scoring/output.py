@@ -22,6 +22,7 @@ from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD
 from scoring.rubricset import RubricSet
 
 _JSON_BATCH = 2_000  # records encoded before each write
+_RECORD_SLICE = 50_000  # rows whose reasons are built at a time
 EXCEL_ROWS = 1_048_576  # rows of one Excel worksheet, the header row included
 TOO_MANY_ROWS = ("结果有 {rows:,} 行，超过 Excel 单个工作表的上限 {limit:,} 行（含表头），无法写成 .xlsx；"
                  "请改用 --format csv 或 --format parquet，或按领域、年度拆分数据后分别评分")
@@ -65,7 +66,15 @@ def write_table(frame: pd.DataFrame, fmt: str, sink: BinaryIO, sheet: str = "She
 
 
 def result_records(results: Results, rubrics: RubricSet) -> Iterator[dict[str, Any]]:
-    """One object per branch and period: identity, total, grade, rank, points per standard and indicator, reasons, flags."""
+    """One object per branch and period: identity, total, grade, rank, points per standard and indicator, reasons, flags.
+    Built a slice of rows at a time, so that the reasons of a million branches are never all held at once."""
+    for start in range(0, len(results), _RECORD_SLICE):
+        rows = np.zeros(len(results), dtype=bool)
+        rows[start:start + _RECORD_SLICE] = True
+        yield from _records(results.take(rows), rubrics)
+
+
+def _records(results: Results, rubrics: RubricSet) -> Iterator[dict[str, Any]]:
     from scoring.explain import reason_table
 
     b = results.branches

@@ -194,3 +194,16 @@ def test_help_imports_no_heavy_module():
 def test_psycopg_is_imported_only_for_a_postgresql_store(tmp_path):
     loaded = _imported_by(f"from snapshots import open_store\nopen_store('sqlite:///{tmp_path}/s.sqlite3')")
     assert "snapshots.sqlite_store" in loaded and "psycopg" not in loaded
+
+
+def test_records_built_in_slices_are_the_records_built_at_once(monkeypatch):
+    from scoring.engine import score
+    from scoring.ingest import read_assessments
+    from scoring.loader import load_rubrics
+
+    rubrics = load_rubrics([Path(RUBRICS)])
+    ingested = read_assessments(Path("sample_data/rural_small.csv"), rubrics)
+    results = score(ingested.frame, rubrics, ingested.not_applicable)
+    whole = list(output.result_records(results, rubrics))
+    monkeypatch.setattr(output, "_RECORD_SLICE", 7)
+    assert list(output.result_records(results, rubrics)) == whole and len(whole) == 40
