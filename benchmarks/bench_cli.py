@@ -6,7 +6,7 @@ county, with its own codes, districts, townships and parent organizations, so gr
 Each round runs read_csv, then CSV → CSV, then CSV → parquet, back to back; the ratios are the medians of the
 per-round ratios (this machine is shared: a ratio of runs taken together drifts far less than either run).
 The load average is printed beside every figure. Targets (issue 12): → CSV ≤ 3×, → parquet ≤ 2.5× read_csv;
-peak RSS of the CLI ≤ 6 GB at 1,000,000 rows.
+peak RSS of the CLI ≤ 6 GB at 1,000,000 rows; `python -m scoring --help` < 0.5 s (beside a bare interpreter start).
 Run: .venv/bin/python benchmarks/bench_cli.py [rows] [rounds]
 """
 
@@ -52,8 +52,8 @@ def _load() -> str:
     return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def run(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (GB) of one child process."""
+def run(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (GB) and CPU seconds (user + system) of one child process."""
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
@@ -62,11 +62,25 @@ def run(args: list[str]) -> tuple[float, float]:
     stderr = child.stderr.read().decode("utf-8", "replace") if child.stderr else ""
     if child.returncode not in (0, 1):  # 1: some rows have problems, still scored
         raise SystemExit(f"{args[:3]} failed ({child.returncode}): {stderr[-2000:]}")
-    return wall, usage.ru_maxrss / 2**20
+    return wall, usage.ru_maxrss / 2**20, usage.ru_utime + usage.ru_stime
+
+
+def startup(repeats: int = 7) -> float:
+    """Print the median wall time of `python -m scoring --help` beside `python -c pass`; return the former."""
+    walls: dict[str, list[tuple[float, float, float]]] = {"python -c pass": [], "python -m scoring --help": []}
+    for _ in range(repeats):
+        for name, times in walls.items():
+            times.append(run(["-c", "pass"] if name.endswith("pass") else ["-m", "scoring", "--help"]))
+    (help_wall, _, help_cpu), (bare_wall, _, bare_cpu) = (np.median(np.array(walls[k]), axis=0) for k in reversed(walls))
+    verdict = "OK" if help_wall < 0.5 else "SLOWER THAN TARGET"
+    print(f"start-up: python -m scoring --help median {help_wall:.3f} s wall, {help_cpu:.3f} s CPU (target < 0.5 s: "
+          f"{verdict}); python -c pass {bare_wall:.3f} s wall, {bare_cpu:.3f} s CPU; {_load()}")
+    return float(help_wall)
 
 
 def main(rows: int = ROWS, rounds: int = ROUNDS) -> dict[str, float]:
     """Print the figures; return the median paired ratios by output format."""
+    startup()
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "province.csv"
         province_csv(source, rows)
@@ -81,10 +95,11 @@ def main(rows: int = ROWS, rounds: int = ROUNDS) -> dict[str, float]:
                 else:
                     out = Path(tmp) / f"out.{name}"
                     args = ["-c", _UNCAPPED, "score", str(source), "--rubrics", "rubrics", "--format", name, "-o", str(out)]
-                wall, peak = run(args)
+                wall, peak, cpu = run(args)
                 times.append(wall)
                 peaks[name].append(peak)
-                print(f"  round {number} {name:8s} {wall:7.2f} s  peak RSS {peak:5.2f} GB  ({_load()})", flush=True)
+                print(f"  round {number} {name:8s} {wall:7.2f} s wall {cpu:7.2f} s CPU  peak RSS {peak:5.2f} GB  ({_load()})",
+                      flush=True)
         anchor = np.array(walls["read_csv"])
         print(f"pandas.read_csv (whole process)  median {np.median(anchor):.2f} s, peak RSS {max(peaks['read_csv']):.2f} GB")
         ratios = {}
