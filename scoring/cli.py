@@ -10,8 +10,6 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from scoring.errors import InputError, RubricError, ScoringError
-
 if TYPE_CHECKING:
     from scoring.ingest import Ingested, ValidationReport
     from scoring.results import Results
@@ -101,7 +99,9 @@ def _input_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; return 0 ok, 1 problems found in the input, 2 wrong usage."""
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # --help and wrong usage end here, before any import of the core
+    from scoring.errors import RubricError, ScoringError
+
     try:
         return int(_COMMANDS[args.command](args))
     except RubricError as exc:
@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return PROBLEMS
-    except (InputError, ScoringError) as exc:
+    except ScoringError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return PROBLEMS
     except OSError as exc:
