@@ -33,3 +33,7 @@ class RubricError(ScoringError):
 
 class InputError(ScoringError):
     """An assessment file cannot be read at all (wrong format, empty, too large)."""
+
+
+class OutputError(ScoringError):
+    """Results cannot be written in the chosen format (e.g. more rows than an Excel worksheet holds)."""

@@ -8,12 +8,13 @@ Excel shows as typed and never evaluates. Numbers, negative ones included, stay 
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from scoring.compare import compare_periods, periods
+from scoring.engine import round_half_up
 from scoring.errors import InputError
 from scoring.explain import reason_table
 from scoring.ingest.report import FRAME_COLUMNS, ValidationReport
@@ -107,6 +109,21 @@ def _labels(rubrics: RubricSet) -> dict[str, str]:
     return labels
 
 
+def decimals(rubrics: RubricSet) -> int:
+    """Decimals of points in exports: the finest `precision` among the rubrics (totals are already rounded to theirs)."""
+    return max((r.precision for r in rubrics.concrete), default=2)
+
+
+def _rounded(frame: pd.DataFrame, rubrics: RubricSet) -> pd.DataFrame:
+    """The frame with its float columns rounded to the rubrics' precision (percentages two places finer)."""
+    places = decimals(rubrics)
+    for position, column in enumerate(frame.columns):
+        if frame.dtypes.iloc[position] == np.float64:
+            digits = places + 2 if column in _PERCENT_HEADERS else places
+            frame.isetitem(position, round_half_up(frame.iloc[:, position].to_numpy(), digits))
+    return frame
+
+
 def _identity(results: Results, rubrics: RubricSet, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Identity columns of the branches (input columns that are text), under their Chinese labels."""
     b = results.branches
@@ -173,7 +190,7 @@ def ranking_view(results: Results, rubrics: RubricSet) -> pd.DataFrame:
         else:
             out[header] = column.astype("float64")
     out[FLAGS] = _flags(results)
-    return out.loc[_order(results, rubrics)].reset_index(drop=True)
+    return _rounded(out.loc[_order(results, rubrics)].reset_index(drop=True), rubrics)
 
 
 def _unique_names(pairs: list[tuple[str, str]]) -> dict[str, str]:
@@ -196,7 +213,7 @@ def standards_view(results: Results, rubrics: RubricSet) -> pd.DataFrame:
         out[header] = results.standards[sid].astype("float64")
     out["总分"] = results.branches["total"].astype("float64")
     out["等次"] = _text(results.branches["grade"])
-    return out.loc[_order(results, rubrics)].reset_index(drop=True)
+    return _rounded(out.loc[_order(results, rubrics)].reset_index(drop=True), rubrics)
 
 
 def indicators_view(results: Results, rubrics: RubricSet) -> pd.DataFrame:
@@ -210,7 +227,7 @@ def indicators_view(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     points = pd.DataFrame({header: results.indicators[iid].astype("float64") for iid, header in names.items()}, index=out.index)
     out = pd.concat([out, points], axis=1)
     out["总分"] = results.branches["total"].astype("float64")
-    return out.loc[_order(results, rubrics)].reset_index(drop=True)
+    return _rounded(out.loc[_order(results, rubrics)].reset_index(drop=True), rubrics)
 
 
 def reasons_view(results: Results, rubrics: RubricSet) -> pd.DataFrame:
@@ -227,7 +244,7 @@ def reasons_view(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     out["项目"] = _text(table["item"].map(item_names).fillna(table["item"]).to_numpy(), out.index)
     out["分值"] = table["points"].to_numpy(dtype=float)
     out["说明"] = _text(table["text"].to_numpy(), out.index)
-    return out
+    return _rounded(out, rubrics)
 
 
 def lagging_mask(results: Results, rubrics: RubricSet) -> np.ndarray:
@@ -256,7 +273,7 @@ def lagging_view(results: Results, rubrics: RubricSet, losses: int = 3) -> pd.Da
     picked = pd.concat([rules, lost.groupby("row", sort=False).head(losses)])
     text = picked.groupby("row", sort=False)["text"].agg("；".join)
     out[MAIN_REASONS] = _text(text.reindex(b.index))
-    return out.sort_values(["总分"], kind="stable").reset_index(drop=True)
+    return _rounded(out.sort_values(["总分"], kind="stable").reset_index(drop=True), rubrics)
 
 
 def moves_view(results: Results, rubrics: RubricSet, before: str | None = None, after: str | None = None) -> pd.DataFrame | None:
@@ -274,7 +291,7 @@ def moves_view(results: Results, rubrics: RubricSet, before: str | None = None, 
             renamed[column] = _text(renamed[column])
         else:
             renamed[column] = renamed[column].astype("float64")
-    return renamed.reset_index(drop=True)
+    return _rounded(renamed.reset_index(drop=True), rubrics)
 
 
 def result_views(results: Results, rubrics: RubricSet, *, before: str | None = None, after: str | None = None) -> dict[str, pd.DataFrame]:
@@ -295,9 +312,25 @@ def result_views(results: Results, rubrics: RubricSet, *, before: str | None = N
 # ---------------------------------------------------------------------------------------------- writers
 
 
+def write_csv(frame: pd.DataFrame, sink: BinaryIO) -> None:
+    """Any table as formula-safe CSV, UTF-8 with a BOM (what Excel on Windows opens correctly), written by Arrow."""
+    import pyarrow as pa
+    from pyarrow import csv
+
+    sink.write(codecs.BOM_UTF8)
+    safe = neutralize_frame(frame)
+    for position in range(safe.shape[1]):  # Arrow writes categories only as plain text
+        if isinstance(safe.dtypes.iloc[position], pd.CategoricalDtype):
+            safe.isetitem(position, safe.iloc[:, position].astype("str").array)
+    table = pa.Table.from_pandas(safe, preserve_index=False)
+    csv.write_csv(table, sink, csv.WriteOptions(eol="\r\n", batch_size=_CSV_BATCH))
+
+
 def frame_to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """Any table as formula-safe CSV, UTF-8 with a BOM (what Excel on Windows opens correctly)."""
-    return neutralize_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    """Any table as formula-safe CSV bytes (see `write_csv`)."""
+    out = io.BytesIO()
+    write_csv(frame, out)
+    return out.getvalue()
 
 
 def to_csv_bytes(results: Results, rubrics: RubricSet, view: str = RANKING) -> bytes:
@@ -312,11 +345,13 @@ def to_csv_bytes(results: Results, rubrics: RubricSet, view: str = RANKING) -> b
     return frame_to_csv_bytes(views[view](results, rubrics))
 
 
+_CSV_BATCH = 16_384  # rows Arrow converts at a time: large enough to be fast, small enough to stay lean
 _WIDTH_SAMPLE = 500
 _MAX_ROWS = 1_048_575  # Excel's row limit, less the header row
 _MAX_TEXT = 32_767  # Excel's limit on the characters of one cell
-# Cell styles in _STYLES below: 0 plain, 1 header, 2 percent, 3 quote-prefixed text, 4 quote-prefixed header.
-_PLAIN, _HEADER, _PERCENT, _QUOTED, _QUOTED_HEADER = range(5)
+# Cell styles in _styles() below: 0 plain, 1 header, 2 percent, 3 quote-prefixed text, 4 quote-prefixed header,
+# 5 whole numbers ("0"), 6 points with the rubrics' decimals ("0.00"), so that Excel never shows 8.725714286.
+_PLAIN, _HEADER, _PERCENT, _QUOTED, _QUOTED_HEADER, _WHOLE, _POINTS = range(7)
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -324,19 +359,21 @@ _HEADER_XF = ('<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" appl
               '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>')
 _STYLES = (
     f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_MAIN_NS}">'
-    '<numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts>'
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0%"/><numFmt numFmtId="165" formatCode="{points}"/></numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
     '<font><b/><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font></fonts>'
     '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
     '<fill><patternFill patternType="solid"><fgColor rgb="FFDDE6F0"/><bgColor indexed="64"/></patternFill></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     + _HEADER_XF.format(q="")
     + '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
     + _HEADER_XF.format(q=' quotePrefix="1"')
-    + '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+    + '<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
 )
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})  # a raw CR would read back as LF
 
@@ -348,6 +385,11 @@ def _display_width(text: str) -> int:
 def _xml_text(text: str) -> str:
     """Text as it may stand inside a cell: characters .xlsx cannot hold replaced, XML escaped, length capped."""
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text[:_MAX_TEXT]).translate(_XML_ESCAPES)
+
+
+def _styles(decimals: int) -> str:
+    """The stylesheet, with points shown to `decimals` places."""
+    return _STYLES.replace("{points}", "0." + "0" * decimals if decimals else "0")
 
 
 def _cells(column: pd.Series, percent: bool) -> list[str | None]:
@@ -367,9 +409,9 @@ def _cells(column: pd.Series, percent: bool) -> list[str | None]:
         return [f' t="b"><v>{int(v)}</v></c>' for v in column.to_numpy()]
     numbers = pd.to_numeric(column, errors="coerce").astype("float64").to_numpy()
     finite = np.isfinite(numbers)
-    style = f' s="{_PERCENT}"' if percent else ""
     integral = finite & (np.abs(numbers) < 2**53)
     integral[integral] = numbers[integral] == np.round(numbers[integral])
+    style = f' s="{_PERCENT if percent else _WHOLE if integral.sum() == finite.sum() else _POINTS}"'
     out = np.full(len(numbers), None, dtype=object)
     floats = finite & ~integral
     if floats.any():  # repr is the shortest text that reads back as the same float
@@ -432,8 +474,10 @@ def _sheet_names(titles: list[str]) -> list[str]:
     return names
 
 
-def frames_to_xlsx_bytes(frames: Mapping[str, pd.DataFrame], freeze_columns: Mapping[str, int] | None = None) -> bytes:
-    """Tables as one formatted, formula-safe .xlsx: a sheet each, bold frozen header, fitted widths, a filter."""
+def frames_to_xlsx_bytes(frames: Mapping[str, pd.DataFrame], freeze_columns: Mapping[str, int] | None = None,
+                         decimals: int = 2) -> bytes:
+    """Tables as one formatted, formula-safe .xlsx: a sheet each, bold frozen header, fitted widths, a filter, and
+    number formats (percent, whole numbers, points to `decimals` places)."""
     # Written as SpreadsheetML directly: openpyxl takes ~20 µs a cell, too slow for a download button on a city's
     # results. Sheets longer than Excel's row limit continue on "name(2)".
     chunks: list[tuple[str, pd.DataFrame, int]] = []
@@ -479,7 +523,7 @@ def frames_to_xlsx_bytes(frames: Mapping[str, pd.DataFrame], freeze_columns: Map
         archive.writestr("xl/workbook.xml", workbook)
         archive.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                          f'<Relationships xmlns="{_PKG_NS}">{rels}</Relationships>')
-        archive.writestr("xl/styles.xml", _STYLES)
+        archive.writestr("xl/styles.xml", _styles(decimals))
         for i, (_, frame, freeze) in enumerate(chunks, start=1):
             archive.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(frame, freeze))
     return out.getvalue()
@@ -500,7 +544,7 @@ def _freeze(frame: pd.DataFrame, rubrics: RubricSet) -> int:
 def to_xlsx_bytes(results: Results, rubrics: RubricSet, *, before: str | None = None, after: str | None = None) -> bytes:
     """All views of the results as one formatted .xlsx with Chinese headers (晋位升级 only when two periods exist)."""
     views = result_views(results, rubrics, before=before, after=after)
-    return frames_to_xlsx_bytes(views, {title: _freeze(frame, rubrics) for title, frame in views.items()})
+    return frames_to_xlsx_bytes(views, {title: _freeze(frame, rubrics) for title, frame in views.items()}, decimals(rubrics))
 
 
 def problems_to_csv_bytes(report: ValidationReport) -> bytes:

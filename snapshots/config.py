@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 from snapshots.errors import SnapshotConfigError
-from snapshots.postgres_store import PostgresStore
 from snapshots.sqlite_store import SQLiteStore
 from snapshots.store import SnapshotStore
 
@@ -38,6 +37,8 @@ def open_store(url: str | None = None) -> SnapshotStore:
             raise SnapshotConfigError("快照库地址无效：sqlite:/// 后须跟一个文件路径（内存数据库不能在多个连接间共享）。")
         return SQLiteStore(path)
     if effective.startswith(("postgresql://", "postgres://")):
+        from snapshots.postgres_store import PostgresStore  # psycopg is loaded only when PostgreSQL is configured
+
         return PostgresStore(effective)
     scheme = effective.split(":", 1)[0] if ":" in effective else effective[:20]
     raise SnapshotConfigError(f"快照库地址无效（“{scheme}”）：只支持 sqlite:///文件路径 或 postgresql://用户@主机:端口/库名。")

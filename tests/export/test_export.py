@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 
 import numpy as np
@@ -240,3 +241,26 @@ def test_problems_xlsx(report) -> None:
     formula = [c for c in sheet["F"] if c.value == "=1+1"]
     assert formula and formula[0].data_type == "s" and formula[0].quotePrefix
     assert book["概要"]["B2"].value.startswith("文件：坏数据.csv")
+
+
+# -- numbers (issue 14 item 6) ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("view", [export.RANKING, export.STANDARDS, export.INDICATORS, export.REASONS, export.LAGGING, export.MOVES])
+def test_view_numbers_are_rounded_to_the_rubric_precision(scored, view) -> None:
+    frame = export.result_views(scored, fields())[view]
+    places = export.decimals(fields())
+    floats = [c for c in frame.columns if frame[c].dtype == np.float64]
+    assert floats
+    for column in floats:
+        digits = places + 2 if column == "得分率" else places
+        values = frame[column].dropna().to_numpy()
+        np.testing.assert_array_equal(values, np.round(values, digits), err_msg=column)
+    text = export.frame_to_csv_bytes(frame).decode("utf-8-sig")
+    assert not re.search(r"\d\.\d{5,}", text)
+
+
+def test_xlsx_number_formats_follow_the_kind_of_number() -> None:
+    frame = pd.DataFrame({"总分": [8.725714286, 90.0], "组内排名": [1, 2], "得分率": [0.87257, 0.9], "名称": ["a", "b"]})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.frames_to_xlsx_bytes({"t": frame}, decimals=1))).active
+    assert [sheet.cell(2, i).number_format for i in range(1, 5)] == ["0.0", "0", "0.0%", "General"]
+    assert sheet["A2"].value == 8.725714286  # the cell keeps its value; the format only rounds what Excel shows

@@ -7,10 +7,10 @@ import json
 import os
 from pathlib import Path
 
-from scoring.cli import results_json
 from scoring.engine import score
 from scoring.ingest import read_assessments
 from scoring.loader import load_rubrics
+from scoring.output import result_records
 
 GOLDEN = Path("tests/golden/rural_small.json")
 
@@ -19,7 +19,7 @@ def test_rural_sample_matches_golden_file():
     rubrics = load_rubrics(["rubrics"])
     ingested = read_assessments(Path("sample_data/rural_small.csv"), rubrics)
     assert ingested.report.rows_rejected == 0
-    produced = json.loads(results_json(score(ingested.frame, rubrics, ingested.not_applicable), rubrics))
+    produced = json.loads(json.dumps(list(result_records(score(ingested.frame, rubrics, ingested.not_applicable), rubrics))))
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(json.dumps(produced, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
