@@ -46,7 +46,7 @@ CASES: list[tuple[str, Edit | tuple[Edit, ...], str, list[str], Callable[[Rubric
      lambda rs: [i.points for i in rural(rs).standards[1].indicators][2:4] == [3, 1]),
     ("method parameter in a flow mapping", SetValue("core", key_path("standards.team.indicators.training_rate.method.target"), 0.9),
      "core.yaml", ["-        method: {kind: rate, target: 0.95, zero_at: 0.6}", "+        method: {kind: rate, target: 0.9, zero_at: 0.6}"],
-     lambda rs: rural(rs).standards[1].indicators[1].method.target == 0.9),  # type: ignore[union-attr]
+     lambda rs: rural(rs).standards[1].indicators[1].method.target == 0.9),
     ("quota share", SetValue("core", key_path("grading.quotas.advanced_quota.max_share"), 0.25), "core.yaml",
      ["-      max_share: 0.3", "+      max_share: 0.25"], lambda rs: rural(rs).grading.quotas[0].max_share == 0.25),
     ("inherited quota share becomes an override", SetValue("rural", key_path("grading.quotas.advanced_quota.max_share"), 0.35),
@@ -55,7 +55,7 @@ CASES: list[tuple[str, Edit | tuple[Edit, ...], str, list[str], Callable[[Rubric
     ("quoted operator kept beside the edited value", SetValue("core", key_path("grading.vetoes.secretary_vacant.when.value"), 6),
      "core.yaml", ['-      when: {column: secretary_vacant_months, op: ">=", value: 3}',
                    '+      when: {column: secretary_vacant_months, op: ">=", value: 6}'],
-     lambda rs: next(v for v in rural(rs).grading.vetoes if v.id == "secretary_vacant").when.value == 6),  # type: ignore[union-attr]
+     lambda rs: next(v for v in rural(rs).grading.vetoes if v.id == "secretary_vacant").when.value == 6),
     ("reset an override", ResetValue("rural", key_path("grading.bottom.bottom_share.share")), "rural.yaml",
      ["-      share: 0.1"], lambda rs: rural(rs).grading.bottom[0].share == 0.05),
     ("remove an inherited item", RemoveItem("rural", key_path("grading.vetoes.low_satisfaction")), "rural.yaml",
@@ -69,7 +69,7 @@ CASES: list[tuple[str, Edit | tuple[Edit, ...], str, list[str], Callable[[Rubric
      RemoveItem("rural", key_path("standards.position.indicators.venue_area.method.tiers.1")), "rural.yaml",
      ["-        method: {kind: tiers, unit: ㎡, tiers: [{min: 200, points: 5}, {min: 150, points: 4}, {min: 100, points: 3}]}",
       "+        method: {kind: tiers, unit: ㎡, tiers: [{min: 200, points: 5}, {min: 100, points: 3}]}"],
-     lambda rs: [t.min for t in rural(rs).standards[3].indicators[0].method.tiers] == [200, 100]),  # type: ignore[union-attr]
+     lambda rs: [t.min for t in rural(rs).standards[3].indicators[0].method.tiers] == [200, 100]),
 ]
 
 
