@@ -152,6 +152,10 @@ class Draft:
             for n in self.changed()
         )
 
+    def file_of(self, rubric: str) -> str:
+        """The name of the file that defines a rubric (the YAML to download or save)."""
+        return _chain(self.texts, rubric)[0]
+
     def origin(self, rubric: str, path: str | Sequence[Step]) -> Origin:
         """Where the value in force at `path` of `rubric` is written: its own file or the parent it inherits from."""
         texts = self.texts
@@ -206,8 +210,6 @@ def _dump(doc: Any) -> str:
 
 def _splice(original: str, before: str, after: str) -> str:
     """`original` with the line changes that turn `before` into `after`, so lines the edit did not touch stay as written."""
-    if before == original:
-        return after
     src, old, new = original.splitlines(True), before.splitlines(True), after.splitlines(True)
     to_src: dict[int, int] = {}
     for block in difflib.SequenceMatcher(None, old, src, autojunk=False).get_matching_blocks():
@@ -222,6 +224,8 @@ def _splice(original: str, before: str, after: str) -> str:
             start, stop = mapped[0] or 0, (mapped[-1] or 0) + 1
         elif i1 - 1 in to_src:
             start = stop = to_src[i1 - 1] + 1
+            while start > 0 and not out[start - 1].strip():  # blank lines separate what follows: insert above them
+                start = stop = start - 1
         elif i1 in to_src:
             start = stop = to_src[i1]
         else:

@@ -87,6 +87,10 @@ def test_an_edit_changes_only_its_lines_keeps_comments_and_loads(edit, file: str
     assert all(loaded.get(i) == RUBRICS.get(i) for i in untouched)
 
 
+def test_each_rubric_is_found_in_its_own_file() -> None:
+    assert {Path(DRAFT.file_of(r.id)).stem for r in RUBRICS.rubrics} == {p.stem for p in (ROOT / "rubrics").glob("*.yaml")}
+
+
 def test_a_reset_after_an_override_restores_the_file_exactly() -> None:
     path = key_path("grading.bands.先进.min")
     draft = DRAFT.apply(SetValue("rural", path, 85), ResetValue("rural", path))
