@@ -84,12 +84,10 @@ def what_if(frame: pd.DataFrame, adopted: RubricSet, draft: RubricSet, not_appli
     """Score `draft` beside `adopted` (whose results may be passed in) and compare grades, changes and impacts."""
     before = score(frame, adopted, not_applicable) if before is None else before
     after, plan = rescore(frame, adopted, draft, before, not_applicable)
-    common = before.branches.index.intersection(after.branches.index, sort=False)
-    b, a = _Side.of(before, adopted, common), _Side.of(after, draft, common)
-    periods = _period_of(before)[before.branches.index.get_indexer(common)], _period_of(after)[after.branches.index.get_indexer(common)]
+    common, b, a = _sides(before, after, adopted, draft)
     return Comparison(
         before, after, grade_mix(before, after, FIELD), grade_mix(before, after, TOWNSHIP),
-        _changes(before, b, a, common, adopted, draft), _impacts(b, a, *periods, adopted, draft),
+        _changes(before, b, a, common, adopted, draft), _impacts(b, a, adopted, draft),
         *(tuple(r for r, how in plan.items() if how == kind) for kind in ("reused", "regraded", "rescored")),
     )
 
@@ -292,6 +290,7 @@ class _Side:
     level: np.ndarray
     band_level: np.ndarray
     total: np.ndarray
+    period: np.ndarray
     decided: np.ndarray
 
     @classmethod
@@ -308,8 +307,9 @@ class _Side:
                 rows = np.flatnonzero(rubric == r.id)
             codes, uniques = pd.factorize(band[rows])
             band_level[rows] = np.array([r.grade_level(g) for g in uniques], dtype=np.int64)[codes] if len(codes) else 0
+        period = labels(b[PERIOD]) if PERIOD in b else np.full(len(b), None, dtype=object)
         return cls(rubric, band, labels(b["grade"]), b["level"].to_numpy(dtype=np.int64), band_level,
-                   b["total"].to_numpy(dtype=float), deciding_rule(results, rubrics)[at])
+                   b["total"].to_numpy(dtype=float), period, deciding_rule(results, rubrics)[at])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -355,10 +355,16 @@ def _grade_order(*results: Results) -> list[str]:
     return names
 
 
+def _sides(before: Results, after: Results, adopted: RubricSet, draft: RubricSet) -> tuple[pd.Index, _Side, _Side]:
+    """The rows scored on both sides, and each side as arrays over them."""
+    common = before.branches.index.intersection(after.branches.index, sort=False)
+    return common, _Side.of(before, adopted, common), _Side.of(after, draft, common)
+
+
 def changed_branches(before: Results, after: Results, adopted: RubricSet, draft: RubricSet) -> pd.DataFrame:
     """Branches whose grade differs, with the rule that moved each one and its reason."""
-    common = before.branches.index.intersection(after.branches.index, sort=False)
-    return _changes(before, _Side.of(before, adopted, common), _Side.of(after, draft, common), common, adopted, draft)
+    common, b, a = _sides(before, after, adopted, draft)
+    return _changes(before, b, a, common, adopted, draft)
 
 
 def _changes(before: Results, b: _Side, a: _Side, common: pd.Index, adopted: RubricSet, draft: RubricSet) -> pd.DataFrame:
@@ -381,24 +387,19 @@ def _changes(before: Results, b: _Side, a: _Side, common: pd.Index, adopted: Rub
 
 def impacts(before: Results, after: Results, adopted: RubricSet, draft: RubricSet) -> tuple[Impact, ...]:
     """For every changed rubric, period and grade whose line or count moved: what reached it and what held it back."""
-    common = before.branches.index.intersection(after.branches.index, sort=False)
-    periods = _period_of(before)[before.branches.index.get_indexer(common)], _period_of(after)[after.branches.index.get_indexer(common)]
-    return _impacts(_Side.of(before, adopted, common), _Side.of(after, draft, common), *periods, adopted, draft)
+    _, b, a = _sides(before, after, adopted, draft)
+    return _impacts(b, a, adopted, draft)
 
 
-def _period_of(results: Results) -> np.ndarray:
-    return labels(results.branches[PERIOD]) if PERIOD in results.branches else np.full(len(results), None, dtype=object)
-
-
-def _impacts(b: _Side, a: _Side, b_period: np.ndarray, a_period: np.ndarray, adopted: RubricSet, draft: RubricSet) -> tuple[Impact, ...]:
+def _impacts(b: _Side, a: _Side, adopted: RubricSet, draft: RubricSet) -> tuple[Impact, ...]:
     found: list[Impact] = []
     adopted_ids = {r.id for r in adopted.concrete}
     for new in draft.concrete:
         old = adopted.get(new.id) if new.id in adopted_ids else None
         if old == new:
             continue
-        for period in sorted({p for p in a_period[a.rubric == new.id]}, key=str):
-            in_b, in_a = (b.rubric == new.id) & (b_period == period), (a.rubric == new.id) & (a_period == period)
+        for period in sorted(set(a.period[a.rubric == new.id]), key=str):
+            in_b, in_a = (b.rubric == new.id) & (b.period == period), (a.rubric == new.id) & (a.period == period)
             for level, grade_name in enumerate(new.grade_names()[:-1]):
                 old_level = old.grade_level(grade_name) if old is not None and grade_name in old.grade_names() else -1
                 impact = _impact(new, old, grade_name, period, level, old_level, b, a, in_b, in_a)
