@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--format", choices=["csv", "xlsx", "json"], default="csv")
             p.add_argument("--progress", action="store_true", help="总是显示进度")
         p.add_argument("-o", "--output", type=Path)
+        _max_bytes_flag(p)
 
     p = sub.add_parser("compare", help="比较两个考核期：分数变化与晋位升级")
     p.add_argument("data", type=Path)
@@ -64,12 +65,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--before", help="较早的考核期（默认倒数第二个）")
     p.add_argument("--after", help="较晚的考核期（默认最后一个）")
     p.add_argument("-o", "--output", type=Path)
+    _max_bytes_flag(p)
 
     p = sub.add_parser("template", help="生成某一领域的空白填报模板")
     p.add_argument("--rubrics", type=Path, required=True)
     p.add_argument("--field", required=True, help="领域，如 农村")
     p.add_argument("-o", "--output", type=Path, help=".csv（UTF-8 带 BOM）或 .xlsx；默认输出到屏幕")
     return parser
+
+
+def _byte_count(text: str) -> int:
+    """A positive whole number of bytes (underscores allowed: 200_000_000)."""
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是整数字节数，例如 200000000") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("必须是正整数字节数")
+    return value
+
+
+def _max_bytes_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-bytes", type=_byte_count, default=None, metavar="N",
+                        help="拒绝大于 N 字节的数据文件（默认不限制；看板的上限见 server.maxUploadSize）")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,7 +139,7 @@ def _ingest(args: argparse.Namespace) -> tuple[RubricSet, Any]:
     from scoring.ingest import read_assessments
 
     rubrics = load_rubrics([args.rubrics])
-    return rubrics, read_assessments(args.data, rubrics, filename=args.data.name, sheet=args.sheet)
+    return rubrics, read_assessments(args.data, rubrics, filename=args.data.name, sheet=args.sheet, max_bytes=args.max_bytes)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -289,10 +289,13 @@ TEXT: dict[str, tuple[str, str]] = {
     # upload
     "upload.title": ("数据上传", "Upload"),
     "upload.file": ("上传考评数据（CSV 或 Excel）", "Upload assessment data (CSV or Excel)"),
-    "upload.help": ("支持 GBK/UTF-8 编码的 CSV 与 .xlsx，单个文件不超过 {limit} MB；表头可使用中文名称或别称。",
-                    "CSV in GBK or UTF-8 and .xlsx, at most {limit} MB per file; headers may use Chinese names or aliases."),
-    "upload.too_big": ("文件为 {size} MB，超过上限 {limit} MB。请按乡镇或领域拆分后分别上传。",
-                       "The file is {size} MB, over the {limit} MB limit. Split it by township or field and upload the parts."),
+    "upload.help": ("支持 GBK/UTF-8 编码的 CSV 与 Excel（.xlsx、.xls、.xlsb）、.ods 表格，单个文件不超过 {limit} MB（{limit_bytes} 字节）；"
+                    "表头可使用中文名称或别称。",
+                    "CSV in GBK or UTF-8, Excel (.xlsx, .xls, .xlsb) and .ods, at most {limit} MB ({limit_bytes} bytes) per file; "
+                    "headers may use Chinese names or aliases."),
+    "upload.too_big": ("文件有 {size} MB（{size_bytes} 字节），超过上限 {limit} MB（{limit_bytes} 字节）。请按乡镇或领域拆分后分别上传。",
+                       "The file is {size} MB ({size_bytes} bytes), over the {limit} MB ({limit_bytes} bytes) limit. "
+                       "Split it by township or field and upload the parts."),
     "upload.rubric_set": ("评分细则", "Rubrics"),
     "upload.builtin": ("内置细则", "Built-in rubrics"),
     "upload.custom": ("自定义细则（{name}）", "Custom rubric ({name})"),

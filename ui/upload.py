@@ -1,4 +1,4 @@
-"""数据上传 Upload: read a CSV/XLSX, show the validation report, set aside or fix rejected rows, explore the results."""
+"""数据上传 Upload: read a CSV or workbook, show the validation report, set aside or fix rejected rows, explore the results."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ui import common, data, state
 from ui.i18n import t
 from ui.safe import filename, md
 
-TYPES = ["csv", "xlsx", "txt", "tsv"]
+TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xlsb", "xls", "ods", "et"]  # .et is refused with advice, not by the widget
 
 
 def _rubrics() -> tuple[RubricSet, str]:
@@ -105,32 +105,44 @@ def render() -> None:
             state.set_dataset(None)
             st.rerun()
     rubrics, custom = _rubrics()
-    upload = st.file_uploader(t("upload.file"), type=TYPES, key="up_file", help=t("upload.help", limit=data.upload_limit() // 2**20))
+    limit = data.upload_limit()
+    upload = st.file_uploader(t("upload.file"), type=TYPES, key="up_file",
+                              help=t("upload.help", limit=f"{limit / 1e6:,g}", limit_bytes=f"{limit:,}"))
     if upload is not None:
         raw = upload.getvalue()
-        limit = data.upload_limit()
         if len(raw) > limit:
-            st.error(t("upload.too_big", size=f"{len(raw) / 2**20:.1f}", limit=limit // 2**20), icon=":material/error:")
+            st.error(t("upload.too_big", size=f"{len(raw) / 1e6:,.1f}", size_bytes=f"{len(raw):,}", limit=f"{limit / 1e6:,g}",
+                       limit_bytes=f"{limit:,}"), icon=":material/error:")
         else:
-            sheets = data.sheet_names(data.digest(raw), raw)
-            sheet = st.selectbox(t("upload.sheet"), sheets, key="up_sheet") if len(sheets) > 1 else None
-            progress = st.progress(0, text=t("upload.reading", name=md(upload.name, 80)))
             try:
-                ingested = data.ingest(raw, upload.name, rubrics, sheet)
+                sheets = data.sheet_names(data.digest(raw), upload.name, raw)
             except InputError as error:
-                progress.empty()
                 st.error(t("upload.unreadable", message=md(error, 600)), icon=":material/error:")
-            else:
-                progress.progress(60, text=t("upload.scoring", rows=f"{len(ingested.frame):,}"))
-                found = data.scored(raw, upload.name, rubrics, ingested, sheet, custom)
-                progress.progress(100, text=t("upload.done"))
-                _report(ingested.report, found.filename)
-                chosen = _rejected(found, ingested, found.key)
-                if st.button(t("upload.use"), key="up_use", type="primary", icon=":material/insights:"):
-                    state.set_dataset(chosen)
-                    st.switch_page("ui/overview.py")
+                sheets = None
+            if sheets is not None:
+                _read_and_report(raw, upload.name, sheets, rubrics, custom)
     st.divider()
     _templates()
+
+
+def _read_and_report(raw: bytes, name: str, sheets: list[str], rubrics: RubricSet, custom: str) -> None:
+    """Read the chosen sheet, show the report and the rejected rows, and offer to explore the results."""
+    sheet = st.selectbox(t("upload.sheet"), sheets, key="up_sheet") if len(sheets) > 1 else None
+    progress = st.progress(0, text=t("upload.reading", name=md(name, 80)))
+    try:
+        ingested = data.ingest(raw, name, rubrics, sheet)
+    except InputError as error:
+        progress.empty()
+        st.error(t("upload.unreadable", message=md(error, 600)), icon=":material/error:")
+        return
+    progress.progress(60, text=t("upload.scoring", rows=f"{len(ingested.frame):,}"))
+    found = data.scored(raw, name, rubrics, ingested, sheet, custom)
+    progress.progress(100, text=t("upload.done"))
+    _report(ingested.report, found.filename)
+    chosen = _rejected(found, ingested, found.key)
+    if st.button(t("upload.use"), key="up_use", type="primary", icon=":material/insights:"):
+        state.set_dataset(chosen)
+        st.switch_page("ui/overview.py")
 
 
 if __name__ == "__main__":

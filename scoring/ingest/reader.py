@@ -37,10 +37,11 @@ from scoring.ingest.cells import (
 from scoring.ingest.files import HEAD_ROWS, Payload, RawTable, open_tables
 from scoring.ingest.header import Header, HeaderColumn, Spec, Vocabulary, build_vocabulary, column_letter, find_header
 from scoring.ingest.report import Problem, Severity, ValidationReport
+from scoring.ingest.workbook import WorkbookLimits
 from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Rubric
 from scoring.rubricset import RubricSet, normalize_label
 
-DEFAULT_MAX_BYTES = 50 * 2**20
+DEFAULT_MAX_BYTES = 200_000_000  # the dashboard's upload limit unless server.maxUploadSize says otherwise (the CLI has none)
 IDENTITY = (BRANCH_ID, NAME, FIELD, PERIOD)
 REASON = "reason"
 _UNKNOWN_FIELD, _BLANK_FIELD = -1, -2
@@ -60,13 +61,16 @@ class Ingested:
     report: ValidationReport
 
 
-def read_assessments(source: Path | bytes, rubrics: RubricSet, *, filename: str | None = None,
-                     sheet: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Ingested:
-    """Read, normalize and validate an assessment file; raise InputError only when it cannot be read at all."""
+def read_assessments(source: Path | bytes, rubrics: RubricSet, *, filename: str | None = None, sheet: str | None = None,
+                     max_bytes: int | None = None, limits: WorkbookLimits | None = None) -> Ingested:
+    """Read, normalize and validate an assessment file; raise InputError only when it cannot be read at all.
+
+    `max_bytes` bounds the file size (no bound when None); `limits` bound the workbook reader process.
+    """
     payload, name = _open(source, filename, max_bytes)
     vocabulary = build_vocabulary(rubrics)
     searched: list[str] = []
-    with closing(open_tables(payload, name, sheet)) as tables:
+    with closing(open_tables(payload, name, sheet, limits or WorkbookLimits.from_env())) as tables:
         for table in tables:
             header = find_header(table.head, vocabulary)
             if header is not None:
@@ -77,22 +81,29 @@ def read_assessments(source: Path | bytes, rubrics: RubricSet, *, filename: str 
                      "请检查是否选错了文件或工作表，或把表头改为评分细则中的列名")
 
 
-def _open(source: Path | bytes, filename: str | None, max_bytes: int) -> tuple[Payload, str]:
-    limit = f"{max_bytes / 2**20:.0f} MB"
+def size_text(size: int) -> str:
+    """A byte count as a user reads it: decimal megabytes (as browsers and Streamlit count) and the exact bytes."""
+    if size < 1_000_000:
+        return f"{size:,} 字节"
+    return f"{size / 1e6:,.1f} MB（{size:,} 字节）" if size % 1_000_000 else f"{size // 1_000_000:,} MB（{size:,} 字节）"
+
+
+def _open(source: Path | bytes, filename: str | None, max_bytes: int | None) -> tuple[Payload, str]:
+    limit = float("inf") if max_bytes is None else max_bytes
     if isinstance(source, bytes | bytearray | memoryview):
         name = filename or "上传的文件"
         size = len(source)
-        payload = Payload.of_bytes(bytes(source)) if size <= max_bytes else None
+        payload = Payload.of_bytes(bytes(source)) if size <= limit else None
     else:
         path = Path(source)
         name = filename or path.name
         try:
             size = path.stat().st_size
-            payload = Payload.of_path(str(path), size) if size <= max_bytes else None
+            payload = Payload.of_path(str(path), size) if size <= limit else None
         except OSError as exc:
             raise InputError(f"无法读取文件“{name}”：{exc.strerror or exc}；请确认文件存在且未被其他程序占用") from exc
     if payload is None:
-        raise InputError(f"文件“{name}”有 {size / 2**20:.1f} MB，超过上限 {limit}；请拆分后分别上传")
+        raise InputError(f"文件“{name}”有 {size_text(size)}，超过上限 {size_text(int(limit))}；请按乡镇或领域拆分后分别上传")
     return payload, name
 
 
@@ -406,8 +417,11 @@ class _Reader:
                                        "表格下方的说明文字，不是支部数据，已跳过"), column=positions[0])
             i -= 1
         end = int(np.flatnonzero(keep)[-1]) if keep.any() else -1
-        for blank_row in np.flatnonzero(~nonblank[: end + 1]).tolist():
-            self.found.add(Problem("blank-row", "info", self.row0 + blank_row, None, None, None, "空行，已跳过"))
+        blank = ~nonblank[: end + 1]
+        edges = np.flatnonzero(np.diff(np.concatenate(([False], blank, [False])).astype(np.int8)))
+        for first, stop in zip(edges[::2].tolist(), edges[1::2].tolist()):  # one note per run of blank rows
+            rows = f"空行（第 {self.row0 + first}–{self.row0 + stop - 1} 行，共 {stop - first:,} 行）" if stop - first > 1 else "空行"
+            self.found.add(Problem("blank-row", "info", self.row0 + first, None, None, None, f"{rows}，已跳过"))
         return keep
 
     def _assign_rubrics(self, texts: dict[str, TextColumn], assigned: dict[str, HeaderColumn], keep: np.ndarray) -> np.ndarray:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 from streamlit import config
 
 from tests.app import files
 from tests.app.conftest import go, metric, no_errors, open_app, table_with
+from tests.hostile.files import far_cell
 
 pytestmark = pytest.mark.xdist_group("app")
 
@@ -76,14 +79,47 @@ def test_wrong_files_get_a_clear_message(name, data):
     assert not at.get("metric")
 
 
-def test_oversized_upload_is_refused_with_the_limit():
+@pytest.fixture
+def one_mb_limit():
+    """server.maxUploadSize set to 1 (MB) for one test."""
     before = config.get_option("server.maxUploadSize")
     config.set_option("server.maxUploadSize", 1)
-    try:
-        at = upload("big.csv", b"x" * (2 * 2**20))
-        assert "超过上限 1 MB" in at.error[0].value
-    finally:
-        config.set_option("server.maxUploadSize", before)
+    yield
+    config.set_option("server.maxUploadSize", before)
+
+
+def test_oversized_upload_is_refused_with_the_limit_in_bytes(one_mb_limit):
+    at = upload("big.csv", b"x" * 1_000_001)  # Streamlit's browser widget refuses above 1,000,000 bytes: so must the app
+    assert "超过上限 1 MB（1,000,000 字节）" in at.error[0].value
+    assert "1,000,001 字节" in at.error[0].value
+
+
+def test_a_file_at_the_limit_is_not_refused_for_its_size(one_mb_limit):
+    data = files.good_csv(60)
+    at = upload("good.csv", data + b"\n" * (1_000_000 - len(data)))
+    assert not any("超过上限" in e.value for e in at.error)
+    assert metric(at, "总行数") == "60"
+
+
+def test_the_app_limit_is_within_every_limit_streamlit_applies():
+    config_file = (files.ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    megabytes = int(tomllib.loads(config_file)["server"]["maxUploadSize"])
+    assert megabytes == 200  # the documented default (issue 12)
+    config.set_option("server.maxUploadSize", megabytes)
+    at = open_app("upload")
+    assert "200 MB（200,000,000 字节）" in at.file_uploader(key="up_file").help
+    app_limit = megabytes * 1_000_000
+    assert app_limit <= megabytes * 2**20  # Streamlit's server counts MiB
+    assert app_limit <= megabytes * 1000**2  # its browser widget counts 10^6 (or 2^20) bytes
+
+
+def test_a_hostile_workbook_is_refused_on_the_page_and_the_app_carries_on():
+    at = upload("far.xlsx", far_cell("XFD1048576", declared=False),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert "内存超过上限" in at.error[0].value
+    at.file_uploader(key="up_file").set_value(("good.csv", files.good_csv(10), "text/csv")).run()
+    no_errors(at)
+    assert metric(at, "总行数") == "10"
 
 
 def test_back_to_the_sample_city():
