@@ -361,6 +361,7 @@ class _Reader:
         for blank in blank_at.values():
             np.subtract(filled, blank, out=filled, casting="unsafe")
         keep = self._rows_to_keep(filled, blank_at)
+        keep &= ~self._total_rows(assigned, keep)
         for col in unnamed:
             if col.position in blank_at and (~blank_at[col.position] & keep).any():
                 self._file_problem("blank-header", "warning", col, "这一列有数据但没有表头，已单独保留、不参与计分；请补上表头")
@@ -423,6 +424,24 @@ class _Reader:
             rows = f"空行（第 {self.row0 + first}–{self.row0 + stop - 1} 行，共 {stop - first:,} 行）" if stop - first > 1 else "空行"
             self.found.add(Problem("blank-row", "info", self.row0 + first, None, None, None, f"{rows}，已跳过"))
         return keep
+
+    def _total_rows(self, assigned: dict[str, HeaderColumn], keep: np.ndarray) -> np.ndarray:
+        """Rows that sum the rows above them (合计, 小计, 总计 in the code, name or first column): notes, not branches."""
+        total = np.zeros(len(keep), dtype=bool)
+        where: dict[int, np.ndarray] = {}
+        for position in dict.fromkeys([*(assigned[k].position for k in (BRANCH_ID, NAME) if k in assigned), 0]):
+            if position < self.body.shape[1]:
+                where[position] = raw_text(self.body[position]).str.fullmatch(vocab.TOTAL_ROW).to_numpy(dtype=bool, na_value=False)
+                total |= where[position]
+        if BRANCH_ID in assigned:  # a row with a branch code is a branch, whatever its name says
+            code = assigned[BRANCH_ID].position
+            total &= where.get(code, total) | _blank(self.body[code])
+        total &= keep
+        for i in np.flatnonzero(total).tolist():
+            position = next(p for p, match in where.items() if match[i])
+            self.found.add(Problem("note-row", "info", self.row0 + i, column_letter(position), None, str(self.body.iat[i, position]),
+                                   "合计或小计行，不是支部数据，已跳过、不计分"), column=position)
+        return total
 
     def _assign_rubrics(self, texts: dict[str, TextColumn], assigned: dict[str, HeaderColumn], keep: np.ndarray) -> np.ndarray:
         """The position of each row's rubric in `concrete` (-1: unknown field, -2: blank field)."""
