@@ -15,6 +15,7 @@ from scoring.engine import score
 from scoring.errors import RubricError, RubricProblem
 from scoring.ingest import Ingested, ValidationReport, read_assessments
 from scoring.ingest import sheet_names as workbook_sheet_names
+from scoring.ingest.fixes import revalidate
 from scoring.ingest.workbook import WorkbookLimits
 from scoring.loader import load_rubrics, parse_rubrics
 from scoring.results import Results
@@ -209,16 +210,14 @@ def builtin_texts(rubrics: RubricSet) -> Mapping[str, str]:
 
 
 def fix_rejected(data: Dataset, edited: pd.DataFrame) -> tuple[Dataset, Ingested]:
-    """Check edited rejected rows again and score the accepted ones together with the rest of the upload."""
-    rows = edited.drop(columns=[c for c in (REASON,) if c in edited.columns])
-    text = rows.to_csv(index=False).encode("utf-8-sig")
-    again = read_assessments(text, data.rubrics, filename=f"{data.filename}（修正）.csv", max_bytes=upload_limit())
-    inputs = pd.concat([data.results.inputs, data.results.unscored.drop(columns="reason", errors="ignore"), again.frame],
-                       ignore_index=True)
+    """Check edited rejected rows again against the accepted ones and score those that now validate with the rest."""
+    accepted = pd.concat([data.results.inputs, data.results.unscored.drop(columns="reason", errors="ignore")])
+    again = revalidate(edited, accepted, data.rubrics, filename=f"{data.filename}（修正）")
+    inputs = pd.concat([accepted, again.frame], ignore_index=True)
     na = pd.concat([data.results.not_applicable, again.not_applicable], ignore_index=True)
     na = na.reindex(index=inputs.index, fill_value=False).fillna(False).astype(bool)
     results = score(inputs, data.rubrics, na)
-    fixed = Dataset(digest(data.key, text), data.label, data.rubrics, results, data.report, again.rejected,
+    fixed = Dataset(digest(data.key, edited.to_csv()), data.label, data.rubrics, results, data.report, again.rejected,
                     data.source, data.filename, data.custom_rubric)
     return fixed, again
 

@@ -315,6 +315,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload.rejected_mode": ("如何处理被拒收的行", "What to do with rejected rows"),
     "upload.set_aside": ("暂不评分，先看其余结果", "Set them aside and explore the rest"),
     "upload.fix": ("在下表中修改后重新校验", "Fix them in the table and check again"),
+    "upload.fix_help": ("只显示支部身份列和有问题的列（列名前标 ⚠）；改好后点“重新校验”，通过校验的行才会计分。",
+                        "Only the identity columns and the columns with problems (marked ⚠) are shown; rows are scored only "
+                        "once they pass the check."),
+    "upload.problem_cells": ("需修改的列", "Cells to fix"),
     "upload.fix_apply": ("重新校验修改后的行", "Check the fixed rows again"),
     "upload.fixed": ("修改后有 {ok} 行通过校验，仍有 {bad} 行被拒收。", "{ok} fixed rows passed; {bad} are still rejected."),
     "upload.use": ("在看板中查看这些结果", "Explore these results"),

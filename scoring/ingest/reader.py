@@ -107,6 +107,11 @@ def _open(source: Path | bytes, filename: str | None, max_bytes: int | None) -> 
     return payload, name
 
 
+def duplicate_message(first: int, what: str, code: str, year: str) -> str:
+    """Why a row repeating the branch and period of an earlier row is not scored (`year` is '、年度“2025”' or '')."""
+    return f"与第 {first} 行的{what}“{code}”{year}重复，本行未计分；请删除重复行或更正{what}"
+
+
 def _workers(rows: int) -> int:
     """Threads for parsing columns: one for small files, else the CPUs this process may use (at most 4)."""
     if rows < _PARALLEL_ROWS:
@@ -622,8 +627,7 @@ class _Reader:
                 f"与第 {'、'.join(map(str, numbers[1:]))} 行的{what}“{code}”{year}相同；保留本行计分，后面的重复行不计分"))
             warn[positions[0]] = True
             for p in positions[1:]:
-                self._row_problem("duplicate-row", "error", p, col, code, (
-                    f"与第 {numbers[0]} 行的{what}“{code}”{year}重复，本行未计分；请删除重复行或更正{what}"))
+                self._row_problem("duplicate-row", "error", p, col, code, duplicate_message(numbers[0], what, code, year))
                 err[p] = True
         if id_key == BRANCH_ID and NAME in texts:
             self._identity_conflicts(ids, id_values, texts[NAME].values, keep, assigned[NAME], warn)

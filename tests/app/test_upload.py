@@ -70,6 +70,23 @@ def test_fixing_a_rejected_row_brings_it_back():
     assert metric(at, "支部数") == "20"
 
 
+def test_rechecking_unedited_rows_never_scores_a_rejected_duplicate():
+    """Issue 9: 102001021 was scored twice after 重新校验 without edits."""
+    messy = (files.ROOT / "sample_data" / "messy.csv").read_bytes()
+    at = upload("messy.csv", messy)
+    accepted = int(metric(at, "可评分").replace(",", "")) + int(metric(at, "有警告").split()[0].replace(",", ""))
+    at.radio(key="up_mode").set_value("fix").run()
+    at.button(key="up_fix").click().run()
+    no_errors(at)
+    assert any("0 行通过校验" in i.value for i in at.info)
+    at.button(key="up_use").click().run()
+    no_errors(at)
+    assert metric(at, "支部数") == f"{accepted:,}"
+    go(at, "ranking")
+    ranked = at.dataframe(key="rank_table").value
+    assert ranked["branch_id"].astype(str).eq("102001021").sum() == 1, list(ranked.columns)
+
+
 @pytest.mark.parametrize(("name", "data"), [("notes.csv", files.unrelated_csv()), ("photo.csv", files.PNG),
                                             ("fake.xlsx", b"not a workbook"), ("empty.csv", b"")])
 def test_wrong_files_get_a_clear_message(name, data):
