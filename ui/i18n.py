@@ -306,7 +306,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload.unreadable": ("无法读取该文件：{message}", "The file cannot be read: {message}"),
     "upload.rows_total": ("总行数", "Rows"),
     "upload.rows_scored": ("可评分", "Scored"),
-    "upload.rows_with_warnings": ("有警告", "With warnings"),
+    "upload.rows_with_warnings": ("有警告的行（仍计分）", "Rows with warnings (scored)"),
+    "upload.rows_with_warnings_help": ("计分但有警告的行数；问题清单中共有 {warnings} 条警告，其中有的属于整列或已拒收的行。",
+                                       "Scored rows that carry a warning; the problem list holds {warnings} warnings in all, "
+                                       "some about whole columns or rejected rows."),
     "upload.rows_rejected": ("拒收", "Rejected"),
     "upload.problems": ("问题清单", "Problems"),
     "upload.no_problems": ("没有发现问题。", "No problems found."),

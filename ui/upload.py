@@ -33,9 +33,13 @@ def _rubrics() -> tuple[RubricSet, str]:
 
 def _report(report: ValidationReport, stem: str) -> None:
     cols = st.columns(4)
+    helps = {"rows_with_warnings": t("upload.rows_with_warnings_help", warnings=f"{report.count('warning'):,}")}
     for col, key in zip(cols, ("rows_total", "rows_scored", "rows_with_warnings", "rows_rejected"), strict=True):
-        col.metric(t(f"upload.{key}"), f"{getattr(report, key):,}")
+        col.metric(t(f"upload.{key}"), f"{getattr(report, key):,}", help=helps.get(key))
     st.caption(md(report.summary(), 400))
+    for line in (report.normalization_text(), report.counts_text()):
+        if line:
+            st.caption(md(line, 400))
     st.subheader(t("upload.problems"))
     if not report.problems:
         st.caption(t("upload.no_problems"))

@@ -325,7 +325,8 @@ class _Reader:
             self.kinds[vocab.UNIT_CONVERSION] += count
             self._file_problem("header-unit", "info", col, f"表头注明单位为“{written}”，评分细则按“{unit}”计分：本列 {count} 个数值已换算")
         missing_reasons = self._missing_columns(assigned, rubric_index, keep)
-        self._duplicates(found_identities, texts, assigned, keep, err, warn)
+        refused = err | (rubric_index < 0) | (missing_reasons != "")  # rejected whatever their duplicates say
+        self._duplicates(found_identities, texts, assigned, keep, refused, err, warn)
         rejected = keep & (err | (rubric_index < 0) | (missing_reasons != ""))
         accepted = keep & ~rejected
         with_warnings = accepted & warn
@@ -605,8 +606,9 @@ class _Reader:
         return _Identities(id_key, ids, id_values, periods, period_values)
 
     def _duplicates(self, identities: _Identities | None, texts: dict[str, TextColumn], assigned: dict[str, HeaderColumn],
-                    keep: np.ndarray, err: np.ndarray, warn: np.ndarray) -> None:
-        """Same branch and period twice: keep the first, reject the rest. Same code, different names: warn."""
+                    keep: np.ndarray, refused: np.ndarray, err: np.ndarray, warn: np.ndarray) -> None:
+        """Same branch and period twice: keep the first row that has no other error, reject the rest (a row already
+        rejected for another error is never said to be kept). Same code, different names: warn."""
         if identities is None:
             return
         id_key, ids, id_values, periods, period_values = (identities.key, identities.ids, identities.id_values,
@@ -622,13 +624,21 @@ class _Reader:
             code = str(id_values[ids[positions[0]]])
             period = periods[positions[0]]
             year = f"、年度“{period_values[period]}”" if period >= 0 and len(period_values) else ""
-            numbers = [self.row0 + p for p in positions]
-            self._row_problem("duplicate-row", "warning", positions[0], col, code, (
-                f"与第 {'、'.join(map(str, numbers[1:]))} 行的{what}“{code}”{year}相同；保留本行计分，后面的重复行不计分"))
-            warn[positions[0]] = True
-            for p in positions[1:]:
-                self._row_problem("duplicate-row", "error", p, col, code, duplicate_message(numbers[0], what, code, year))
-                err[p] = True
+            kept = next((p for p in positions if not refused[p]), None)
+            if kept is None:  # every copy has another error: none is scored, and only one may be once fixed
+                for p in positions:
+                    others = "、".join(str(self.row0 + q) for q in positions if q != p)
+                    self._row_problem("duplicate-row", "error", p, col, code, (
+                        f"与第 {others} 行的{what}“{code}”{year}重复，且这些行都有其他错误、均未计分；修正时请只保留其中一行"))
+                continue
+            others = "、".join(str(self.row0 + q) for q in positions if q != kept)
+            self._row_problem("duplicate-row", "warning", kept, col, code, (
+                f"与第 {others} 行的{what}“{code}”{year}相同；保留本行计分，其余重复行不计分"))
+            warn[kept] = True
+            for p in positions:
+                if p != kept:
+                    self._row_problem("duplicate-row", "error", p, col, code, duplicate_message(self.row0 + kept, what, code, year))
+                    err[p] = True
         if id_key == BRANCH_ID and NAME in texts:
             self._identity_conflicts(ids, id_values, texts[NAME].values, keep, assigned[NAME], warn)
 

@@ -70,6 +70,17 @@ def test_fixing_a_rejected_row_brings_it_back():
     assert metric(at, "支部数") == "20"
 
 
+def test_the_report_shows_normalizations_and_what_the_warning_metric_counts():
+    at = upload("messy.csv", (files.ROOT / "sample_data" / "messy.csv").read_bytes())
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("已自动规范：百分比 168 处") for c in captions)  # as the CLI prints it
+    assert any(c.startswith("发现问题：错误 11 条，警告 2 条") for c in captions)
+    warned = next(m for m in at.metric if m.label.startswith("有警告"))
+    assert warned.label == "有警告的行（仍计分）"
+    assert warned.value == "1"
+    assert "共有 2 条警告" in warned.proto.help
+
+
 def test_rechecking_unedited_rows_never_scores_a_rejected_duplicate():
     """Issue 9: 102001021 was scored twice after 重新校验 without edits."""
     messy = (files.ROOT / "sample_data" / "messy.csv").read_bytes()
