@@ -67,3 +67,19 @@ def test_a_row_with_a_branch_code_is_a_branch_whatever_its_name():
     ingested = read_assessments(data, fields(), filename="t.csv")
     assert ingested.report.rows_total == 2
     assert "东镇小计" in set(ingested.frame["name"])
+
+
+def test_a_table_that_starts_below_and_right_of_a1_keeps_its_letters_and_rows():
+    from tests.ingest.files import HEADER, xlsx_bytes
+
+    pad = [None, None]
+    book = xlsx_bytes({"得分": [[], [], [*pad, *HEADER], [*pad, *VILLAGE], [], [*pad, *COMMUNITY]]})
+    ingested = read_assessments(book, fields(), filename="offset.xlsx")
+    report = ingested.report
+    assert report.header_row == 3
+    assert ingested.frame.index.tolist() == [4, 6]
+    assert [(p.code, p.row) for p in report.problems] == [("blank-row", 5)]
+    assert report.columns["branch_id"] == "党组织代码"
+    bad = read_assessments(xlsx_bytes({"得分": [[], [], [*pad, *HEADER], [*pad, *row(VILLAGE, 党员人数="很多")]]}), fields(),
+                           filename="offset.xlsx")
+    assert [(p.row, p.column) for p in bad.report.problems if p.severity == "error"] == [(4, "H")]  # F + 2 columns
