@@ -107,7 +107,10 @@ def _run(data: bytes, name: str, limits: WorkbookLimits, *args: str) -> Any:
         raise InputError(f"文件“{name}”无法作为工作簿读取（读取进程异常退出，代码 {child.returncode}）；请在 Excel/WPS 中重新另存为 .xlsx")
     peak = _PEAK.search(err)
     _log.debug("workbook reader %s: exit %s, peak %s KB", args[0], child.returncode, peak[1].decode() if peak else "?")
-    status, value = _Cells(io.BytesIO(out)).load()
+    try:
+        status, value = _Cells(io.BytesIO(out)).load()
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:  # a worker that answered nonsense
+        raise InputError(f"文件“{name}”无法作为工作簿读取（读取进程的结果无效）；请在 Excel/WPS 中重新另存为 .xlsx") from exc
     if status == "memory":
         raise InputError(f"读取文件“{name}”需要的内存超过上限 {limits.memory / 2**30:g} GB，已停止；{advice}")
     if status == "cells":

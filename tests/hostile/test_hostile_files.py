@@ -91,3 +91,33 @@ def test_cli_refuses_a_hostile_file_with_exit_1_and_no_traceback(tmp_path, make,
     assert run.returncode == 1, run.stderr
     assert expected in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_worker_answer_that_is_not_plain_cells_is_refused(monkeypatch):
+    import pickle
+    import subprocess as sp
+
+    from scoring.ingest import workbook
+
+    class Forged:  # what a compromised reader might send: an object whose unpickling runs code
+        def __reduce__(self):
+            return (print, ("pwned",))
+
+    class FakeChild:
+        returncode = 0
+
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def communicate(self, data=None, timeout=None):
+            return pickle.dumps(("ok", Forged())), b""
+
+    monkeypatch.setattr(sp, "Popen", FakeChild)
+    with pytest.raises(InputError, match="读取进程的结果无效"):
+        workbook.worksheets(b"PK", "forged.xlsx", WorkbookLimits())
