@@ -171,7 +171,7 @@ def rescore(data: Dataset, rubrics: RubricSet, custom_name: str = "") -> Dataset
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _sample(path: str, stamp: tuple[int, int], rubrics_id: str, _rubrics: RubricSet) -> Dataset:
     data = Path(path).read_bytes()
-    ingested = _read(data, Path(path).name, _rubrics, None)
+    ingested = read_assessments(data, _rubrics, filename=Path(path).name)  # our own file: no upload limit
     results = score(ingested.frame, _rubrics, ingested.not_applicable)
     return Dataset(digest(data, rubrics_id), SAMPLE_LABEL, _rubrics, results, ingested.report, ingested.rejected,
                    data, Path(path).name)
