@@ -91,10 +91,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _input_arguments(p: argparse.ArgumentParser) -> None:
-    """The arguments of every command that reads an assessment file: the file, the rubrics, the sheet."""
+    """The arguments of every command that reads an assessment file: the file, the rubrics, the sheet, the size limit."""
     p.add_argument("data", type=Path)
     p.add_argument("--rubrics", type=Path, required=True, help="评分细则文件或目录")
     p.add_argument("--sheet", help="Excel 工作表名称（默认第一个）")
+    p.add_argument("--max-bytes", type=_byte_count, default=None, metavar="N",
+                   help="拒绝大于 N 字节的数据文件（默认不限制；看板的上限见 server.maxUploadSize）")
+
+
+def _byte_count(text: str) -> int:
+    """A positive whole number of bytes (underscores allowed: 200_000_000)."""
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是整数字节数，例如 200000000") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("必须是正整数字节数")
+    return value
+
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -166,7 +180,7 @@ def _ingest(args: argparse.Namespace) -> tuple[RubricSet, Ingested]:
     from scoring.ingest import read_assessments
 
     rubrics = _load_rubrics([args.rubrics])
-    return rubrics, read_assessments(args.data, rubrics, filename=args.data.name, sheet=args.sheet)
+    return rubrics, read_assessments(args.data, rubrics, filename=args.data.name, sheet=args.sheet, max_bytes=args.max_bytes)
 
 
 def _validate(args: argparse.Namespace) -> int:

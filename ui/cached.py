@@ -16,55 +16,57 @@ from ui.model import select
 from ui.model import yoy as yoy_model
 from ui.model.view import Filters
 
-# The data set itself is not hashed (leading underscore): its content key stands for it.
+# The data set itself is not hashed (leading underscore): its content key stands for it. Entries are bounded in number
+# and dropped an hour after they were built, so an idle server gives their memory back (uploads: ui/memo.py bounds bytes).
+_IDLE = 3600
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
 def options(key: str, filters: Filters, _data: Dataset) -> select.Options:
     """Choices of each shared filter."""
     return select.filter_options(_data.results.branches, filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
 def overview(key: str, filters: Filters, labels: tuple[str, str], _data: Dataset) -> overview_model.Overview:
     """The overview bundle for a selection (labels: the "other" and "blank" group names)."""
     return overview_model.overview(_data.results, _data.rubrics, filters, *labels)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
 def ranking(key: str, filters: Filters, query: str, sort: str, limit: int | None, _data: Dataset) -> ranking_model.Ranking:
     """The ranking table for a selection."""
     chosen = select.take(_data.results, select.selection(_data.results.branches, filters))
     return ranking_model.ranking(chosen, _data.rubrics, query, sort, limit)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
 def branch_choices(key: str, filters: Filters, query: str, _data: Dataset) -> dict[str, str]:
     """Branches to pick from on the branch page."""
     b = _data.results.branches
     return branch_model.branch_choices(b[select.selection(b, filters)], query)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
 def year_over_year(key: str, before: str, after: str, filters: Filters, labels: tuple[str, str, str, str],
                    _data: Dataset) -> yoy_model.YearOverYear:
     """The comparison bundle for two periods (labels: new, gone, other and blank)."""
     return yoy_model.year_over_year(_data.results, _data.rubrics, before, after, filters, *labels)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32, ttl=_IDLE)
 def rectification(key: str, filters: Filters, _data: Dataset) -> rectify_model.Rectification:
     """The rectification bundle for a selection."""
     return rectify_model.rectification(_data.results, _data.rubrics, filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
 def branch(key: str, branch_id: str, period: str | None, _data: Dataset) -> branch_model.BranchDetail | None:
     """One branch's detail."""
     return branch_model.branch_detail(_data.results, _data.rubrics, branch_id, period)
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
+@st.cache_resource(show_spinner=False, max_entries=128, ttl=_IDLE)
 def figure(name: str, key: str, view: Hashable, lang: str, _build: Callable[[], go.Figure]) -> go.Figure:
     """A chart built once per data set, view and language (building plotly figures is the slow part of a rerun)."""
     return _build()

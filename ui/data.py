@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import streamlit as st
 import yaml
@@ -17,9 +14,13 @@ import yaml
 from scoring.engine import score
 from scoring.errors import RubricError, RubricProblem
 from scoring.ingest import Ingested, ValidationReport, read_assessments
+from scoring.ingest import sheet_names as workbook_sheet_names
+from scoring.ingest.fixes import revalidate
+from scoring.ingest.workbook import WorkbookLimits
 from scoring.loader import load_rubrics, parse_rubrics
 from scoring.results import Results
 from scoring.rubricset import RubricSet
+from ui.memo import ByteBoundedCache, budget_from_env
 
 ROOT = Path(__file__).resolve().parent.parent
 RUBRIC_DIR = ROOT / "rubrics"
@@ -108,8 +109,13 @@ def custom_rubrics(name: str, text: str, builtin: RubricSet) -> RubricSet:
 
 
 def upload_limit() -> int:
-    """The largest accepted upload in bytes (the server's maxUploadSize, in MB)."""
-    return int(st.get_option("server.maxUploadSize")) * 2**20
+    """The largest accepted upload in bytes: server.maxUploadSize megabytes of 10^6 bytes.
+
+    Streamlit's server allows maxUploadSize × 2^20 bytes and its browser widget maxUploadSize × 10^6 (or × 2^20 on
+    some systems): counting in 10^6 keeps the app's limit within both, so Streamlit never refuses, in English, a
+    file the app says it accepts, and messages print the same number of MB the setting holds.
+    """
+    return int(st.get_option("server.maxUploadSize")) * 1_000_000
 
 
 def _read(data: bytes, filename: str, rubrics: RubricSet, sheet: str | None) -> Ingested:
@@ -117,38 +123,26 @@ def _read(data: bytes, filename: str, rubrics: RubricSet, sheet: str | None) -> 
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def sheet_names(content: str, _data: bytes) -> list[str]:
-    """The worksheet names of an .xlsx file (empty when it is not one)."""
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(_data), read_only=True)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-        return []
-    names = list(book.sheetnames)
-    book.close()
-    return names
+def sheet_names(content: str, filename: str, _data: bytes) -> list[str]:
+    """The worksheet names of a workbook, visible first (empty for a CSV); InputError when it cannot be read."""
+    return workbook_sheet_names(_data, filename, WorkbookLimits.from_env())
 
 
-# Each entry holds a whole upload in memory, so only the last few are kept.
-@st.cache_resource(show_spinner=False, max_entries=3)
-def _ingest(content: str, rubrics_id: str, filename: str, sheet: str | None, _data: bytes, _rubrics: RubricSet) -> Ingested:
-    return _read(_data, filename, _rubrics, sheet)
-
-
-@st.cache_resource(show_spinner=False, max_entries=3)
-def _score(content: str, rubrics_id: str, filename: str, sheet: str | None, _ingested: Ingested, _rubrics: RubricSet) -> Results:
-    return score(_ingested.frame, _rubrics, _ingested.not_applicable)
+# Read and scored uploads are the largest objects the server holds: kept by content within a byte budget.
+_UPLOADS = ByteBoundedCache(budget_from_env())
 
 
 def ingest(data: bytes, filename: str, rubrics: RubricSet, sheet: str | None = None) -> Ingested:
     """Read and validate an assessment file (cached on its bytes and the rubrics)."""
-    return _ingest(digest(data), rubric_key(rubrics), filename, sheet, data, rubrics)
+    key = ("ingest", digest(data), rubric_key(rubrics), filename, sheet)
+    return _UPLOADS.get(key, lambda: _read(data, filename, rubrics, sheet))
 
 
 def scored(data: bytes, filename: str, rubrics: RubricSet, ingested: Ingested, sheet: str | None = None,
            custom_rubric: str = "") -> Dataset:
     """Score an ingested file into a data set (cached on the same keys as `ingest`)."""
     key = (digest(data), rubric_key(rubrics), filename, sheet)
-    results = _score(*key, ingested, rubrics)
+    results = _UPLOADS.get(("score", *key), lambda: score(ingested.frame, rubrics, ingested.not_applicable))
     return Dataset(digest(*key[:3], sheet or ""), filename, rubrics, results, ingested.report, ingested.rejected,
                    data, filename, custom_rubric)
 
@@ -177,7 +171,7 @@ def rescore(data: Dataset, rubrics: RubricSet, custom_name: str = "") -> Dataset
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _sample(path: str, stamp: tuple[int, int], rubrics_id: str, _rubrics: RubricSet) -> Dataset:
     data = Path(path).read_bytes()
-    ingested = _read(data, Path(path).name, _rubrics, None)
+    ingested = read_assessments(data, _rubrics, filename=Path(path).name)  # our own file: no upload limit
     results = score(ingested.frame, _rubrics, ingested.not_applicable)
     return Dataset(digest(data, rubrics_id), SAMPLE_LABEL, _rubrics, results, ingested.report, ingested.rejected,
                    data, Path(path).name)
@@ -216,16 +210,14 @@ def builtin_texts(rubrics: RubricSet) -> Mapping[str, str]:
 
 
 def fix_rejected(data: Dataset, edited: pd.DataFrame) -> tuple[Dataset, Ingested]:
-    """Check edited rejected rows again and score the accepted ones together with the rest of the upload."""
-    rows = edited.drop(columns=[c for c in (REASON,) if c in edited.columns])
-    text = rows.to_csv(index=False).encode("utf-8-sig")
-    again = read_assessments(text, data.rubrics, filename=f"{data.filename}（修正）.csv", max_bytes=upload_limit())
-    inputs = pd.concat([data.results.inputs, data.results.unscored.drop(columns="reason", errors="ignore"), again.frame],
-                       ignore_index=True)
+    """Check edited rejected rows again against the accepted ones and score those that now validate with the rest."""
+    accepted = pd.concat([data.results.inputs, data.results.unscored.drop(columns="reason", errors="ignore")])
+    again = revalidate(edited, accepted, data.rubrics, filename=f"{data.filename}（修正）")
+    inputs = pd.concat([accepted, again.frame], ignore_index=True)
     na = pd.concat([data.results.not_applicable, again.not_applicable], ignore_index=True)
     na = na.reindex(index=inputs.index, fill_value=False).fillna(False).astype(bool)
     results = score(inputs, data.rubrics, na)
-    fixed = Dataset(digest(data.key, text), data.label, data.rubrics, results, data.report, again.rejected,
+    fixed = Dataset(digest(data.key, edited.to_csv()), data.label, data.rubrics, results, data.report, again.rejected,
                     data.source, data.filename, data.custom_rubric)
     return fixed, again
 

@@ -289,10 +289,13 @@ TEXT: dict[str, tuple[str, str]] = {
     # upload
     "upload.title": ("数据上传", "Upload"),
     "upload.file": ("上传考评数据（CSV 或 Excel）", "Upload assessment data (CSV or Excel)"),
-    "upload.help": ("支持 GBK/UTF-8 编码的 CSV 与 .xlsx，单个文件不超过 {limit} MB；表头可使用中文名称或别称。",
-                    "CSV in GBK or UTF-8 and .xlsx, at most {limit} MB per file; headers may use Chinese names or aliases."),
-    "upload.too_big": ("文件为 {size} MB，超过上限 {limit} MB。请按乡镇或领域拆分后分别上传。",
-                       "The file is {size} MB, over the {limit} MB limit. Split it by township or field and upload the parts."),
+    "upload.help": ("支持 GBK/UTF-8 编码的 CSV 与 Excel（.xlsx、.xls、.xlsb）、.ods 表格，单个文件不超过 {limit} MB（{limit_bytes} 字节）；"
+                    "表头可使用中文名称或别称。",
+                    "CSV in GBK or UTF-8, Excel (.xlsx, .xls, .xlsb) and .ods, at most {limit} MB ({limit_bytes} bytes) per file; "
+                    "headers may use Chinese names or aliases."),
+    "upload.too_big": ("文件有 {size} MB（{size_bytes} 字节），超过上限 {limit} MB（{limit_bytes} 字节）。请按乡镇或领域拆分后分别上传。",
+                       "The file is {size} MB ({size_bytes} bytes), over the {limit} MB ({limit_bytes} bytes) limit. "
+                       "Split it by township or field and upload the parts."),
     "upload.rubric_set": ("评分细则", "Rubrics"),
     "upload.builtin": ("内置细则", "Built-in rubrics"),
     "upload.custom": ("自定义细则（{name}）", "Custom rubric ({name})"),
@@ -303,7 +306,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload.unreadable": ("无法读取该文件：{message}", "The file cannot be read: {message}"),
     "upload.rows_total": ("总行数", "Rows"),
     "upload.rows_scored": ("可评分", "Scored"),
-    "upload.rows_with_warnings": ("有警告", "With warnings"),
+    "upload.rows_with_warnings": ("有警告的行（仍计分）", "Rows with warnings (scored)"),
+    "upload.rows_with_warnings_help": ("计分但有警告的行数；问题清单中共有 {warnings} 条警告，其中有的属于整列或已拒收的行。",
+                                       "Scored rows that carry a warning; the problem list holds {warnings} warnings in all, "
+                                       "some about whole columns or rejected rows."),
     "upload.rows_rejected": ("拒收", "Rejected"),
     "upload.problems": ("问题清单", "Problems"),
     "upload.no_problems": ("没有发现问题。", "No problems found."),
@@ -312,6 +318,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload.rejected_mode": ("如何处理被拒收的行", "What to do with rejected rows"),
     "upload.set_aside": ("暂不评分，先看其余结果", "Set them aside and explore the rest"),
     "upload.fix": ("在下表中修改后重新校验", "Fix them in the table and check again"),
+    "upload.fix_help": ("只显示支部身份列和有问题的列（列名前标 ⚠）；改好后点“重新校验”，通过校验的行才会计分。",
+                        "Only the identity columns and the columns with problems (marked ⚠) are shown; rows are scored only "
+                        "once they pass the check."),
+    "upload.problem_cells": ("需修改的列", "Cells to fix"),
     "upload.fix_apply": ("重新校验修改后的行", "Check the fixed rows again"),
     "upload.fixed": ("修改后有 {ok} 行通过校验，仍有 {bad} 行被拒收。", "{ok} fixed rows passed; {bad} are still rejected."),
     "upload.use": ("在看板中查看这些结果", "Explore these results"),

@@ -1,5 +1,5 @@
 """From bytes to a grid of cells: file type sniffing, an explicit encoding cascade, delimiter detection,
-.xlsx sheets, and the spreadsheet row number of every record."""
+workbook sheets (.xlsx, .xlsb, .xls, .ods), and the spreadsheet row number of every record."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from itertools import islice, zip_longest
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from scoring.errors import InputError
 from scoring.ingest.cells import STR, distinct, is_text
+from scoring.ingest.workbook import WorkbookLimits, check_archive, sheet_rows, worksheets
 from scoring.rubricset import normalize_label
 
 HEAD_ROWS = 40  # records searched for the header
@@ -31,7 +33,6 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (b"\xfe\xff", "utf-16", "UTF-16BE（BOM）"),
 )
 _MAGIC = (  # formats users rename or upload by mistake, and what to do instead
-    (b"\xd0\xcf\x11\xe0", "旧版 Excel（.xls）或加密的 Excel 文件，请在 Excel/WPS 中另存为 .xlsx 或 CSV（UTF-8）后再上传"),
     (b"%PDF", "PDF 文件，请上传原始的 Excel 或 CSV 表格"),
     (b"\x89PNG", "图片，请上传原始的 Excel 或 CSV 表格"),
     (b"\xff\xd8\xff", "图片，请上传原始的 Excel 或 CSV 表格"),
@@ -41,6 +42,7 @@ _MAGIC = (  # formats users rename or upload by mistake, and what to do instead
     (b"\x1f\x8b", "压缩包，请解压后上传其中的 Excel 或 CSV 文件"),
     (b"{\\rtf", "RTF 文档，请上传 Excel 或 CSV 表格"),
 )
+_OLE = b"\xd0\xcf\x11\xe0"  # the container of .xls (and of encrypted .xlsx, which calamine refuses)
 _CONTENT = re.compile(rb"[^ \t\r\n\x00\xef\xbb\xbf\xff\xfe,;]")  # anything but spaces, BOMs and delimiters
 _CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f]")
 _SEP_LINE = re.compile(r"\ufeff?sep=(.)\s*")
@@ -95,20 +97,29 @@ class Payload:
         return self.size > len(self.head)
 
 
-def open_tables(payload: Payload, name: str, sheet: str | None) -> Generator[RawTable, None, None]:
+def open_tables(payload: Payload, name: str, sheet: str | None,
+                limits: WorkbookLimits) -> Generator[RawTable, None, None]:
     """The grids in a file (a CSV's one, a workbook's named sheet or every sheet); InputError for anything else."""
     # A workbook without a named sheet yields every sheet, visible ones first: the caller takes the first with a header.
     head = payload.head
     if _CONTENT.search(head) is None and (not payload.truncated or _CONTENT.search(payload.whole()) is None):
         raise InputError(f"文件“{name}”是空的；请确认选择了填好的表格")
+    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    if suffix in {"et", "ett"}:
+        raise InputError(f"文件“{name}”是 WPS 表格（.{suffix}）格式，无法直接读取；请在 WPS 中“另存为” Excel 工作簿（.xlsx）后再上传")
     if head[:4] == b"PK\x03\x04":
-        yield from _xlsx_tables(payload.whole(), name, sheet)
+        data = payload.whole()
+        _zip_kind(data, name)
+        check_archive(data, name, limits)
+        yield from _workbook_tables(data, name, sheet, limits)
+        return
+    if head.startswith(_OLE):
+        yield from _workbook_tables(payload.whole(), name, sheet, limits)
         return
     for magic, what in _MAGIC:
         if head.startswith(magic):
             raise InputError(f"文件“{name}”是{what}")
-    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    if suffix in {"xlsx", "xlsm"}:
+    if suffix in {"xlsx", "xlsm", "xlsb", "ods"}:  # a ".xls" may be text or HTML some systems export: read on
         raise InputError(f"文件“{name}”的扩展名是 .{suffix}，但内容不是 Excel 工作簿；请在 Excel/WPS 中重新另存为 .xlsx")
     yield _csv_table(payload, name)  # a sheet name means nothing for a CSV and is ignored
 
@@ -146,7 +157,19 @@ def _gb18030(data: bytes, name: str) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise InputError(f"无法识别文件“{name}”的编码（既不是 UTF-8 也不是 GBK/GB18030）；请另存为 CSV（UTF-8）后再上传") from exc
+        raise _undecodable(data, name) from exc
+
+
+def _undecodable(data: bytes, name: str) -> InputError:
+    """The error for bytes neither codec reads: a UTF-8 file with a bad byte is named by row and byte offset."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not data[: exc.start].isascii():  # valid UTF-8 text with Chinese before the bad byte: a damaged UTF-8 file
+            row = data.count(b"\n", 0, exc.start) + 1
+            return InputError(f"文件“{name}”是 UTF-8 编码，但第 {row:,} 行（第 {exc.start + 1:,} 个字节）有一个无效字节 "
+                              f"0x{data[exc.start]:02X}，文件可能在保存或传输中损坏；请在 Excel/WPS 中打开该行核对后，另存为 CSV（UTF-8）再上传")
+    return InputError(f"无法识别文件“{name}”的编码（既不是 UTF-8 也不是 GBK/GB18030）；请另存为 CSV（UTF-8）后再上传")
 
 
 def _head_text(head: bytes, truncated: bool) -> str | None:
@@ -217,11 +240,15 @@ def _csv_table(source: Payload, name: str) -> RawTable:
         lines = lines[:-1]  # possibly cut short
     lead = 0
     sep = _SEP_LINE.fullmatch(lines[0]) if lines else None
-    if sep:  # Excel's "sep=;" hint line: Excel hides it, so rows are numbered from the next line
-        delimiter, lead, lines = sep[1], 1, lines[1:]
-    else:
-        delimiter = _sniff_delimiter(lines[:100])
-    head_rows = [[c for c in r] or [""] for r in islice(csv.reader(lines, delimiter=delimiter), HEAD_ROWS)]
+    try:
+        if sep:  # Excel's "sep=;" hint line: Excel hides it, so rows are numbered from the next line
+            delimiter, lead, lines = sep[1], 1, lines[1:]
+        else:
+            delimiter = _sniff_delimiter(lines[:100])
+        head_rows = [[c for c in r] or [""] for r in islice(csv.reader(lines, delimiter=delimiter), HEAD_ROWS)]
+    except csv.Error as exc:  # a field longer than csv.field_size_limit(): no spreadsheet cell holds that much
+        raise InputError(f"文件“{name}”开头部分有一个单元格超过 {csv.field_size_limit():,} 个字符（Excel 单元格最多 32,767 个字符），"
+                         "不是正常的表格数据；请检查是否选错了文件，或在 Excel/WPS 中打开后重新另存为 CSV") from exc
     width = max((len(r) for r in head_rows), default=1)
 
     def load(header: int, typed: frozenset[int], exact: frozenset[int]) -> tuple[pd.DataFrame, str | None]:
@@ -230,7 +257,9 @@ def _csv_table(source: Payload, name: str) -> RawTable:
         shape = _Shape(lead + header + 1, len(head_rows[header]), width)
         try:
             body = _read_csv(payload, codec, delimiter, shape, typed, exact, name)
-        except UnicodeDecodeError:  # the first part was UTF-8 but a later part is not: the whole file is GBK
+        except UnicodeDecodeError:  # the first part was UTF-8 but a later part is not
+            if not head.isascii():  # Chinese text read as UTF-8 above: a damaged UTF-8 file, not a GBK one
+                raise _undecodable(source.whole(), name) from None
             payload, codec, label = _gb18030(source.whole(), name).lstrip("\ufeff").encode("utf-8"), "utf-8", "GBK/GB18030"
             body = _read_csv(payload, codec, delimiter, shape, typed, exact, name)
         body.index = pd.RangeIndex(header + 2, header + 2 + len(body))
@@ -314,36 +343,49 @@ def _parse(payload: bytes | str, codec: str, delimiter: str, shape: _Shape, text
     raise InputError(f"文件“{name}”各行的列数相差太大，无法分列；请在 Excel/WPS 中打开后重新另存为 CSV")
 
 
-# --------------------------------------------------------------------------------------------- XLSX
+# ----------------------------------------------------------------------------------------- WORKBOOKS
 
 
-def _xlsx_tables(data: bytes, name: str, sheet: str | None) -> Generator[RawTable, None, None]:
-    from python_calamine import CalamineError, CalamineWorkbook  # deferred: only .xlsx uploads pay for it
-
+def _zip_kind(data: bytes, name: str) -> str:
+    """'xlsx', 'xlsb' or 'ods' for a zip-based workbook; InputError for any other zip."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise InputError(f"文件“{name}”已损坏，无法作为 Excel 工作簿打开；请在 Excel/WPS 中重新另存为 .xlsx") from exc
-    names = {m.filename for m in members}
-    if "xl/workbook.xml" not in names:
-        what = "Word 文档" if "word/document.xml" in names else ("OpenDocument 表格" if "mimetype" in names else "压缩包")
-        raise InputError(f"文件“{name}”是{what}，不是 Excel 工作簿；请另存为 .xlsx 或 CSV 后再上传")
-    if sum(m.file_size for m in members) > 40 * max(len(data), 2**20) + 200 * 2**20:
-        raise InputError(f"文件“{name}”解压后过大，疑似异常文件；请另存为 CSV 后再上传")
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        for sheet_name in _sheets(book, name, sheet):
-            # calamine (Rust) reads a 100,000-row sheet in seconds where openpyxl takes over a minute;
-            # it gives '' for an empty cell where a user sees nothing: the same as no value at all
-            cells = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-            rows: list[tuple[object, ...]] = [tuple(None if v == "" else v for v in row) for row in cells]
-            yield _grid_table(rows, sheet_name)
-    except CalamineError as exc:
-        raise InputError(f"文件“{name}”无法作为 Excel 工作簿读取（{type(exc).__name__}）；请在 Excel/WPS 中重新另存为 .xlsx") from exc
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if mimetype == b"application/vnd.oasis.opendocument.spreadsheet":
+        return "ods"
+    what = "Word 文档" if "word/document.xml" in names else ("OpenDocument 文档（不是表格）" if mimetype else "压缩包")
+    raise InputError(f"文件“{name}”是{what}，不是 Excel 工作簿；请另存为 .xlsx 或 CSV 后再上传")
 
 
-def _grid_table(rows: list[tuple[object, ...]], title: str) -> RawTable:
+def is_workbook(head: bytes) -> bool:
+    """Whether a file's first bytes are those of a zip-based or OLE workbook."""
+    return head.startswith((b"PK\x03\x04", _OLE))
+
+
+def sheet_names(data: bytes, name: str, limits: WorkbookLimits) -> list[str]:
+    """A workbook's worksheet names, visible ones first (empty for a text file); InputError when it cannot be read."""
+    if not is_workbook(data[:4]):
+        return []
+    if data.startswith(b"PK"):
+        _zip_kind(data, name)
+        check_archive(data, name, limits)
+    return _sheets(worksheets(data, name, limits), name, None)
+
+
+def _workbook_tables(data: bytes, name: str, sheet: str | None, limits: WorkbookLimits) -> Generator[RawTable, None, None]:
+    """A workbook's named sheet, or every worksheet with the visible ones first, each read in a bounded process."""
+    for sheet_name in _sheets(worksheets(data, name, limits), name, sheet):
+        yield _grid_table(sheet_rows(data, name, sheet_name, limits), sheet_name)
+
+
+def _grid_table(rows: list[tuple[int, tuple[object, ...]]], title: str) -> RawTable:
     grid = _text_grid(rows)
     head = [["" if pd.isna(v) else str(v) for v in row] for row in grid.iloc[:HEAD_ROWS].itertuples(index=False)]
 
@@ -356,30 +398,32 @@ def _grid_table(rows: list[tuple[object, ...]], title: str) -> RawTable:
     return RawTable(head, None, None, title, load)
 
 
-def _sheets(book: Any, name: str, sheet: str | None) -> list[str]:
-    """The named sheet, or every worksheet with the visible ones first (chart sheets are skipped)."""
-    from python_calamine import SheetTypeEnum, SheetVisibleEnum
-
-    sheets = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+def _sheets(sheets: list[tuple[str, bool]], name: str, sheet: str | None) -> list[str]:
+    """The named sheet, or every worksheet with the visible ones first."""
     if not sheets:
         raise InputError(f"文件“{name}”中没有工作表")
     if sheet is None:
-        return [m.name for m in sorted(sheets, key=lambda m: m.visible != SheetVisibleEnum.Visible)]
+        return [title for title, _ in sorted(sheets, key=lambda s: not s[1])]
     for match in (lambda t: t == sheet, lambda t: normalize_label(t) == normalize_label(sheet)):
-        found = [m.name for m in sheets if match(m.name)]
+        found = [title for title, _ in sheets if match(title)]
         if found:
             return found[:1]
-    listed = "、".join(f"“{m.name}”" for m in sheets)
+    listed = "、".join(f"“{title}”" for title, _ in sheets)
     raise InputError(f"文件“{name}”中没有名为“{sheet}”的工作表；现有工作表：{listed}")
 
 
-def _text_grid(rows: list[tuple[object, ...]]) -> pd.DataFrame:
-    """Cell values as the text a user sees (each distinct value converted once); empty cells are NA."""
+def _text_grid(rows: list[tuple[int, tuple[object, ...]]]) -> pd.DataFrame:
+    """Cell values as the text a user sees (each distinct value converted once) down to the last row with a value;
+    rows not given are blank. Empty cells are NA."""
+    height = rows[-1][0] + 1 if rows else 0
+    at = np.fromiter((i for i, _ in rows), dtype=np.intp, count=len(rows))
     columns: dict[int, pd.Series] = {}
-    for position, cells in enumerate(zip_longest(*rows)):  # rows differ in length: short ones end in empty cells
+    for position, cells in enumerate(zip_longest(*(r for _, r in rows))):  # rows differ in length: short ones end in empty cells
         codes, texts = distinct(pd.Series(cells, dtype=object))
-        columns[position] = pd.Series(texts.array.take(codes, allow_fill=True), dtype=STR)
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), columns=range(len(columns)))
+        placed = np.full(height, -1, dtype=np.intp)
+        placed[at] = codes
+        columns[position] = pd.Series(texts.array.take(placed, allow_fill=True), dtype=STR)
+    return pd.DataFrame(columns, index=pd.RangeIndex(height), columns=range(len(columns)))
 
 
-__all__ = ["HEAD_ROWS", "Payload", "RawTable", "open_tables"]
+__all__ = ["HEAD_ROWS", "Payload", "RawTable", "open_tables", "sheet_names"]

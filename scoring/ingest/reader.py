@@ -37,10 +37,11 @@ from scoring.ingest.cells import (
 from scoring.ingest.files import HEAD_ROWS, Payload, RawTable, open_tables
 from scoring.ingest.header import Header, HeaderColumn, Spec, Vocabulary, build_vocabulary, column_letter, find_header
 from scoring.ingest.report import Problem, Severity, ValidationReport
+from scoring.ingest.workbook import WorkbookLimits
 from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Rubric
 from scoring.rubricset import RubricSet, normalize_label
 
-DEFAULT_MAX_BYTES = 50 * 2**20
+DEFAULT_MAX_BYTES = 200_000_000  # the dashboard's upload limit unless server.maxUploadSize says otherwise (the CLI has none)
 IDENTITY = (BRANCH_ID, NAME, FIELD, PERIOD)
 REASON = "reason"
 _UNKNOWN_FIELD, _BLANK_FIELD = -1, -2
@@ -60,13 +61,16 @@ class Ingested:
     report: ValidationReport
 
 
-def read_assessments(source: Path | bytes, rubrics: RubricSet, *, filename: str | None = None,
-                     sheet: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Ingested:
-    """Read, normalize and validate an assessment file; raise InputError only when it cannot be read at all."""
+def read_assessments(source: Path | bytes, rubrics: RubricSet, *, filename: str | None = None, sheet: str | None = None,
+                     max_bytes: int | None = None, limits: WorkbookLimits | None = None) -> Ingested:
+    """Read, normalize and validate an assessment file; raise InputError only when it cannot be read at all.
+
+    `max_bytes` bounds the file size (no bound when None); `limits` bound the workbook reader process.
+    """
     payload, name = _open(source, filename, max_bytes)
     vocabulary = build_vocabulary(rubrics)
     searched: list[str] = []
-    with closing(open_tables(payload, name, sheet)) as tables:
+    with closing(open_tables(payload, name, sheet, limits or WorkbookLimits.from_env())) as tables:
         for table in tables:
             header = find_header(table.head, vocabulary)
             if header is not None:
@@ -77,23 +81,35 @@ def read_assessments(source: Path | bytes, rubrics: RubricSet, *, filename: str 
                      "请检查是否选错了文件或工作表，或把表头改为评分细则中的列名")
 
 
-def _open(source: Path | bytes, filename: str | None, max_bytes: int) -> tuple[Payload, str]:
-    limit = f"{max_bytes / 2**20:.0f} MB"
+def size_text(size: int) -> str:
+    """A byte count as a user reads it: decimal megabytes (as browsers and Streamlit count) and the exact bytes."""
+    if size < 1_000_000:
+        return f"{size:,} 字节"
+    return f"{size / 1e6:,.1f} MB（{size:,} 字节）" if size % 1_000_000 else f"{size // 1_000_000:,} MB（{size:,} 字节）"
+
+
+def _open(source: Path | bytes, filename: str | None, max_bytes: int | None) -> tuple[Payload, str]:
+    limit = float("inf") if max_bytes is None else max_bytes
     if isinstance(source, bytes | bytearray | memoryview):
         name = filename or "上传的文件"
         size = len(source)
-        payload = Payload.of_bytes(bytes(source)) if size <= max_bytes else None
+        payload = Payload.of_bytes(bytes(source)) if size <= limit else None
     else:
         path = Path(source)
         name = filename or path.name
         try:
             size = path.stat().st_size
-            payload = Payload.of_path(str(path), size) if size <= max_bytes else None
+            payload = Payload.of_path(str(path), size) if size <= limit else None
         except OSError as exc:
             raise InputError(f"无法读取文件“{name}”：{exc.strerror or exc}；请确认文件存在且未被其他程序占用") from exc
     if payload is None:
-        raise InputError(f"文件“{name}”有 {size / 2**20:.1f} MB，超过上限 {limit}；请拆分后分别上传")
+        raise InputError(f"文件“{name}”有 {size_text(size)}，超过上限 {size_text(int(limit))}；请按乡镇或领域拆分后分别上传")
     return payload, name
+
+
+def duplicate_message(first: int, what: str, code: str, year: str) -> str:
+    """Why a row repeating the branch and period of an earlier row is not scored (`year` is '、年度“2025”' or '')."""
+    return f"与第 {first} 行的{what}“{code}”{year}重复，本行未计分；请删除重复行或更正{what}"
 
 
 def _workers(rows: int) -> int:
@@ -309,7 +325,8 @@ class _Reader:
             self.kinds[vocab.UNIT_CONVERSION] += count
             self._file_problem("header-unit", "info", col, f"表头注明单位为“{written}”，评分细则按“{unit}”计分：本列 {count} 个数值已换算")
         missing_reasons = self._missing_columns(assigned, rubric_index, keep)
-        self._duplicates(found_identities, texts, assigned, keep, err, warn)
+        refused = err | (rubric_index < 0) | (missing_reasons != "")  # rejected whatever their duplicates say
+        self._duplicates(found_identities, texts, assigned, keep, refused, err, warn)
         rejected = keep & (err | (rubric_index < 0) | (missing_reasons != ""))
         accepted = keep & ~rejected
         with_warnings = accepted & warn
@@ -350,6 +367,7 @@ class _Reader:
         for blank in blank_at.values():
             np.subtract(filled, blank, out=filled, casting="unsafe")
         keep = self._rows_to_keep(filled, blank_at)
+        keep &= ~self._total_rows(assigned, keep)
         for col in unnamed:
             if col.position in blank_at and (~blank_at[col.position] & keep).any():
                 self._file_problem("blank-header", "warning", col, "这一列有数据但没有表头，已单独保留、不参与计分；请补上表头")
@@ -406,9 +424,30 @@ class _Reader:
                                        "表格下方的说明文字，不是支部数据，已跳过"), column=positions[0])
             i -= 1
         end = int(np.flatnonzero(keep)[-1]) if keep.any() else -1
-        for blank_row in np.flatnonzero(~nonblank[: end + 1]).tolist():
-            self.found.add(Problem("blank-row", "info", self.row0 + blank_row, None, None, None, "空行，已跳过"))
+        blank = ~nonblank[: end + 1]
+        edges = np.flatnonzero(np.diff(np.concatenate(([False], blank, [False])).astype(np.int8)))
+        for first, stop in zip(edges[::2].tolist(), edges[1::2].tolist()):  # one note per run of blank rows
+            rows = f"空行（第 {self.row0 + first}–{self.row0 + stop - 1} 行，共 {stop - first:,} 行）" if stop - first > 1 else "空行"
+            self.found.add(Problem("blank-row", "info", self.row0 + first, None, None, None, f"{rows}，已跳过"))
         return keep
+
+    def _total_rows(self, assigned: dict[str, HeaderColumn], keep: np.ndarray) -> np.ndarray:
+        """Rows that sum the rows above them (合计, 小计, 总计 in the code, name or first column): notes, not branches."""
+        total = np.zeros(len(keep), dtype=bool)
+        where: dict[int, np.ndarray] = {}
+        for position in dict.fromkeys([*(assigned[k].position for k in (BRANCH_ID, NAME) if k in assigned), 0]):
+            if position < self.body.shape[1]:
+                where[position] = raw_text(self.body[position]).str.fullmatch(vocab.TOTAL_ROW).to_numpy(dtype=bool, na_value=False)
+                total |= where[position]
+        if BRANCH_ID in assigned:  # a row with a branch code is a branch, whatever its name says
+            code = assigned[BRANCH_ID].position
+            total &= where.get(code, total) | _blank(self.body[code])
+        total &= keep
+        for i in np.flatnonzero(total).tolist():
+            position = next(p for p, match in where.items() if match[i])
+            self.found.add(Problem("note-row", "info", self.row0 + i, column_letter(position), None, str(self.body.iat[i, position]),
+                                   "合计或小计行，不是支部数据，已跳过、不计分"), column=position)
+        return total
 
     def _assign_rubrics(self, texts: dict[str, TextColumn], assigned: dict[str, HeaderColumn], keep: np.ndarray) -> np.ndarray:
         """The position of each row's rubric in `concrete` (-1: unknown field, -2: blank field)."""
@@ -567,8 +606,9 @@ class _Reader:
         return _Identities(id_key, ids, id_values, periods, period_values)
 
     def _duplicates(self, identities: _Identities | None, texts: dict[str, TextColumn], assigned: dict[str, HeaderColumn],
-                    keep: np.ndarray, err: np.ndarray, warn: np.ndarray) -> None:
-        """Same branch and period twice: keep the first, reject the rest. Same code, different names: warn."""
+                    keep: np.ndarray, refused: np.ndarray, err: np.ndarray, warn: np.ndarray) -> None:
+        """Same branch and period twice: keep the first row that has no other error, reject the rest (a row already
+        rejected for another error is never said to be kept). Same code, different names: warn."""
         if identities is None:
             return
         id_key, ids, id_values, periods, period_values = (identities.key, identities.ids, identities.id_values,
@@ -584,14 +624,21 @@ class _Reader:
             code = str(id_values[ids[positions[0]]])
             period = periods[positions[0]]
             year = f"、年度“{period_values[period]}”" if period >= 0 and len(period_values) else ""
-            numbers = [self.row0 + p for p in positions]
-            self._row_problem("duplicate-row", "warning", positions[0], col, code, (
-                f"与第 {'、'.join(map(str, numbers[1:]))} 行的{what}“{code}”{year}相同；保留本行计分，后面的重复行不计分"))
-            warn[positions[0]] = True
-            for p in positions[1:]:
-                self._row_problem("duplicate-row", "error", p, col, code, (
-                    f"与第 {numbers[0]} 行的{what}“{code}”{year}重复，本行未计分；请删除重复行或更正{what}"))
-                err[p] = True
+            kept = next((p for p in positions if not refused[p]), None)
+            if kept is None:  # every copy has another error: none is scored, and only one may be once fixed
+                for p in positions:
+                    others = "、".join(str(self.row0 + q) for q in positions if q != p)
+                    self._row_problem("duplicate-row", "error", p, col, code, (
+                        f"与第 {others} 行的{what}“{code}”{year}重复，且这些行都有其他错误、均未计分；修正时请只保留其中一行"))
+                continue
+            others = "、".join(str(self.row0 + q) for q in positions if q != kept)
+            self._row_problem("duplicate-row", "warning", kept, col, code, (
+                f"与第 {others} 行的{what}“{code}”{year}相同；保留本行计分，其余重复行不计分"))
+            warn[kept] = True
+            for p in positions:
+                if p != kept:
+                    self._row_problem("duplicate-row", "error", p, col, code, duplicate_message(self.row0 + kept, what, code, year))
+                    err[p] = True
         if id_key == BRANCH_ID and NAME in texts:
             self._identity_conflicts(ids, id_values, texts[NAME].values, keep, assigned[NAME], warn)
 

@@ -155,17 +155,26 @@ class ValidationReport:
         )
         return frame.astype({c: "str" for c in ("代码", "级别", "列", "列名", "值", "说明")})
 
+    def normalization_text(self) -> str:
+        """'已自动规范：全角数字 3 处，…' (most frequent first), or '' when nothing was changed."""
+        if not self.normalizations:
+            return ""
+        done = "，".join(f"{kind} {n} 处" for kind, n in sorted(self.normalizations.items(), key=lambda kv: -kv[1]))
+        return f"已自动规范：{done}"
+
+    def counts_text(self) -> str:
+        """'发现问题：错误 3 条，警告 4 条，提示 1 条', or '没有发现问题。'."""
+        counts = "，".join(f"{SEVERITY_NAMES[s]} {self.count(s)} 条" for s in ("error", "warning", "info") if self.count(s))
+        return f"发现问题：{counts}" if counts else "没有发现问题。"
+
     def to_text(self) -> str:
         """A Chinese, human-readable report that starts with the summary line."""
         lines = [self.summary()]
         if self.normalizations:
-            done = "，".join(f"{kind} {n} 处" for kind, n in sorted(self.normalizations.items(), key=lambda kv: -kv[1]))
-            lines.append(f"已自动规范：{done}")
+            lines.append(self.normalization_text())
+        lines.append(self.counts_text())
         if not self.problems:
-            lines.append("没有发现问题。")
             return "\n".join(lines)
-        counts = "，".join(f"{SEVERITY_NAMES[s]} {self.count(s)} 条" for s in ("error", "warning", "info") if self.count(s))
-        lines.append(f"发现问题：{counts}")
         for p in self.problems:
             value = f"（值：{p.value}）" if p.value is not None else ""
             lines.append(f"[{SEVERITY_NAMES[p.severity]}] {p.location()}{value}：{p.message}")

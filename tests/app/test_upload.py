@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 from streamlit import config
 
 from tests.app import files
 from tests.app.conftest import go, metric, no_errors, open_app, table_with
+from tests.hostile.files import far_cell
 
 pytestmark = pytest.mark.xdist_group("app")
 
@@ -67,6 +70,34 @@ def test_fixing_a_rejected_row_brings_it_back():
     assert metric(at, "支部数") == "20"
 
 
+def test_the_report_shows_normalizations_and_what_the_warning_metric_counts():
+    at = upload("messy.csv", (files.ROOT / "sample_data" / "messy.csv").read_bytes())
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("已自动规范：百分比 168 处") for c in captions)  # as the CLI prints it
+    assert any(c.startswith("发现问题：错误 11 条，警告 2 条") for c in captions)
+    warned = next(m for m in at.metric if m.label.startswith("有警告"))
+    assert warned.label == "有警告的行（仍计分）"
+    assert warned.value == "1"
+    assert "共有 2 条警告" in warned.proto.help
+
+
+def test_rechecking_unedited_rows_never_scores_a_rejected_duplicate():
+    """Issue 9: 102001021 was scored twice after 重新校验 without edits."""
+    messy = (files.ROOT / "sample_data" / "messy.csv").read_bytes()
+    at = upload("messy.csv", messy)
+    accepted = int(metric(at, "可评分").replace(",", "")) + int(metric(at, "有警告").split()[0].replace(",", ""))
+    at.radio(key="up_mode").set_value("fix").run()
+    at.button(key="up_fix").click().run()
+    no_errors(at)
+    assert any("0 行通过校验" in i.value for i in at.info)
+    at.button(key="up_use").click().run()
+    no_errors(at)
+    assert metric(at, "支部数") == f"{accepted:,}"
+    go(at, "ranking")
+    ranked = at.dataframe(key="rank_table").value
+    assert ranked["branch_id"].astype(str).eq("102001021").sum() == 1, list(ranked.columns)
+
+
 @pytest.mark.parametrize(("name", "data"), [("notes.csv", files.unrelated_csv()), ("photo.csv", files.PNG),
                                             ("fake.xlsx", b"not a workbook"), ("empty.csv", b"")])
 def test_wrong_files_get_a_clear_message(name, data):
@@ -76,14 +107,46 @@ def test_wrong_files_get_a_clear_message(name, data):
     assert not at.get("metric")
 
 
-def test_oversized_upload_is_refused_with_the_limit():
+@pytest.fixture
+def one_mb_limit():
+    """server.maxUploadSize set to 1 (MB) for one test."""
     before = config.get_option("server.maxUploadSize")
     config.set_option("server.maxUploadSize", 1)
-    try:
-        at = upload("big.csv", b"x" * (2 * 2**20))
-        assert "超过上限 1 MB" in at.error[0].value
-    finally:
-        config.set_option("server.maxUploadSize", before)
+    yield
+    config.set_option("server.maxUploadSize", before)
+
+
+def test_oversized_upload_is_refused_with_the_limit_in_bytes(one_mb_limit):
+    at = upload("big.csv", b"x" * 1_000_001)  # Streamlit's browser widget refuses above 1,000,000 bytes: so must the app
+    assert "超过上限 1 MB（1,000,000 字节）" in at.error[0].value
+    assert "1,000,001 字节" in at.error[0].value
+
+
+def test_a_file_at_the_limit_is_not_refused_for_its_size(one_mb_limit):
+    at = upload("one-cell.csv", b"x" * 1_000_000)  # exactly the limit: past the size gate, refused for its content
+    assert not any("超过上限" in e.value for e in at.error)
+    assert "有一个单元格超过" in at.error[0].value  # the content check, not the size gate
+
+
+def test_the_app_limit_is_within_every_limit_streamlit_applies():
+    config_file = (files.ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    megabytes = int(tomllib.loads(config_file)["server"]["maxUploadSize"])
+    assert megabytes == 200  # the documented default (issue 12)
+    config.set_option("server.maxUploadSize", megabytes)
+    at = open_app("upload")
+    assert "200 MB（200,000,000 字节）" in at.file_uploader(key="up_file").help
+    app_limit = megabytes * 1_000_000
+    assert app_limit <= megabytes * 2**20  # Streamlit's server counts MiB
+    assert app_limit <= megabytes * 1000**2  # its browser widget counts 10^6 (or 2^20) bytes
+
+
+def test_a_hostile_workbook_is_refused_on_the_page_and_the_app_carries_on():
+    at = upload("far.xlsx", far_cell("XFD1048576", declared=False),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert "内存超过上限" in at.error[0].value
+    at.file_uploader(key="up_file").set_value(("good.csv", files.good_csv(10), "text/csv")).run()
+    no_errors(at)
+    assert metric(at, "总行数") == "10"
 
 
 def test_back_to_the_sample_city():

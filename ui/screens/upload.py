@@ -1,4 +1,4 @@
-"""数据上传 Upload: read a CSV/XLSX, show the validation report, set aside or fix rejected rows, explore the results."""
+"""数据上传 Upload: read a CSV or workbook, show the validation report, set aside or fix rejected rows, explore the results."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import streamlit as st
 
 from scoring.errors import InputError, RubricError
 from scoring.ingest import Ingested, ValidationReport
+from scoring.ingest.fixes import PROBLEM_CELLS, apply_edits, fix_view
 from scoring.rubricset import RubricSet
 from scoring.template import template_bytes
 from ui import common, data, state
 from ui.i18n import t
 from ui.safe import filename, md
 
-TYPES = ["csv", "xlsx", "txt", "tsv"]
+TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xlsb", "xls", "ods", "et"]  # .et is refused with advice, not by the widget
 
 
 def _rubrics() -> tuple[RubricSet, str]:
@@ -32,9 +33,13 @@ def _rubrics() -> tuple[RubricSet, str]:
 
 def _report(report: ValidationReport, stem: str) -> None:
     cols = st.columns(4)
+    helps = {"rows_with_warnings": t("upload.rows_with_warnings_help", warnings=f"{report.count('warning'):,}")}
     for col, key in zip(cols, ("rows_total", "rows_scored", "rows_with_warnings", "rows_rejected"), strict=True):
-        col.metric(t(f"upload.{key}"), f"{getattr(report, key):,}")
+        col.metric(t(f"upload.{key}"), f"{getattr(report, key):,}", help=helps.get(key))
     st.caption(md(report.summary(), 400))
+    for line in (report.normalization_text(), report.counts_text()):
+        if line:
+            st.caption(md(line, 400))
     st.subheader(t("upload.problems"))
     if not report.problems:
         st.caption(t("upload.no_problems"))
@@ -56,10 +61,14 @@ def _rejected(found: data.Dataset, ingested: Ingested, upload_key: str) -> data.
     if mode == "aside":
         common.table(ingested.rejected, "up_rejected", {"_index": t("hdr.行")}, column_order=order, hide_index=False)
         return found
-    edited = st.data_editor(ingested.rejected, key="up_editor", disabled=[data.REASON], width="stretch",
-                            column_order=order, column_config=common.column_config([data.REASON], {"_index": t("hdr.行")}))
+    view = fix_view(ingested)
+    st.caption(t("upload.fix_help"))
+    marked = {c: st.column_config.TextColumn(f"⚠ {c}") for c in view.problems}  # the columns with cells to fix
+    config = common.column_config([data.REASON], {"_index": t("hdr.行"), PROBLEM_CELLS: t("upload.problem_cells"), **marked})
+    edited = st.data_editor(view.frame, key="up_editor", disabled=[data.REASON, PROBLEM_CELLS],
+                            width="stretch", column_config=config)
     if st.button(t("upload.fix_apply"), key="up_fix", icon=":material/fact_check:"):
-        fixed, again = data.fix_rejected(found, edited)
+        fixed, again = data.fix_rejected(found, apply_edits(ingested.rejected, edited))
         state.set_fixed(upload_key, fixed)
         st.info(t("upload.fixed", ok=len(again.frame), bad=len(again.rejected)), icon=":material/info:")
     return state.fixed(upload_key) or found
@@ -105,32 +114,44 @@ def render() -> None:
             state.set_dataset(None)
             st.rerun()
     rubrics, custom = _rubrics()
-    upload = st.file_uploader(t("upload.file"), type=TYPES, key="up_file", help=t("upload.help", limit=data.upload_limit() // 2**20))
+    limit = data.upload_limit()
+    upload = st.file_uploader(t("upload.file"), type=TYPES, key="up_file",
+                              help=t("upload.help", limit=f"{limit / 1e6:,g}", limit_bytes=f"{limit:,}"))
     if upload is not None:
         raw = upload.getvalue()
-        limit = data.upload_limit()
         if len(raw) > limit:
-            st.error(t("upload.too_big", size=f"{len(raw) / 2**20:.1f}", limit=limit // 2**20), icon=":material/error:")
+            st.error(t("upload.too_big", size=f"{len(raw) / 1e6:,.1f}", size_bytes=f"{len(raw):,}", limit=f"{limit / 1e6:,g}",
+                       limit_bytes=f"{limit:,}"), icon=":material/error:")
         else:
-            sheets = data.sheet_names(data.digest(raw), raw)
-            sheet = st.selectbox(t("upload.sheet"), sheets, key="up_sheet") if len(sheets) > 1 else None
-            progress = st.progress(0, text=t("upload.reading", name=md(upload.name, 80)))
             try:
-                ingested = data.ingest(raw, upload.name, rubrics, sheet)
+                sheets = data.sheet_names(data.digest(raw), upload.name, raw)
             except InputError as error:
-                progress.empty()
                 st.error(t("upload.unreadable", message=md(error, 600)), icon=":material/error:")
-            else:
-                progress.progress(60, text=t("upload.scoring", rows=f"{len(ingested.frame):,}"))
-                found = data.scored(raw, upload.name, rubrics, ingested, sheet, custom)
-                progress.progress(100, text=t("upload.done"))
-                _report(ingested.report, found.filename)
-                chosen = _rejected(found, ingested, found.key)
-                if st.button(t("upload.use"), key="up_use", type="primary", icon=":material/insights:"):
-                    state.set_dataset(chosen)
-                    st.switch_page("ui/screens/overview.py")
+                sheets = None
+            if sheets is not None:
+                _read_and_report(raw, upload.name, sheets, rubrics, custom)
     st.divider()
     _templates()
+
+
+def _read_and_report(raw: bytes, name: str, sheets: list[str], rubrics: RubricSet, custom: str) -> None:
+    """Read the chosen sheet, show the report and the rejected rows, and offer to explore the results."""
+    sheet = st.selectbox(t("upload.sheet"), sheets, key="up_sheet") if len(sheets) > 1 else None
+    progress = st.progress(0, text=t("upload.reading", name=md(name, 80)))
+    try:
+        ingested = data.ingest(raw, name, rubrics, sheet)
+    except InputError as error:
+        progress.empty()
+        st.error(t("upload.unreadable", message=md(error, 600)), icon=":material/error:")
+        return
+    progress.progress(60, text=t("upload.scoring", rows=f"{len(ingested.frame):,}"))
+    found = data.scored(raw, name, rubrics, ingested, sheet, custom)
+    progress.progress(100, text=t("upload.done"))
+    _report(ingested.report, found.filename)
+    chosen = _rejected(found, ingested, found.key)
+    if st.button(t("upload.use"), key="up_use", type="primary", icon=":material/insights:"):
+        state.set_dataset(chosen)
+        st.switch_page("ui/screens/overview.py")
 
 
 if __name__ == "__main__":
