@@ -47,7 +47,7 @@ class Limits:
     chars: int = 512 * 1024  # document size (characters; bytes for files)
     depth: int = 32  # nesting of maps and lists, counted after aliases are expanded
     aliases: int = 200  # uses of *anchor
-    values: int = 20_000  # values in the document once aliases are expanded (the core rubric has ~1,300)
+    values: int = 10_000  # values in the document once aliases are expanded (the core rubric has ~1,300)
     number_digits: int = 32  # characters of one number
 
 
@@ -114,10 +114,13 @@ class _Loader(Composer, _Parser, SafeConstructor, Resolver):
         Composer.__init__(self)
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
-        self.file, self.limits, self.depth, self.aliases = file, limits, 0, 0
+        self.file, self.limits, self.depth, self.aliases, self.nodes = file, limits, 0, 0, 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()
+        self.nodes += 1
+        if self.nodes > self.limits.values:
+            raise _Stop(_too_many_values(_pos(self.file, event), self.limits))
         if isinstance(event, yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > self.limits.aliases:
@@ -130,6 +133,11 @@ class _Loader(Composer, _Parser, SafeConstructor, Resolver):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+def _too_many_values(where: Position, limits: Limits) -> RubricProblem:
+    return _problem(where, "limit-values", f"文档中的值（别名 *名称 展开后计）超过上限 {limits.values:,} 个；"
+                                           "评分细则用不了这么多，请检查是否层层引用了锚点或误粘贴了数据")
 
 
 def read_located(text: str, file: str, limits: Limits = LIMITS) -> Located:
@@ -171,20 +179,28 @@ class _Builder:
         self.file, self.limits, self.loader = file, limits, loader
         self.count = 0
         self.problems: list[RubricProblem] = []
+        self._places: dict[int, Position] = {}  # one Position per node, however often aliases repeat it
+
+    def where(self, node: yaml.Node) -> Position:
+        """Where `node` was written."""
+        place = self._places.get(id(node))
+        if place is None:
+            place = self._places[id(node)] = _pos(self.file, node)
+        return place
 
     def build(self, node: yaml.Node, depth: int) -> Any:
         """The value of `node`, at nesting `depth`."""
         self.count += 1
-        where = _pos(self.file, node)
+        where = self.where(node)
         if self.count > self.limits.values:
-            raise _Stop(_problem(where, "limit-values", f"展开别名（*名称）后超过上限 {self.limits.values:,} 个值；请直接写出内容，不要层层引用"))
+            raise _Stop(_too_many_values(where, self.limits))
         if depth > self.limits.depth:
             raise _Stop(_problem(where, "limit-depth", f"展开别名（*名称）后嵌套超过上限 {self.limits.depth} 层；请直接写出内容"))
         if isinstance(node, yaml.SequenceNode):
             seq = LocList(where)
             for item in node.value:
                 seq.append(self.build(item, depth + 1))
-                seq.positions.append(_pos(self.file, item))
+                seq.positions.append(self.where(item))
             return seq
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, where, depth)
@@ -203,12 +219,12 @@ class _Builder:
             if key in out:
                 self._add(_pos(self.file, key_node), "duplicate-key", f"键“{key}”在同一层重复出现，请删除或合并其中一个")
             out[key] = self.build(value_node, depth + 1)
-            out.positions[key] = _pos(self.file, value_node)
+            out.positions[key] = self.where(value_node)
         for key_node, value_node in merged:
             key = self._key(key_node)
             if key is not None and key not in out:
                 out[key] = self.build(value_node, depth + 1)
-                out.positions[key] = _pos(self.file, value_node)
+                out.positions[key] = self.where(value_node)
         return out
 
     def _merge_pairs(self, node: yaml.Node) -> list[tuple[yaml.Node, yaml.Node]]:
@@ -220,7 +236,7 @@ class _Builder:
 
     def _key(self, node: yaml.Node) -> str | None:
         """A mapping key as text; other keys are reported and skipped."""
-        key = self._scalar(node, _pos(self.file, node)) if isinstance(node, yaml.ScalarNode) else node
+        key = self._scalar(node, self.where(node)) if isinstance(node, yaml.ScalarNode) else node
         if isinstance(key, str):
             return key
         shown = node.value if isinstance(node, yaml.ScalarNode) else "（列表或映射）"
