@@ -260,7 +260,8 @@ def _validate(doc: LocDict, problems: _Problems) -> Rubric | None:
 def type_hint(err: ErrorDetails) -> str:
     """A pydantic error said in Chinese, with what was found."""
     loc = [step for step in err["loc"] if isinstance(step, str)]
-    values = {"field": loc[-1] if loc else "", "input": _shown(err.get("input")), **(err.get("ctx") or {})}
+    ctx = {k: f"{v:,.0f}" if isinstance(v, float) and v.is_integer() else v for k, v in (err.get("ctx") or {}).items()}
+    values = {"field": loc[-1] if loc else "", "input": _shown(err.get("input")), **ctx}
     template = _PYDANTIC_HINTS.get(err["type"])
     return template.format(**values) if template else f"取值不符合要求（{err['msg']}），当前为 {values['input']}"
 
