@@ -51,28 +51,33 @@ class _Problems(list[RubricProblem]):
         self.append(RubricProblem(where.file, where.line, where.column, code, message))
 
 
-def load_rubrics(paths: Iterable[Path | str]) -> RubricSet:
-    """Load rubric files and directories; a parent named in `extends` is also looked up beside each file."""
+def load_rubrics(paths: Iterable[Path | str], relative_to: Path | None = None) -> RubricSet:
+    """Load rubric files and directories; a parent named in `extends` is also looked up beside each file.
+
+    Files are named as given, or relative to `relative_to` (so messages never show a server's own path)."""
     docs: dict[str, str] = {}
     library: dict[str, str] = {}
+
+    def named(file: Path) -> str:
+        return str(file.relative_to(relative_to)) if relative_to is not None and file.is_relative_to(relative_to) else str(file)
+
     for raw in paths:
         path = Path(raw)
         files = sorted(p for p in path.iterdir() if p.suffix in RUBRIC_SUFFIXES) if path.is_dir() else [path]
         for file in files:
-            docs[str(file)] = _read_text(file)
+            docs[named(file)] = _read_text(file, named(file))
         folder = path if path.is_dir() else path.parent
         for sibling in sorted(folder.glob("*.y*ml")):
-            library.setdefault(str(sibling), _read_text(sibling))
+            library.setdefault(named(sibling), _read_text(sibling, named(sibling)))
     return parse_rubrics(docs, library)
 
 
-def _read_text(file: Path) -> str:
+def _read_text(file: Path, name: str) -> str:
     try:
-        if file.stat().st_size > LIMITS.chars:
-            return decode_rubric(b"", str(file), size=file.stat().st_size)
-        return decode_rubric(file.read_bytes(), str(file))
+        size = file.stat().st_size
+        return decode_rubric(b"" if size > LIMITS.chars else file.read_bytes(), name, size)
     except OSError as exc:
-        raise RubricError([RubricProblem(str(file), 1, 1, "unreadable", f"无法读取评分细则文件（{exc.strerror}）；请确认文件存在且可读")]) from exc
+        raise RubricError([RubricProblem(name, 1, 1, "unreadable", f"无法读取评分细则文件（{exc.strerror}）；请确认文件存在且可读")]) from exc
 
 
 def decode_rubric(data: bytes, name: str, size: int | None = None) -> str:

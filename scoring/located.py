@@ -196,6 +196,9 @@ class _Builder:
             raise _Stop(_too_many_values(where, self.limits))
         if depth > self.limits.depth:
             raise _Stop(_problem(where, "limit-depth", f"展开别名（*名称）后嵌套超过上限 {self.limits.depth} 层；请直接写出内容"))
+        if node.tag not in self.loader.yaml_constructors:  # e.g. !!python/object: never constructed, only reported
+            self._add(where, "yaml-tag", f"不支持的 YAML 标签“{node.tag}”；评分细则只用普通的文字、数字、列表和映射，请去掉该标签")
+            return None
         if isinstance(node, yaml.SequenceNode):
             seq = LocList(where)
             for item in node.value:
