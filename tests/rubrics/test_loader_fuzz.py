@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring.errors import RubricError
-from scoring.loader import parse_rubrics
+from scoring.loader import decode_rubric, parse_rubrics
 
 RUBRICS = Path(__file__).resolve().parents[2] / "rubrics"
 TEXTS = {p.name: p.read_text(encoding="utf-8") for p in sorted(RUBRICS.glob("*.yaml"))}
@@ -125,3 +125,22 @@ def test_only_rubric_errors_escape_and_they_are_located(broken, as_parent):
 def test_the_unbroken_rubrics_load():
     for name, text in TEXTS.items():
         load(name, text, as_parent=False)
+
+
+TOKENS = [*"ab:-[]{},&*!<>|'\"#%@` \n\t0.9e+", "id: ", "extends: ", "kind: ", "核心", "\ufeff", "  ", "<<: ", "!!python/name:x "]
+yamlish = st.lists(st.sampled_from(TOKENS), max_size=80).map("".join)
+
+
+@SETTINGS
+@given(data=st.one_of(st.binary(max_size=300), yamlish.map(lambda text: text.encode("utf-8"))))
+def test_any_bytes_decode_exactly_or_are_refused_and_any_text_loads_or_is_located(data):
+    try:
+        text = decode_rubric(data, "上传.yaml")
+    except RubricError as error:
+        assert [p.file for p in error.problems] == ["上传.yaml"]
+        return
+    assert "\ufffd" not in text or "\ufffd".encode() in data
+    try:
+        parse_rubrics({"上传.yaml": text})
+    except RubricError as error:
+        assert all(p.file == "上传.yaml" and p.line >= 1 for p in error.problems)
