@@ -266,9 +266,16 @@ def type_hint(err: ErrorDetails) -> str:
     """A pydantic error said in Chinese, with what was found."""
     loc = [step for step in err["loc"] if isinstance(step, str)]
     ctx = {k: f"{v:,.0f}" if isinstance(v, float) and v.is_integer() else v for k, v in (err.get("ctx") or {}).items()}
-    values = {"field": loc[-1] if loc else "", "input": _shown(err.get("input")), **ctx}
+    values = _Blank({"field": loc[-1] if loc else "", "input": _shown(err.get("input")), **ctx})
     template = _PYDANTIC_HINTS.get(err["type"])
-    return template.format(**values) if template else f"取值不符合要求（{err['msg']}），当前为 {values['input']}"
+    return template.format_map(values) if template else f"取值不符合要求（{err['msg']}），当前为 {values['input']}"
+
+
+class _Blank(dict[str, Any]):
+    """Template values where a missing one reads as empty, so a hint never fails on a context pydantic left out."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 def _shown(value: Any) -> str:
