@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ try:  # libyaml scans seven times faster; the composing stays in Python, where t
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml.parser import Parser as _Parser  # type: ignore[assignment]
 
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # YAML 1.1 printable
 _INT, _FLOAT, _MERGE = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:merge"
 
 # PyYAML's most common complaints, said in Chinese (matched by the start of its English text)
@@ -145,6 +147,12 @@ def read_located(text: str, file: str, limits: Limits = LIMITS) -> Located:
     if len(text) > limits.chars:
         return Located(None, [_problem(Position(file, 1, 1), "limit-size",
                                        f"评分细则有 {len(text) // 1024:,} KB，超过上限 {limits.chars // 1024:,} KB；请删去无关内容")])
+    bad = _unreadable(text)
+    if bad is not None:
+        line, column = text.count("\n", 0, bad) + 1, bad - text.rfind("\n", 0, bad)
+        return Located(None, [_problem(Position(file, line, column), "not-text",
+                                       f"第 {line} 行第 {column} 列有不允许的控制字符（U+{ord(text[bad]):04X}）；"
+                                       "请删除它，或把文件另存为 UTF-8 文本")])
     loader = _Loader(text, file, limits)
     try:
         node = loader.get_single_node()
@@ -161,6 +169,12 @@ def read_located(text: str, file: str, limits: Limits = LIMITS) -> Located:
         return Located(None, [_problem(Position(file, 1, 1), "yaml-syntax", f"YAML 格式错误：{exc}")])
     finally:
         loader.dispose()
+
+
+def _unreadable(text: str) -> int | None:
+    """Where the first character YAML refuses stands (control characters, lone surrogates, U+FFFE/U+FFFF), if any."""
+    found = _NOT_YAML.search(text)
+    return found.start() if found else None
 
 
 def syntax_problem(exc: yaml.MarkedYAMLError, file: str) -> RubricProblem:

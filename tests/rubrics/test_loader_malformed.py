@@ -64,6 +64,8 @@ CASES = [  # (id, the uploaded text, expected code, text on the line it must poi
     ("binary-tag", RURAL + "x: !!binary aGVsbG8=\n", "extra-forbidden", "x: !!binary"),
     ("merge-non-map", RURAL + "x:\n  <<: 5\n", "yaml-merge", "<<: 5"),
     ("two-documents", RURAL + "---\nid: again\n", "yaml-syntax", None),
+    ("control-character", RURAL + "x: a\x1bb\n", "not-text", "x: a"),
+    ("lone-surrogate", RURAL + "x: a\ud800\n", "not-text", "x: a"),
 ]
 
 
