@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import pytest
 
 from tests.app.conftest import no_errors, open_app, table_with
+from tests.rubrics.hostile import alias_bomb
 from ui.data import sample_dataset
 
 pytestmark = pytest.mark.xdist_group("app")
@@ -83,3 +86,14 @@ def test_an_undecodable_rubric_is_refused_in_chinese():
     assert "处错误" in at.error[0].value
     problems = table_with(at, "line", "message")
     assert list(problems["file"]) == ["坏.yaml"] and "UTF-8" in problems["message"].iloc[0]
+
+
+def test_an_alias_bomb_upload_is_refused_naming_the_limit():
+    at = open_app("rubrics")
+    started = time.perf_counter()
+    upload(at, "炸弹.yaml", alias_bomb().encode())
+    assert time.perf_counter() - started < 30  # minutes and gigabytes before the bounds
+    no_errors(at)
+    problems = table_with(at, "line", "message")
+    assert list(problems["code"]) == ["limit-values"] and "10,000" in problems["message"].iloc[0]
+    assert list(problems["file"]) == ["炸弹.yaml"]
