@@ -101,7 +101,7 @@ def _methods(doc: dict[str, Any]) -> Iterator[Found]:
         if not isinstance(method, dict):
             continue
         kind = method.get("kind")
-        if kind is not None and kind not in METHODS:
+        if kind is not None and (not isinstance(kind, str) or kind not in METHODS):
             yield (*path, "method", "kind"), "unknown-method", f"未知的评分方法“{kind}”；可用的有：{'、'.join(METHODS)}"
         points = _num(ind.get("points")) or 0.0
         tiers = [(_num(t.get("min")), _num(t.get("points"))) for _, t in _items(method, "tiers")]

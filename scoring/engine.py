@@ -38,12 +38,26 @@ class Scored:
 def score(frame: pd.DataFrame, rubrics: RubricSet, not_applicable: pd.DataFrame | None = None) -> Results:
     """Score and grade every row with the rubric of its field; rows whose field has no rubric are listed, not dropped."""
     na = pd.DataFrame(index=frame.index) if not_applicable is None else not_applicable.reindex(index=frame.index, fill_value=False)
-    assigned = _assign(frame, rubrics)
+    assigned, reasons = triage(frame, rubrics)
+    listed = pd.notna(reasons)
     parts: list[Results] = []
+    for position, rubric in enumerate(rubrics.concrete):
+        mask = (assigned == position) & ~listed
+        if mask.all():
+            parts.append(score_rubric(frame, rubric, na))
+        elif mask.any():
+            parts.append(score_rubric(frame[mask], rubric, na[mask]))
+    unscored = frame[listed].assign(reason=reasons[listed]) if listed.any() else frame.iloc[0:0].assign(reason=pd.Series(dtype=object))
+    return _concat(parts, frame, na, unscored)
+
+
+def triage(frame: pd.DataFrame, rubrics: RubricSet) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's rubric (its position in `rubrics.concrete`, -1: none) and why the row is not scored (None: it is)."""
+    assigned = _assign(frame, rubrics)
     reasons = np.full(len(frame), None, dtype=object)
     for position, rubric in enumerate(rubrics.concrete):
         mask = assigned == position
-        if not mask.any():
+        if not mask.any() or not rubric.skip:
             continue
         rows = frame if mask.all() else frame[mask]
         keep = np.ones(len(rows), dtype=bool)
@@ -51,17 +65,11 @@ def score(frame: pd.DataFrame, rubrics: RubricSet, not_applicable: pd.DataFrame 
             hit = evaluate(rule.when, rows, rubric.input_columns()) & keep
             reasons[np.flatnonzero(mask)[hit]] = f"不参评：{rule.reason}"
             keep &= ~hit
-        rows = rows if keep.all() else rows[keep]
-        if len(rows):
-            parts.append(score_rubric(rows, rubric, na if rows is frame else na[mask][keep]))
-    fields = "、".join(rubrics.field_names())
     if FIELD in frame:
-        field_values = frame[FIELD].to_numpy(dtype=object)
+        fields = "、".join(rubrics.field_names())
         missing = assigned < 0
-        reasons[missing] = [NO_RUBRIC.format(field=f, fields=fields) for f in field_values[missing]]
-    listed = pd.notna(reasons)
-    unscored = frame[listed].assign(reason=reasons[listed]) if listed.any() else frame.iloc[0:0].assign(reason=pd.Series(dtype=object))
-    return _concat(parts, frame, na, unscored)
+        reasons[missing] = [NO_RUBRIC.format(field=f, fields=fields) for f in frame[FIELD].to_numpy(dtype=object)[missing]]
+    return assigned, reasons
 
 
 def _assign(frame: pd.DataFrame, rubrics: RubricSet) -> np.ndarray:

@@ -6,22 +6,41 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from scoring.checks import semantic_problems
 from scoring.errors import RubricError, RubricProblem
-from scoring.located import LocDict, LocList, Position, locate, read_located
+from scoring.located import LIMITS, LocDict, LocList, Position, locate, read_located
 from scoring.rubric import Rubric
 from scoring.rubricset import RubricSet
 
 RUBRIC_SUFFIXES = (".yaml", ".yml")
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _NOT_INHERITED = ("abstract", "extends")
 
 _PYDANTIC_HINTS = {
     "missing": "缺少必填项“{field}”，请补上",
     "extra_forbidden": "不认识的键“{field}”，请检查拼写（可对照 rubrics/rubric.schema.json）",
     "union_tag_not_found": "缺少评分方法 kind，可用的有：yes_no、count、tiers、rate、level、deduction、direct",
+    "float_type": "应为数字（不加引号），当前为 {input}",
+    "int_type": "应为整数（不加引号），当前为 {input}",
+    "bool_type": "应为 true 或 false（不加引号），当前为 {input}",
+    "string_type": "应为文字，当前为 {input}",
+    "date_type": "应为日期，如 2024-01-01（不加引号），当前为 {input}",
+    "finite_number": "应为有限的数字，不能是 .inf 或 .nan",
+    "tuple_type": "应为列表（每项以“- ”开头，或写作 [甲, 乙]），当前为 {input}",
+    "dict_type": "应为映射（键: 值），当前为 {input}",
+    "model_type": "应为映射（键: 值），当前为 {input}",
+    "model_attributes_type": "应为映射（键: 值），当前为 {input}",
+    "greater_than": "应大于 {gt}，当前为 {input}",
+    "greater_than_equal": "应不小于 {ge}，当前为 {input}",
+    "less_than": "应小于 {lt}，当前为 {input}",
+    "less_than_equal": "应不大于 {le}，当前为 {input}",
+    "literal_error": "可选值为 {expected}，当前为 {input}",
+    "string_pattern_mismatch": "只能含英文字母、数字和下划线，且不以数字开头；当前为 {input}",
+    "too_short": "至少需要 {min_length} 项",
+    "value_error": "{error}",
 }
 
 
@@ -32,27 +51,63 @@ class _Problems(list[RubricProblem]):
         self.append(RubricProblem(where.file, where.line, where.column, code, message))
 
 
-def load_rubrics(paths: Iterable[Path | str]) -> RubricSet:
-    """Load rubric files and directories; a parent named in `extends` is also looked up beside each file."""
+def load_rubrics(paths: Iterable[Path | str], relative_to: Path | None = None) -> RubricSet:
+    """Load rubric files and directories; a parent named in `extends` is also looked up beside each file.
+
+    Files are named as given, or relative to `relative_to` (so messages never show a server's own path)."""
     docs: dict[str, str] = {}
     library: dict[str, str] = {}
+
+    def named(file: Path) -> str:
+        return str(file.relative_to(relative_to)) if relative_to is not None and file.is_relative_to(relative_to) else str(file)
+
     for raw in paths:
         path = Path(raw)
         files = sorted(p for p in path.iterdir() if p.suffix in RUBRIC_SUFFIXES) if path.is_dir() else [path]
         for file in files:
-            docs[str(file)] = _read_text(file)
+            docs[named(file)] = _read_text(file, named(file))
         folder = path if path.is_dir() else path.parent
         for sibling in sorted(folder.glob("*.y*ml")):
-            library.setdefault(str(sibling), _read_text(sibling))
+            library.setdefault(named(sibling), _read_text(sibling, named(sibling)))
     return parse_rubrics(docs, library)
 
 
-def _read_text(file: Path) -> str:
+def _read_text(file: Path, name: str) -> str:
     try:
-        return file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        where = Position(str(file), 1, 1)
-        raise RubricError([RubricProblem(where.file, 1, 1, "unreadable", f"无法读取评分细则文件：{exc}；请确认文件存在且为 UTF-8 编码")]) from exc
+        size = file.stat().st_size
+        return decode_rubric(b"" if size > LIMITS.chars else file.read_bytes(), name, size)
+    except OSError as exc:
+        raise RubricError([RubricProblem(name, 1, 1, "unreadable", f"无法读取评分细则文件（{exc.strerror}）；请确认文件存在且可读")]) from exc
+
+
+def decode_rubric(data: bytes, name: str, size: int | None = None) -> str:
+    """A rubric file's text: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030; anything else is refused."""
+    size = len(data) if size is None else size
+    if size > LIMITS.chars:
+        raise _refusal(name, "limit-size", f"评分细则文件有 {size // 1024:,} KB，超过上限 {LIMITS.chars // 1024:,} KB；请删去无关内容")
+    bom, codec = next(((b, c) for b, c in _BOMS if data.startswith(b)), (b"", ""))
+    if codec:
+        text = _decode(data[len(bom):], codec, name)
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = _decode(data, "gb18030", name)
+    if "\x00" in text:
+        raise _refusal(name, "not-text", "这不是文本文件（含有二进制内容）；请上传 .yaml 文本文件")
+    return text
+
+
+def _decode(data: bytes, codec: str, name: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise _refusal(name, "encoding", f"无法识别文件编码（第 {exc.start + 1:,} 字节附近既不是 UTF-8 也不是 GBK/GB18030）；"
+                                          "请用记事本或 VS Code 另存为 UTF-8 后再上传") from exc
+
+
+def _refusal(name: str, code: str, message: str) -> RubricError:
+    return RubricError([RubricProblem(name, 1, 1, code, message)])
 
 
 def parse_rubrics(docs: Mapping[str, str], library: Mapping[str, str] | None = None) -> RubricSet:
@@ -66,8 +121,10 @@ def parse_rubrics(docs: Mapping[str, str], library: Mapping[str, str] | None = N
             continue
         rid = doc.get("id")
         if not isinstance(rid, str):
-            if name in docs:
+            if name in docs and rid is None:
                 problems.add(doc.where, "missing-id", "评分细则缺少 id，请在文件开头写 id: 英文标识")
+            elif name in docs:
+                problems.add(doc.positions["id"], "bad-id", "评分细则的 id 应是一个英文标识（文字），如 id: rural；不能是列表、映射或数字")
             continue
         if rid in raw and name in docs and raw[rid][0] in docs:
             problems.add(doc.positions.get("id", doc.where), "duplicate-rubric",
@@ -94,19 +151,13 @@ def parse_rubrics(docs: Mapping[str, str], library: Mapping[str, str] | None = N
 
 
 def _parse_one(name: str, text: str, problems: _Problems) -> LocDict | None:
-    try:
-        data, duplicates = read_located(text, name)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problems.add(Position(name, line, col), "yaml-syntax", f"YAML 格式错误：{getattr(exc, 'problem', exc)}；请检查缩进、冒号和引号")
-        return None
-    for where, key in duplicates:
-        problems.add(where, "duplicate-key", f"键“{key}”在同一层重复出现，请删除或合并其中一个")
-    if not isinstance(data, LocDict):
+    found = read_located(text, name)
+    problems.extend(found.problems)
+    if isinstance(found.data, LocDict):
+        return found.data
+    if found.data is not None or not found.problems:
         problems.add(Position(name, 1, 1), "not-a-mapping", "评分细则文件应是一个映射（id: …、standards: … 等键）")
-        return None
-    return data
+    return None
 
 
 def _resolve(rid: str, raw: dict[str, tuple[str, LocDict]], problems: _Problems, chain: tuple[str, ...]) -> LocDict | None:
@@ -116,13 +167,16 @@ def _resolve(rid: str, raw: dict[str, tuple[str, LocDict]], problems: _Problems,
     if parent_id is None:
         return doc
     where = doc.positions.get("extends", doc.where)
+    if not isinstance(parent_id, str):
+        problems.add(where, "bad-extends", "extends 应是一个评分细则的 id（文字），如 extends: core；不能是列表或映射")
+        return None
     if parent_id in chain or parent_id == rid:
         problems.add(where, "extends-cycle", f"extends 形成循环：{' → '.join((*chain, rid, str(parent_id)))}；请去掉其中一环")
         return None
     if parent_id not in raw:
         problems.add(where, "unknown-parent", f"extends 指向的评分细则“{parent_id}”不存在；请检查 id 或把它放在同一目录")
         return None
-    parent = _resolve(str(parent_id), raw, problems, (*chain, rid))
+    parent = _resolve(parent_id, raw, problems, (*chain, rid))
     if parent is None:
         return None
     merged = _merge(parent, doc, problems)
@@ -147,8 +201,15 @@ def _merge(base: Any, over: Any, problems: _Problems) -> Any:
     return over
 
 
+def _has(node: Any, step: Any) -> bool:
+    """Whether `step` is a key of this mapping or an index of this list."""
+    if isinstance(node, dict):
+        return step in node
+    return isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+
+
 def _all_have_ids(items: LocList) -> bool:
-    return bool(items) and all(isinstance(i, dict) and "id" in i for i in items)
+    return bool(items) and all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in items)
 
 
 def _merge_by_id(base: LocList, over: LocList, problems: _Problems) -> LocList:
@@ -182,22 +243,66 @@ def _merge_by_id(base: LocList, over: LocList, problems: _Problems) -> LocList:
 
 
 def _validate(doc: LocDict, problems: _Problems) -> Rubric | None:
-    """Structural checks (pydantic) and rule checks together, so every mistake is reported at once."""
-    found = semantic_problems(doc)
+    """Types first (pydantic), then the rule checks on the values that passed them, so every mistake is reported at once
+    and the sums are checked on exactly the numbers the engine would use."""
+    plain = _plain(doc)
+    try:
+        rubric: Rubric | None = Rubric.model_validate(plain)
+        errors: list[ErrorDetails] = []
+    except ValidationError as exc:
+        rubric, errors = None, exc.errors()
+    for err in errors:
+        if err["type"] == "union_tag_invalid":  # reported by the rule checks, at the `kind` itself
+            continue
+        where = locate(doc, tuple(err["loc"]), doc.where)
+        _add_in_own_file(doc, where, err["type"].replace("_", "-"), f"{'.'.join(map(str, err['loc']))}：{type_hint(err)}", problems)
+    found = semantic_problems(_without(plain, errors))
     for path, code, message in found:
         _add_in_own_file(doc, locate(doc, path, doc.where), code, message, problems)
-    try:
-        rubric = Rubric.model_validate(_plain(doc))
-    except ValidationError as exc:
-        for err in exc.errors():
-            if err["type"] == "union_tag_invalid":  # reported by the rule checks, at the `kind` itself
-                continue
-            field = str(err["loc"][-1]) if err["loc"] else ""
-            hint = _PYDANTIC_HINTS.get(err["type"], "{msg}").format(field=field, msg=_chinese_message(err))
-            where = locate(doc, tuple(err["loc"]), doc.where)
-            _add_in_own_file(doc, where, err["type"].replace("_", "-"), f"{'.'.join(map(str, err['loc']))}：{hint}", problems)
-        return None
     return None if found else rubric
+
+
+def type_hint(err: ErrorDetails) -> str:
+    """A pydantic error said in Chinese, with what was found."""
+    loc = [step for step in err["loc"] if isinstance(step, str)]
+    ctx = {k: f"{v:,.0f}" if isinstance(v, float) and v.is_integer() else v for k, v in (err.get("ctx") or {}).items()}
+    values = _Blank({"field": loc[-1] if loc else "", "input": _shown(err.get("input")), **ctx})
+    template = _PYDANTIC_HINTS.get(err["type"])
+    return template.format_map(values) if template else f"取值不符合要求（{err['msg']}），当前为 {values['input']}"
+
+
+class _Blank(dict[str, Any]):
+    """Template values where a missing one reads as empty, so a hint never fails on a context pydantic left out."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}…"
+
+
+def _without(doc: Any, errors: list[ErrorDetails]) -> Any:
+    """`doc` without the values pydantic rejected (list items become None so that paths stay valid)."""
+    targets: list[tuple[Any, Any]] = []  # (mapping or list, key or index)
+    for err in errors:
+        if err["type"] in ("missing", "union_tag_invalid"):
+            continue
+        parent: Any = None
+        key: Any = None
+        node: Any = doc
+        for step in err["loc"]:  # steps that are not keys (union member names) are skipped
+            if _has(node, step):
+                parent, key, node = node, step, node[step]
+        if parent is not None:
+            targets.append((parent, key))
+    for parent, key in targets:
+        if isinstance(parent, dict):
+            parent.pop(key, None)
+        else:
+            parent[key] = None
+    return doc
 
 
 def _add_in_own_file(doc: LocDict, where: Position, code: str, message: str, problems: _Problems) -> None:
@@ -215,11 +320,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
-
-
-def _chinese_message(err: Any) -> str:
-    """Pydantic's message with a Chinese lead, for the error types without a dedicated hint."""
-    return f"取值不符合要求（{err['msg']}），当前为 {err.get('input')!r}"
 
 
 def _parents(rid: str, raw: dict[str, tuple[str, LocDict]]) -> list[str]:

@@ -1,11 +1,59 @@
-"""YAML read with yaml.safe_load, plus where every value stands in the file, so errors can name a line."""
+"""YAML read with yaml.safe_load's rules inside fixed limits, keeping where every value stands in the file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+from scoring.errors import RubricProblem
+
+try:  # libyaml scans seven times faster; the composing stays in Python, where the limits are checked
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.parser import Parser as _Parser  # type: ignore[assignment]
+
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # YAML 1.1 printable
+_INT, _FLOAT, _MERGE = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:merge"
+
+# PyYAML's most common complaints, said in Chinese (matched by the start of its English text)
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed", "此处不能出现“冒号+空格”；值中含冒号时请给整个值加引号，或检查上一行的缩进"),
+    ("found character '\\t'", "不能用 Tab 缩进，请改用空格"),
+    ("found character that cannot start any token", "有不能作为开头的字符（常见原因：用了 Tab 缩进，或以 @、` 开头的值没有加引号）"),
+    ("but found another document", "文件只能包含一个 YAML 文档（去掉多余的 ---）"),
+    ("could not find expected ':'", "缺少冒号“:”，或多行文字缺少引号"),
+    ("did not find expected key", "缩进不一致，或列表项与键混在同一层"),
+    ("did not find expected ',' or ']'", "方括号 [ ] 没有闭合，或列表项之间缺少逗号"),
+    ("did not find expected ',' or '}'", "花括号 { } 没有闭合，或键值对之间缺少逗号"),
+    ("expected ',' or ']'", "方括号 [ ] 没有闭合，或列表项之间缺少逗号"),
+    ("expected ',' or '}'", "花括号 { } 没有闭合，或键值对之间缺少逗号"),
+    ("found unexpected end of stream", "引号没有闭合"),
+    ("found undefined alias", "引用（*名称）了未定义的锚点（&名称）"),
+    ("found duplicate anchor", "同一个锚点（&名称）定义了两次"),
+    ("expected <block end>", "缩进不一致：同一层的键要对齐"),
+    ("expected a single document", "文件只能包含一个 YAML 文档（去掉多余的 ---）"),
+    ("found unknown escape character", "双引号中有无法识别的转义（\\）；请改用单引号"),
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds every rubric document stays within; checked while reading, before anything grows past them."""
+
+    chars: int = 512 * 1024  # document size (characters; bytes for files)
+    depth: int = 32  # nesting of maps and lists, counted after aliases are expanded
+    aliases: int = 200  # uses of *anchor
+    values: int = 10_000  # values in the document once aliases are expanded (the core rubric has ~1,300)
+    number_digits: int = 32  # characters of one number
+
+
+LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -35,43 +83,195 @@ class LocList(list[Any]):
         self.positions: list[Position] = []
 
 
-def _pos(file: str, node: yaml.Node) -> Position:
-    return Position(file, node.start_mark.line + 1, node.start_mark.column + 1)
+@dataclass
+class Located:
+    """A parsed document (None when it could not be read) and the problems met while reading it."""
+
+    data: Any
+    problems: list[RubricProblem] = field(default_factory=list)
 
 
-def read_located(text: str, file: str) -> tuple[Any, list[tuple[Position, str]]]:
-    """Parse YAML safely and attach positions; also return duplicate keys found (position, key)."""
-    data = yaml.safe_load(text)
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    duplicates: list[tuple[Position, str]] = []
-    if node is None:
-        return data, duplicates
-    return _attach(data, node, file, duplicates), duplicates
+class _Stop(Exception):
+    """A limit was hit: reading stops here."""
+
+    def __init__(self, problem: RubricProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
 
 
-def _attach(data: Any, node: yaml.Node, file: str, duplicates: list[tuple[Position, str]]) -> Any:
-    """Rebuild `data` as LocDict/LocList carrying the marks of `node` (anchors fall back to the parent's mark)."""
-    if isinstance(data, dict) and isinstance(node, yaml.MappingNode):
-        out = LocDict(_pos(file, node))
-        children: dict[str, yaml.Node] = {}
+def _problem(where: Position, code: str, message: str) -> RubricProblem:
+    return RubricProblem(where.file, where.line, where.column, code, message)
+
+
+def _pos(file: str, node: yaml.Node | yaml.Event | None) -> Position:
+    mark = node.start_mark if node is not None else None
+    return Position(file, mark.line + 1, mark.column + 1) if mark is not None else Position(file, 1, 1)
+
+
+class _Loader(Composer, _Parser, SafeConstructor, Resolver):
+    """PyYAML's safe loader, composing nodes under a nesting and an alias-count limit."""
+
+    def __init__(self, text: str, file: str, limits: Limits) -> None:
+        _Parser.__init__(self, text)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        self.file, self.limits, self.depth, self.aliases, self.nodes = file, limits, 0, 0, 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()
+        self.nodes += 1
+        if self.nodes > self.limits.values:
+            raise _Stop(_too_many_values(_pos(self.file, event), self.limits))
+        if isinstance(event, yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > self.limits.aliases:
+                raise _Stop(_problem(_pos(self.file, event), "limit-aliases",
+                                     f"别名（*名称）引用超过上限 {self.limits.aliases} 次；评分细则不需要这么多引用，请直接写出内容"))
+        self.depth += 1
+        if self.depth > self.limits.depth:
+            raise _Stop(_problem(_pos(self.file, event), "limit-depth", f"嵌套超过上限 {self.limits.depth} 层；请检查缩进或括号是否多余"))
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _too_many_values(where: Position, limits: Limits) -> RubricProblem:
+    return _problem(where, "limit-values", f"文档中的值（别名 *名称 展开后计）超过上限 {limits.values:,} 个；"
+                                           "评分细则用不了这么多，请检查是否层层引用了锚点或误粘贴了数据")
+
+
+def read_located(text: str, file: str, limits: Limits = LIMITS) -> Located:
+    """Parse YAML safely within `limits` into LocDict/LocList carrying positions, with every problem met."""
+    if len(text) > limits.chars:
+        return Located(None, [_problem(Position(file, 1, 1), "limit-size",
+                                       f"评分细则有 {len(text) // 1024:,} KB，超过上限 {limits.chars // 1024:,} KB；请删去无关内容")])
+    bad = _unreadable(text)
+    if bad is not None:
+        line, column = text.count("\n", 0, bad) + 1, bad - text.rfind("\n", 0, bad)
+        return Located(None, [_problem(Position(file, line, column), "not-text",
+                                       f"第 {line} 行第 {column} 列有不允许的控制字符（U+{ord(text[bad]):04X}）；"
+                                       "请删除它，或把文件另存为 UTF-8 文本")])
+    loader = _Loader(text, file, limits)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Located(None)
+        builder = _Builder(file, limits, loader)
+        data = builder.build(node, 1)
+        return Located(data, builder.problems)
+    except _Stop as stop:
+        return Located(None, [stop.problem])
+    except yaml.MarkedYAMLError as exc:
+        return Located(None, [syntax_problem(exc, file)])
+    except yaml.YAMLError as exc:
+        return Located(None, [_problem(Position(file, 1, 1), "yaml-syntax", f"YAML 格式错误：{exc}")])
+    finally:
+        loader.dispose()
+
+
+def _unreadable(text: str) -> int | None:
+    """Where the first character YAML refuses stands (control characters, lone surrogates, U+FFFE/U+FFFF), if any."""
+    found = _NOT_YAML.search(text)
+    return found.start() if found else None
+
+
+def syntax_problem(exc: yaml.MarkedYAMLError, file: str) -> RubricProblem:
+    """A YAML syntax error as a located problem with a Chinese explanation."""
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = str(exc.problem or exc.context or "")
+    hint = next((h for start, h in _SYNTAX_HINTS if problem.startswith(start)), f"无法解析（{problem}）")
+    return RubricProblem(file, line, column, "yaml-syntax", f"YAML 格式错误（第 {line} 行第 {column} 列）：{hint}；请检查缩进、冒号和引号")
+
+
+class _Builder:
+    """Turns composed nodes into located values, copying shared (aliased) nodes only within the value budget."""
+
+    def __init__(self, file: str, limits: Limits, loader: _Loader) -> None:
+        self.file, self.limits, self.loader = file, limits, loader
+        self.count = 0
+        self.problems: list[RubricProblem] = []
+        self._places: dict[int, Position] = {}  # one Position per node, however often aliases repeat it
+
+    def where(self, node: yaml.Node) -> Position:
+        """Where `node` was written."""
+        place = self._places.get(id(node))
+        if place is None:
+            place = self._places[id(node)] = _pos(self.file, node)
+        return place
+
+    def build(self, node: yaml.Node, depth: int) -> Any:
+        """The value of `node`, at nesting `depth`."""
+        self.count += 1
+        where = self.where(node)
+        if self.count > self.limits.values:
+            raise _Stop(_too_many_values(where, self.limits))
+        if depth > self.limits.depth:
+            raise _Stop(_problem(where, "limit-depth", f"展开别名（*名称）后嵌套超过上限 {self.limits.depth} 层；请直接写出内容"))
+        if node.tag not in self.loader.yaml_constructors:  # e.g. !!python/object: never constructed, only reported
+            self._add(where, "yaml-tag", f"不支持的 YAML 标签“{node.tag}”；评分细则只用普通的文字、数字、列表和映射，请去掉该标签")
+            return None
+        if isinstance(node, yaml.SequenceNode):
+            seq = LocList(where)
+            for item in node.value:
+                seq.append(self.build(item, depth + 1))
+                seq.positions.append(self.where(item))
+            return seq
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, where, depth)
+        return self._scalar(node, where)
+
+    def _mapping(self, node: yaml.MappingNode, where: Position, depth: int) -> LocDict:
+        out = LocDict(where)
+        merged: list[tuple[yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key in children:
-                duplicates.append((_pos(file, key_node), str(key)))
-            if key is not None:
-                children[key] = value_node
-        for key, value in data.items():
-            child = children.get(str(key))
-            out[key] = _attach(value, child, file, duplicates) if child is not None else value
-            out.positions[key] = _pos(file, child) if child is not None else out.where
+            if key_node.tag == _MERGE:  # `<<: *base` takes the keys of base that are not written here
+                merged.extend(self._merge_pairs(value_node))
+                continue
+            key = self._key(key_node)
+            if key is None:
+                continue
+            if key in out:
+                self._add(_pos(self.file, key_node), "duplicate-key", f"键“{key}”在同一层重复出现，请删除或合并其中一个")
+            out[key] = self.build(value_node, depth + 1)
+            out.positions[key] = self.where(value_node)
+        for key_node, value_node in merged:
+            key = self._key(key_node)
+            if key is not None and key not in out:
+                out[key] = self.build(value_node, depth + 1)
+                out.positions[key] = self.where(value_node)
         return out
-    if isinstance(data, list) and isinstance(node, yaml.SequenceNode) and len(node.value) == len(data):
-        seq = LocList(_pos(file, node))
-        for item, item_node in zip(data, node.value):
-            seq.append(_attach(item, item_node, file, duplicates))
-            seq.positions.append(_pos(file, item_node))
-        return seq
-    return data
+
+    def _merge_pairs(self, node: yaml.Node) -> list[tuple[yaml.Node, yaml.Node]]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        if not all(isinstance(s, yaml.MappingNode) for s in sources):
+            self._add(_pos(self.file, node), "yaml-merge", "“<<”只能合并映射（<<: *名称）；请检查引用的锚点")
+            return []
+        return [pair for s in sources for pair in s.value]
+
+    def _key(self, node: yaml.Node) -> str | None:
+        """A mapping key as text; other keys are reported and skipped."""
+        key = self._scalar(node, self.where(node)) if isinstance(node, yaml.ScalarNode) else node
+        if isinstance(key, str):
+            return key
+        shown = node.value if isinstance(node, yaml.ScalarNode) else "（列表或映射）"
+        self._add(_pos(self.file, node), "key-not-text", f"键“{shown}”不是文字；请给键加引号，如 \"{shown}\":")
+        return None
+
+    def _scalar(self, node: yaml.Node, where: Position) -> Any:
+        if node.tag in (_INT, _FLOAT) and len(node.value) > self.limits.number_digits:
+            raise _Stop(_problem(where, "limit-number", f"数字有 {len(node.value):,} 位，超过上限 {self.limits.number_digits} 位；请改为合理的数值"))
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, OverflowError, yaml.YAMLError) as exc:
+            shown = str(node.value)[:40]
+            self._add(where, "bad-value", f"无法识别的值“{shown}”（{exc}）；日期请写成 2024-01-01，其他特殊值请加引号")
+            return None
+
+    def _add(self, where: Position, code: str, message: str) -> None:
+        self.problems.append(_problem(where, code, message))
 
 
 def locate(root: Any, path: tuple[Any, ...], fallback: Position) -> Position:
@@ -79,7 +279,7 @@ def locate(root: Any, path: tuple[Any, ...], fallback: Position) -> Position:
     where = getattr(root, "where", fallback)
     node = root
     for step in path:
-        if isinstance(node, LocDict) and step in node:
+        if isinstance(node, LocDict) and isinstance(step, str) and step in node:
             where, node = node.positions.get(step, where), node[step]
         elif isinstance(node, LocList) and isinstance(step, int) and 0 <= step < len(node):
             where, node = node.positions[step], node[step]

@@ -7,7 +7,7 @@ from typing import Annotated, ClassVar, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from scoring.base import FrozenModel
+from scoring.base import Flag, FrozenModel, Number
 
 ColumnType = Literal["bool", "number", "rate", "level", "points", "text"]
 
@@ -44,7 +44,7 @@ class YesNo(Method):
     """Full points when the answer is the good one (是/有), none otherwise."""
 
     kind: Literal["yes_no"]
-    good: bool = Field(True, description="true: 是 earns the points; false: 否 earns them (e.g. 无违纪)")
+    good: Flag = Field(True, description="true: 是 earns the points; false: 否 earns them (e.g. 无违纪)")
     reads: ClassVar[ColumnType] = "bool"
 
     @property
@@ -68,7 +68,7 @@ class Count(Method):
     """Points per unit counted, up to the indicator's points."""
 
     kind: Literal["count"]
-    per_unit: float = Field(gt=0, description="每次/每个得分")
+    per_unit: Number = Field(gt=0, description="每次/每个得分")
     unit: str = "次"
 
     def score(self, values: np.ndarray, points: float) -> np.ndarray:
@@ -85,8 +85,8 @@ class Count(Method):
 class Tier(FrozenModel):
     """One step of a tiers method: values at or above `min` earn `points`."""
 
-    min: float
-    points: float = Field(ge=0)
+    min: Number
+    points: Number = Field(ge=0)
 
 
 class Tiers(Method):
@@ -116,8 +116,8 @@ class Rate(Method):
     """A rate scored linearly between `zero_at` (0 points) and `target` (full points), clipped."""
 
     kind: Literal["rate"]
-    target: float = Field(gt=0, le=1, description="满分所需比率，如 0.95")
-    zero_at: float = Field(0.0, ge=0, lt=1, description="不得分的比率，如 0.6")
+    target: Number = Field(gt=0, le=1, description="满分所需比率，如 0.95")
+    zero_at: Number = Field(0.0, ge=0, lt=1, description="不得分的比率，如 0.6")
     reads: ClassVar[ColumnType] = "rate"
 
     @model_validator(mode="after")
@@ -141,7 +141,7 @@ class Level(Method):
     """A qualitative level (好/较好/一般/差) mapped to points."""
 
     kind: Literal["level"]
-    levels: dict[str, float] = Field(min_length=1, description="等次 → 分值，从好到差排列")
+    levels: dict[str, Number] = Field(min_length=1, description="等次 → 分值，从好到差排列")
     reads: ClassVar[ColumnType] = "level"
 
     def score(self, values: np.ndarray, points: float) -> np.ndarray:
@@ -163,8 +163,8 @@ class Deduction(Method):
     """The indicator's points less a deduction per occurrence, never below `floor`."""
 
     kind: Literal["deduction"]
-    per_occurrence: float = Field(gt=0, description="每次扣分")
-    floor: float = Field(0.0, ge=0, description="本项最低得分")
+    per_occurrence: Number = Field(gt=0, description="每次扣分")
+    floor: Number = Field(0.0, ge=0, description="本项最低得分")
     unit: str = "次"
 
     @property

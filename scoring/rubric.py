@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from pydantic import Field
 
-from scoring.base import FrozenModel
+from scoring.base import Day, Flag, FrozenModel, Number, Whole
 from scoring.methods import AnyMethod, ColumnType
 
 # Column ids every assessment file is read against; their Chinese headers live in the core rubric.
@@ -23,10 +22,10 @@ class Column(FrozenModel):
     label: str = Field(description="表头（中文）")
     aliases: tuple[str, ...] = ()
     type: ColumnType = "text"
-    required: bool = False
+    required: Flag = False
     blank: BlankMeaning = Field("missing", description="空白的含义：missing 未填（警告、不得分）、zero 记 0、not_applicable 不适用、error 拒收")
-    min: float | None = None
-    max: float | None = None
+    min: Number | None = None
+    max: Number | None = None
     levels: tuple[str, ...] = Field((), description="等次列可填的等次，从好到差")
     unit: str = ""
 
@@ -38,13 +37,13 @@ class Indicator(FrozenModel):
     name: str
     description: str = ""
     evidence: str = Field("", description="考评方式，如 查阅会议记录")
-    points: float = Field(gt=0, description="本项满分")
+    points: Number = Field(gt=0, description="本项满分")
     column: str | None = Field(None, description="读取的列 id；缺省为指标 id 本身")
     label: str | None = Field(None, description="表头（中文）；缺省为指标名称")
     aliases: tuple[str, ...] = ()
     unit: str = ""
-    min: float | None = None
-    max: float | None = None
+    min: Number | None = None
+    max: Number | None = None
     blank: BlankMeaning = "missing"
     not_applicable: Literal["rescale", "zero"] = Field("rescale", description="不适用时：rescale 剔除并按比例折算本标准，zero 记 0 分")
     method: AnyMethod
@@ -60,7 +59,7 @@ class Standard(FrozenModel):
 
     id: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     name: str
-    points: float = Field(gt=0)
+    points: Number = Field(gt=0)
     description: str = ""
     indicators: tuple[Indicator, ...] = Field(min_length=1)
 
@@ -69,7 +68,7 @@ class Adjustment(FrozenModel):
     """Bonus (加分) or penalty (减分) items outside the six standards, with a cap on their sum."""
 
     name: str
-    cap: float = Field(gt=0, description="本类合计上限")
+    cap: Number = Field(gt=0, description="本类合计上限")
     indicators: tuple[Indicator, ...] = Field(min_length=1)
 
 
@@ -78,7 +77,7 @@ class Source(FrozenModel):
 
     id: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     name: str
-    weight: float = Field(gt=0)
+    weight: Number = Field(gt=0)
     header: str = Field("{label}", description="该来源的表头模板，如 “{label}（自评）”")
 
 
@@ -117,7 +116,7 @@ class Band(FrozenModel):
     """A grade and the lowest total that earns it."""
 
     name: str
-    min: float
+    min: Number
 
 
 class Veto(FrozenModel):
@@ -135,7 +134,7 @@ class Floor(FrozenModel):
     """A branch with any listed standard below `min_share` of its points can be at best `cap`."""
 
     id: str
-    min_share: float = Field(gt=0, le=1)
+    min_share: Number = Field(gt=0, le=1)
     cap: str
     standards: tuple[str, ...] = Field((), description="适用的标准 id；空表示全部")
     reason: str = ""
@@ -156,7 +155,7 @@ class Quota(FrozenModel):
     id: str
     group_by: str
     grade: str
-    max_share: float = Field(ge=0, le=1)
+    max_share: Number = Field(ge=0, le=1)
     reason: str = ""
 
 
@@ -165,9 +164,9 @@ class Bottom(FrozenModel):
 
     id: str
     group_by: str
-    share: float = Field(gt=0, le=1)
+    share: Number = Field(gt=0, le=1)
     rounding: Literal["ceil", "floor", "round"] = "ceil"
-    min_group_size: int = Field(1, ge=1)
+    min_group_size: Whole = Field(1, ge=1)
     flag: str | None = None
     force: str | None = None
     reason: str = ""
@@ -177,13 +176,13 @@ class AlertLevel(FrozenModel):
     """A warning colour and the most unmet indicators it allows (None: no upper bound)."""
 
     name: str
-    max_unmet: int | None = None
+    max_unmet: Whole | None = None
 
 
 class Alerts(FrozenModel):
     """红黄绿 warnings by the count of indicators scoring below `unmet_below` of their points."""
 
-    unmet_below: float = Field(1.0, gt=0, le=1)
+    unmet_below: Number = Field(1.0, gt=0, le=1)
     levels: tuple[AlertLevel, ...] = Field(min_length=1)
 
 
@@ -207,14 +206,14 @@ class Rubric(FrozenModel):
     name: str
     version: str = "1"
     fields: tuple[str, ...] = Field((), description="适用领域及其别称")
-    effective_from: date | None = None
-    effective_to: date | None = None
-    abstract: bool = Field(False, description="仅供继承的公共核心，不直接用于评分")
+    effective_from: Day | None = None
+    effective_to: Day | None = None
+    abstract: Flag = Field(False, description="仅供继承的公共核心，不直接用于评分")
     extends: str | None = None
     description: str = ""
-    total: float = Field(gt=0, description="基础总分，如 100")
-    precision: int = Field(2, ge=0, le=4, description="总分保留小数位")
-    allow_exceed: bool = Field(False, description="加分后总分可否超过基础总分")
+    total: Number = Field(gt=0, description="基础总分，如 100")
+    precision: Whole = Field(2, ge=0, le=4, description="总分保留小数位")
+    allow_exceed: Flag = Field(False, description="加分后总分可否超过基础总分")
     columns: tuple[Column, ...] = ()
     skip: tuple[Skip, ...] = Field((), description="不参评条件：符合条件的支部不评分，列出原因")
     sources: tuple[Source, ...] = ()

@@ -77,7 +77,7 @@ def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _builtin(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> RubricSet:
-    return load_rubrics([Path(folder)])
+    return load_rubrics([Path(folder)], relative_to=ROOT)  # named rubrics/core.yaml in messages, not by the server's path
 
 
 def builtin_rubrics() -> RubricSet:

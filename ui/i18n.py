@@ -279,6 +279,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "rubrics.valid": ("评分细则校验通过：{names}", "The rubric is valid: {names}"),
     "rubrics.apply": ("用此细则重新评分", "Score with this rubric"),
     "rubrics.applied": ("已用自定义细则重新评分，所有页面均显示新结果。", "Rescored with the custom rubric; every page shows the new results."),
+    "rubrics.applied_partly": ("已用自定义细则重新评分：{scored} 行已评分，{lost} 行未评分（应用前已提示）；所有页面只显示已评分的行。",
+                               "Rescored with the custom rubric: {scored} rows scored, {lost} rows not scored (as announced before applying); "
+                               "every page shows only the scored rows."),
+    "rubrics.covers_all": ("当前数据的 {n} 行都有适用的评分细则。", "Every one of the {n} rows of the current data has a rubric."),
+    "rubrics.would_leave": ("注意：用此细则评分，当前数据的 {total} 行中将有 {n} 行不能评分（目前为 {now} 行）。原因如下：",
+                            "Careful: with this rubric {n} of the {total} rows of the current data would not be scored (now {now}). Why:"),
+    "rubrics.confirm_loss": ("我已知晓，仍要应用（{n} 行将不评分）", "I understand; apply anyway ({n} rows will not be scored)"),
+    "rubrics.cancel_hint": ("不勾选即不应用：当前结果保持不变；修改细则后可重新上传。", "Leave it unticked to cancel: the current results stay; "
+                            "fix the rubric and upload it again."),
+    "rubrics.field": ("领域", "Field"),
+    "rubrics.reason": ("原因", "Reason"),
+    "rubrics.rows": ("行数", "Rows"),
     "rubrics.reset": ("恢复内置评分细则", "Back to the built-in rubrics"),
     "rubrics.unscored": ("{n} 行没有对应的评分细则，未评分。", "{n} rows have no rubric for their field and were not scored."),
     "rubrics.file": ("文件", "File"),

@@ -16,7 +16,7 @@ DYNAMIC = {
     "sort.": ["total_desc", "total_asc", "group_rank", "name"],
     "overview.heat_": ["township", "field"],
     "upload.": ["rows_total", "rows_scored", "rows_with_warnings", "rows_rejected"],
-    "rubrics.": ["file", "line", "column", "code", "message"],
+    "rubrics.": ["file", "line", "column", "code", "message", "field", "reason", "rows"],
 }
 
 

@@ -49,7 +49,7 @@ def with_veto(column: str = "incident", grade: str = "差") -> str:
         pytest.param(with_veto(grade="最好"), "unknown-grade", "force: 最好", id="veto-grade"),
         pytest.param(VALID + "id: again\n", "duplicate-key", "id: again", id="duplicate-key"),
         pytest.param("id: x\nname: [unclosed\n", "yaml-syntax", None, id="yaml-syntax"),
-        pytest.param(VALID.replace("total: 10", "total: ten"), "float-parsing", "total: ten", id="wrong-type"),
+        pytest.param(VALID.replace("total: 10", "total: ten"), "float-type", "total: ten", id="wrong-type"),
     ],
 )
 def test_mistake_is_located_with_a_chinese_hint(text, code, marker):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from scoring.coverage import left_unscored, rows_of
 from scoring.describe import rubric_tables
 from scoring.errors import RubricError
+from scoring.loader import decode_rubric
 from scoring.rubricset import RubricSet
 from ui import common, state
 from ui.data import builtin_rubrics, custom_rubrics, rescore, rubric_source
@@ -13,7 +16,6 @@ from ui.i18n import t
 from ui.model import select
 from ui.safe import md
 
-MAX_RUBRIC_BYTES = 512 * 1024
 SECTIONS = (("standards", "rubrics.standards"), ("indicators", "rubrics.standards"), ("adjustments", "rubrics.standards"),
             ("bands", "rubrics.grading"), ("rules", "rubrics.grading"), ("alerts", "rubrics.grading"))
 
@@ -45,16 +47,18 @@ def _custom() -> None:
     upload = st.file_uploader(t("rubrics.upload"), type=["yaml", "yml"], key="rb_file", max_upload_size=1)
     data = state.dataset()
     if data.custom_rubric:
-        st.success(t("rubrics.applied"), icon=":material/check_circle:")
-        if len(data.results.unscored):
-            st.warning(t("rubrics.unscored", n=len(data.results.unscored)), icon=":material/warning:")
+        lost = len(data.results.unscored) + len(data.rejected)
+        if lost:
+            st.warning(t("rubrics.applied_partly", scored=f"{len(data.results.branches):,}", lost=f"{lost:,}"), icon=":material/warning:")
+        else:
+            st.success(t("rubrics.applied"), icon=":material/check_circle:")
         if st.button(t("rubrics.reset"), key="rb_reset", icon=":material/undo:"):
             state.set_dataset(rescore(data, builtin_rubrics()))
             st.rerun()
     if upload is None:
         return
-    text = upload.getvalue()[:MAX_RUBRIC_BYTES].decode("utf-8-sig", errors="replace")
     try:
+        text = decode_rubric(upload.getvalue(), upload.name)
         rubrics = custom_rubrics(upload.name, text, builtin_rubrics())
     except RubricError as error:
         st.error(t("rubrics.errors", n=len(error.problems)), icon=":material/error:")
@@ -63,11 +67,25 @@ def _custom() -> None:
         return
     own = [r.name for r in rubrics.concrete if rubric_source(rubrics, r.id) == text]
     st.success(t("rubrics.valid", names=md("、".join(own) or upload.name)), icon=":material/check_circle:")
-    state.set_custom_rubric(upload.name, text)
-    if st.button(t("rubrics.apply"), key="rb_apply", type="primary", icon=":material/calculate:"):
+    if _confirmed(rows_of(data.results), rubrics, len(data.results.unscored)) and st.button(
+            t("rubrics.apply"), key="rb_apply", type="primary", icon=":material/calculate:"):
+        state.set_custom_rubric(upload.name, text)
         with st.spinner(t("upload.scoring", rows=f"{len(data.results):,}")):
             state.set_dataset(rescore(data, rubrics, upload.name))
         st.rerun()
+
+
+def _confirmed(rows: pd.DataFrame, rubrics: RubricSet, now: int) -> bool:
+    """Say how many rows the rubric would leave unscored and why; true when none would, or the user accepts it."""
+    lost = left_unscored(rows, rubrics)
+    count = int(lost["rows"].sum())
+    if not count:
+        st.info(t("rubrics.covers_all", n=f"{len(rows):,}"), icon=":material/check_circle:")
+        return True
+    st.warning(t("rubrics.would_leave", n=f"{count:,}", total=f"{len(rows):,}", now=f"{now:,}"), icon=":material/warning:")
+    common.table(lost, "rb_lost", {k: t(f"rubrics.{k}") for k in ("field", "reason", "rows")})
+    st.caption(t("rubrics.cancel_hint"))
+    return bool(st.checkbox(t("rubrics.confirm_loss", n=f"{count:,}"), key="rb_confirm"))
 
 
 def render() -> None:
