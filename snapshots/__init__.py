@@ -7,7 +7,8 @@ Typical use from the UI layer::
     opened = service.open(created.id, access_code="A1b2")
 """
 
-from snapshots.config import open_store
+from snapshots.config import open_database, open_store
+from snapshots.db import Database
 from snapshots.errors import (
     SnapshotConfigError,
     SnapshotCorrupt,
@@ -17,14 +18,18 @@ from snapshots.errors import (
     SnapshotStoreError,
     SnapshotTooLarge,
     SnapshotUnavailable,
+    StoreBusy,
+    StoreFull,
 )
 from snapshots.payload import SnapshotPayload
 from snapshots.service import EXPIRY_CHOICES, Created, OpenedSnapshot, SnapshotMeta, SnapshotService
-from snapshots.store import SnapshotStore, StoredSnapshot
+from snapshots.store import DamagedRow, SnapshotStore, StoredSnapshot
 
 __all__ = [
     "EXPIRY_CHOICES",
     "Created",
+    "DamagedRow",
+    "Database",
     "OpenedSnapshot",
     "SnapshotConfigError",
     "SnapshotCorrupt",
@@ -38,6 +43,9 @@ __all__ = [
     "SnapshotStoreError",
     "SnapshotTooLarge",
     "SnapshotUnavailable",
+    "StoreBusy",
+    "StoreFull",
     "StoredSnapshot",
+    "open_database",
     "open_store",
 ]

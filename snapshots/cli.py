@@ -1,4 +1,7 @@
-"""Administer the snapshot store: `python -m snapshots list|purge [--store URL]`; exit 0 ok, 1 store unreachable, 2 usage."""
+"""Administer the snapshot store: `python -m snapshots list|purge [--store URL]`; exit 0 ok, 1 store unreachable, 2 usage.
+
+`list` prints every readable snapshot and names each stored row it cannot read (on stderr; the exit status stays 0).
+"""
 
 from __future__ import annotations
 
@@ -33,7 +36,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         # The size limit only matters when creating, so a bad $SNAPSHOT_MAX_BYTES must not block administration.
         service = SnapshotService(store, max_bytes=DEFAULT_MAX_BYTES)
         if args.command == "list":
-            _print_list(service.list(), stdout)
+            metas, damaged = service.inventory()
+            _print_list(metas, stdout)
+            for row in damaged:
+                print(f"damaged row {row.id!r}: {row.reason} (refused as 已损坏 when opened; delete it or restore it from a backup)",
+                      file=sys.stderr)
         else:
             print(f"purged {service.purge()} expired snapshot(s)", file=stdout)
     except SnapshotError as exc:

@@ -14,12 +14,15 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
+from snapshots.attempts import AttemptLimiter
 from snapshots.config import max_snapshot_bytes
 from snapshots.errors import SnapshotCorrupt, SnapshotInvalid, SnapshotRateLimited, SnapshotTooLarge, SnapshotUnavailable
 from snapshots.payload import SnapshotPayload
-from snapshots.store import SnapshotStore, StoredSnapshot
+from snapshots.store import DamagedRow, SnapshotStore, StoredSnapshot
+from snapshots.text import check_line
 from snapshots.tokens import (
     access_code_matches,
     check_access_code,
@@ -72,6 +75,9 @@ class OpenedSnapshot:
     payload: SnapshotPayload
 
 
+Inventory = tuple[list[SnapshotMeta], list[DamagedRow]]
+
+
 class SnapshotService:
     """The snapshot operations over one store; safe to share between threads."""
 
@@ -84,9 +90,19 @@ class SnapshotService:
         failure_window: timedelta = FAILURE_WINDOW,
     ) -> None:
         self.store = store
-        self.max_bytes = max_snapshot_bytes() if max_bytes is None else max_bytes
+        self._max_bytes = max_bytes
         self.max_failures = max_failures
         self.failure_window = failure_window
+
+    @property
+    def max_bytes(self) -> int:
+        """The size limit for one snapshot: the constructor's, else $SNAPSHOT_MAX_BYTES read now (so a bad value blocks only creating)."""
+        return max_snapshot_bytes() if self._max_bytes is None else self._max_bytes
+
+    @cached_property
+    def attempts(self) -> AttemptLimiter:
+        """The lockout counters (in the store's database, so every replica sees them)."""
+        return AttemptLimiter(self.store.db, limit=self.max_failures, window=self.failure_window)
 
     def create(
         self,
@@ -103,9 +119,10 @@ class SnapshotService:
         clean_title = _check_title(title)
         expires_at = moment + timedelta(days=_check_expiry(expires_in_days)) if expires_in_days is not None else None
         code_hash = None if access_code is None else hash_access_code(check_access_code(_strip(access_code)))
+        limit = self.max_bytes
         data = payload.to_bytes()
-        if len(data) > self.max_bytes:
-            raise SnapshotTooLarge(len(data), self.max_bytes)
+        if len(data) > limit:
+            raise SnapshotTooLarge(len(data), limit)
         token = new_delete_token()
         record = StoredSnapshot(
             id=new_id(),
@@ -119,24 +136,28 @@ class SnapshotService:
             metadata=_check_metadata(payload, metadata),
         )
         # Creation is rare and the expiry index makes this cheap, so expired rows never pile up unseen.
-        self.store.purge(moment, moment - self.failure_window)
+        self.store.purge(moment)
         self.store.insert(record, data)
         return Created(id=record.id, delete_token=token, meta=_meta(record))
 
     def open(self, snapshot_id: object, access_code: str | None = None, now: datetime | None = None) -> OpenedSnapshot:
-        """Open a snapshot, or raise `SnapshotUnavailable` (the same for every kind of failure) or `SnapshotCorrupt`."""
+        """Open a snapshot, or raise `SnapshotUnavailable` (the same for every kind of failure) or `SnapshotCorrupt`.
+
+        The attempt is counted before the code is evaluated (one atomic statement), and handed back if it succeeds.
+        """
         moment = _utc(now)
         if not is_valid_id(snapshot_id):
             raise SnapshotUnavailable()
-        if self.store.count_failures(snapshot_id, moment - self.failure_window) >= self.max_failures:
-            raise SnapshotRateLimited(int(self.failure_window.total_seconds() // 60))
+        subject = f"snapshot:{snapshot_id}"
+        if not self.attempts.claim(subject, moment):
+            raise SnapshotRateLimited(self.attempts.minutes)
         record = self._live(snapshot_id, moment)
         access_code = _strip(access_code)
         if record is None or (record.code_hash is not None and not access_code_matches(access_code, record.code_hash)):
             if record is None and access_code is not None:
                 access_code_matches(access_code, None)  # same hashing cost as a wrong code on a real snapshot
-            self.store.add_failure(snapshot_id, moment, moment - self.failure_window)
             raise SnapshotUnavailable()
+        self.attempts.release(subject)
         data = self.store.read_payload(snapshot_id)
         if data is None:  # deleted between the two reads
             raise SnapshotUnavailable()
@@ -163,11 +184,17 @@ class SnapshotService:
     def purge(self, now: datetime | None = None) -> int:
         """Remove every expired snapshot and stale failure record; returns how many snapshots were removed."""
         moment = _utc(now)
-        return self.store.purge(moment, moment - self.failure_window)
+        self.attempts.purge(moment)
+        return self.store.purge(moment)
 
     def list(self) -> list[SnapshotMeta]:
-        """Every stored snapshot, oldest first, including expired ones not yet purged (for administration)."""
-        return [_meta(record) for record in self.store.records()]
+        """Every readable stored snapshot, oldest first, including expired ones not yet purged (for administration)."""
+        return self.inventory()[0]
+
+    def inventory(self) -> Inventory:
+        """Every readable snapshot (oldest first) and, apart, every stored row that cannot be read (id and reason)."""
+        records, damaged = self.store.records()
+        return [_meta(record) for record in records], damaged
 
     def _live(self, snapshot_id: str, now: datetime) -> StoredSnapshot | None:
         record = self.store.get(snapshot_id)
@@ -191,12 +218,7 @@ def _strip(code: str | None) -> str | None:
 
 
 def _check_title(title: str) -> str:
-    clean = title.strip() if isinstance(title, str) else ""
-    if not clean:
-        raise SnapshotInvalid("请填写快照标题。")
-    if len(clean) > MAX_TITLE_LENGTH:
-        raise SnapshotInvalid(f"快照标题过长（{len(clean)} 字），最多 {MAX_TITLE_LENGTH} 字。")
-    return clean
+    return check_line(title, label="快照标题", limit=MAX_TITLE_LENGTH)
 
 
 def _check_expiry(days: int) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from snapshots.errors import CORRUPT_MESSAGE, STORE_MESSAGE, UNAVAILABLE_MESSAGE
+from snapshots.errors import BUSY_MESSAGE, CORRUPT_MESSAGE, FULL_MESSAGE, MAX_BYTES_MESSAGE, STORE_MESSAGE, UNAVAILABLE_MESSAGE
 from ui import state
 
 # key: (中文, English). Placeholders use str.format names and must match in both languages.
@@ -79,6 +79,14 @@ TEXT: dict[str, tuple[str, str]] = {
                      "who shared it for a new link."),
     "snap.store_error": (STORE_MESSAGE, "The snapshot store cannot be reached right now; try again later. If this persists, "
                          "ask the administrator to check the snapshot store settings."),
+    "snap.store_busy": (BUSY_MESSAGE, "The snapshot store is busy: all {size} database connections stayed in use for {seconds} s, "
+                        "so nothing was done. Please try again shortly."),
+    "snap.store_full": (FULL_MESSAGE, "The disk holding the snapshot store is full; nothing was saved (existing snapshots are "
+                        "unaffected). Ask the administrator to free disk space or run python -m snapshots purge, then try again."),
+    "snap.max_bytes_bad": (MAX_BYTES_MESSAGE, "The snapshot size limit is misconfigured: SNAPSHOT_MAX_BYTES must be a positive whole "
+                           "number of bytes but is “{raw}”, so snapshots cannot be created for now (opening existing ones still "
+                           "works). Ask the administrator to set it to e.g. 52428800 (50 MB) or remove it, then restart the dashboard."),
+    "snap.config_error": ("{message}", "The snapshot store is misconfigured: {message}"),
     "snap.locked": ("打开此快照需要提取码，请输入分享者提供的提取码。如果分享者没有设置提取码，说明此链接无效、已过期或已被删除。",
                     "This snapshot needs an access code: enter the code you were given. If the person who shared it set no "
                     "code, the link is invalid, expired or deleted."),

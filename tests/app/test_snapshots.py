@@ -340,6 +340,15 @@ def test_too_large_snapshots_get_a_clear_message(store, monkeypatch, service):
     assert not at.sidebar.code
 
 
+def test_a_bad_size_limit_says_what_to_do_in_the_share_form(store, monkeypatch):
+    monkeypatch.setenv("SNAPSHOT_MAX_BYTES", "abc")
+    at = share(open_app())
+    (message,) = [e.value for e in at.sidebar.error]
+    assert "SNAPSHOT_MAX_BYTES" in message and "“abc”" in message and "重启" in message
+    assert "暂时无法访问" not in message
+    assert not at.sidebar.code
+
+
 def test_links_use_the_configured_base_url(store, monkeypatch):
     monkeypatch.setenv("SNAPSHOT_BASE_URL", "https://dangjian.example.cn/kanban/")
     at = share(open_app())

@@ -1,0 +1,28 @@
+"""The schema as numbered steps, applied once each and in order on both back ends (column types via the dialect)."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: snapshots (IF NOT EXISTS: stores created before numbered steps already hold this table)
+    (
+        """CREATE TABLE IF NOT EXISTS snapshots (
+            id text PRIMARY KEY,
+            title text NOT NULL,
+            created_at {time} NOT NULL,
+            expires_at {time},
+            size {int} NOT NULL,
+            payload_sha256 text NOT NULL,
+            code_hash text,
+            delete_hash text NOT NULL,
+            metadata text NOT NULL,
+            payload {blob} NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS snapshots_expires_at ON snapshots (expires_at) WHERE expires_at IS NOT NULL",
+    ),
+    # 2: one counter row per guarded id, so counting an attempt and checking the limit is one atomic upsert
+    (
+        "DROP TABLE IF EXISTS snapshot_failures",
+        "CREATE TABLE access_attempts (subject text PRIMARY KEY, window_start {time} NOT NULL, attempts integer NOT NULL)",
+        "CREATE INDEX access_attempts_window ON access_attempts (window_start)",
+    ),
+)
