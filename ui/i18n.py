@@ -87,6 +87,9 @@ TEXT: dict[str, tuple[str, str]] = {
                            "number of bytes but is “{raw}”, so snapshots cannot be created for now (opening existing ones still "
                            "works). Ask the administrator to set it to e.g. 52428800 (50 MB) or remove it, then restart the dashboard."),
     "snap.config_error": ("{message}", "The snapshot store is misconfigured: {message}"),
+    "error.page": ("此页面出错了，已记录在服务器日志中（错误编号 {id}）。请刷新页面重试；如果仍然出错，请把错误编号告诉管理员。",
+                   "Something went wrong on this page; it has been logged on the server (error id {id}). Reload the page to "
+                   "try again; if it keeps happening, give the error id to the administrator."),
     "snap.locked": ("打开此快照需要提取码，请输入分享者提供的提取码。如果分享者没有设置提取码，说明此链接无效、已过期或已被删除。",
                     "This snapshot needs an access code: enter the code you were given. If the person who shared it set no "
                     "code, the link is invalid, expired or deleted."),
