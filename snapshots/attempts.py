@@ -7,9 +7,12 @@ Each guarded id has one counter row whose window starts with its first counted a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from snapshots.db import Database
+from snapshots.errors import SnapshotRateLimited
 
 _CLAIM = """
 INSERT INTO access_attempts (subject, window_start, attempts) VALUES (?, ?, 1)
@@ -36,6 +39,14 @@ class AttemptLimiter:
         with self.db.write() as tx:
             row = tx.one(_CLAIM, (subject, encode(now), cutoff, cutoff, cutoff, self.limit))
         return row is not None
+
+    @contextmanager
+    def attempt(self, subject: str, now: datetime) -> Iterator[None]:
+        """Claim an attempt (or raise `SnapshotRateLimited`) for the block; the claim is handed back if the block succeeds."""
+        if not self.claim(subject, now):
+            raise SnapshotRateLimited(self.minutes)
+        yield
+        self.release(subject)
 
     def release(self, subject: str) -> None:
         """Hand back a claimed attempt that succeeded, so honest visitors never lock an id."""

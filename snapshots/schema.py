@@ -25,4 +25,30 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE TABLE access_attempts (subject text PRIMARY KEY, window_start {time} NOT NULL, attempts integer NOT NULL)",
         "CREATE INDEX access_attempts_window ON access_attempts (window_start)",
     ),
+    # 3: workspaces: a head pointer for optimistic concurrency, immutable versions, file bytes stored once per content
+    (
+        """CREATE TABLE workspaces (
+            id text PRIMARY KEY,
+            name text NOT NULL,
+            created_at {time} NOT NULL,
+            code_hash text,
+            head integer NOT NULL
+        )""",
+        """CREATE TABLE workspace_versions (
+            workspace_id text NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+            number integer NOT NULL,
+            created_at {time} NOT NULL,
+            description text NOT NULL,
+            manifest text NOT NULL,
+            manifest_sha256 text NOT NULL,
+            PRIMARY KEY (workspace_id, number)
+        )""",
+        """CREATE TABLE workspace_files (
+            workspace_id text NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+            sha256 text NOT NULL,
+            size {int} NOT NULL,
+            content {blob} NOT NULL,
+            PRIMARY KEY (workspace_id, sha256)
+        )""",
+    ),
 )

@@ -13,19 +13,20 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
 from snapshots.attempts import AttemptLimiter
+from snapshots.clock import utc
 from snapshots.config import max_snapshot_bytes
-from snapshots.errors import SnapshotCorrupt, SnapshotInvalid, SnapshotRateLimited, SnapshotTooLarge, SnapshotUnavailable
+from snapshots.errors import SnapshotCorrupt, SnapshotInvalid, SnapshotTooLarge, SnapshotUnavailable
 from snapshots.payload import SnapshotPayload
 from snapshots.store import DamagedRow, SnapshotStore, StoredSnapshot
 from snapshots.text import check_line
 from snapshots.tokens import (
-    access_code_matches,
     check_access_code,
+    code_admits,
     delete_token_matches,
     hash_access_code,
     hash_delete_token,
@@ -115,7 +116,7 @@ class SnapshotService:
         now: datetime | None = None,
     ) -> Created:
         """Store a snapshot and return its id and delete token; `access_code=None` means anyone with the link may open it."""
-        moment = _utc(now)
+        moment = utc(now)
         clean_title = _check_title(title)
         expires_at = moment + timedelta(days=_check_expiry(expires_in_days)) if expires_in_days is not None else None
         code_hash = None if access_code is None else hash_access_code(check_access_code(_strip(access_code)))
@@ -145,19 +146,15 @@ class SnapshotService:
 
         The attempt is counted before the code is evaluated (one atomic statement), and handed back if it succeeds.
         """
-        moment = _utc(now)
+        moment = utc(now)
         if not is_valid_id(snapshot_id):
             raise SnapshotUnavailable()
-        subject = f"snapshot:{snapshot_id}"
-        if not self.attempts.claim(subject, moment):
-            raise SnapshotRateLimited(self.attempts.minutes)
-        record = self._live(snapshot_id, moment)
-        access_code = _strip(access_code)
-        if record is None or (record.code_hash is not None and not access_code_matches(access_code, record.code_hash)):
-            if record is None and access_code is not None:
-                access_code_matches(access_code, None)  # same hashing cost as a wrong code on a real snapshot
-            raise SnapshotUnavailable()
-        self.attempts.release(subject)
+        with self.attempts.attempt(f"snapshot:{snapshot_id}", moment):
+            record = self._live(snapshot_id, moment)
+            if record is None or not code_admits(_strip(access_code), True, record.code_hash):
+                if record is None:
+                    code_admits(_strip(access_code), False, None)  # the same hashing cost as a wrong code on a real one
+                raise SnapshotUnavailable()
         data = self.store.read_payload(snapshot_id)
         if data is None:  # deleted between the two reads
             raise SnapshotUnavailable()
@@ -169,7 +166,7 @@ class SnapshotService:
         """Whether to ask for an access code: False only for a live snapshot without one, so unknown ids look coded."""
         if not is_valid_id(snapshot_id):
             return True
-        record = self._live(snapshot_id, _utc(now))
+        record = self._live(snapshot_id, utc(now))
         return record is None or record.code_hash is not None
 
     def delete(self, snapshot_id: object, delete_token: object) -> bool:
@@ -183,7 +180,7 @@ class SnapshotService:
 
     def purge(self, now: datetime | None = None) -> int:
         """Remove every expired snapshot and stale failure record; returns how many snapshots were removed."""
-        moment = _utc(now)
+        moment = utc(now)
         self.attempts.purge(moment)
         return self.store.purge(moment)
 
@@ -202,14 +199,6 @@ class SnapshotService:
             self.store.delete(snapshot_id)
             return None
         return record
-
-
-def _utc(now: datetime | None) -> datetime:
-    if now is None:
-        return datetime.now(UTC)
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be a timezone-aware datetime")
-    return now.astimezone(UTC)
 
 
 def _strip(code: str | None) -> str | None:

@@ -14,6 +14,7 @@ import pytest
 from psycopg import sql
 
 from snapshots import SnapshotPayload, SnapshotService, open_store
+from snapshots.workspaces import WorkspaceService
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -47,7 +48,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url: str = request.getfixturevalue("postgres_url")
     open_store(url).close()  # creates the tables the first time
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("TRUNCATE snapshots, access_attempts")
+        conn.execute("TRUNCATE snapshots, access_attempts, workspaces, workspace_versions, workspace_files")
     return url
 
 
@@ -78,3 +79,11 @@ def payload() -> SnapshotPayload:
         texts={"village.yaml": "name: 农村党支部\nversion: 2025\n", "common.yaml": "standards: []\n"},
         state={"page": "overview", "filters": {"grade": ["先进", "后进"], "year": 2025}, "branch": 205, "lang": "zh"},
     )
+
+
+@pytest.fixture
+def workspaces(store_url: str) -> Iterator[WorkspaceService]:
+    """A workspace service over an empty store of each back end (the same database snapshots use)."""
+    store = open_store(store_url)
+    yield WorkspaceService(store.db)
+    store.close()

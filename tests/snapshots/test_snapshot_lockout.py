@@ -11,8 +11,7 @@ from contextlib import contextmanager
 import psycopg
 import pytest
 
-from snapshots import SnapshotPayload, SnapshotRateLimited, SnapshotService, SnapshotUnavailable, StoreBusy, open_store
-from snapshots import service as service_module
+from snapshots import SnapshotPayload, SnapshotRateLimited, SnapshotService, SnapshotUnavailable, StoreBusy, open_store, tokens
 from snapshots.db import sqlite_database
 from snapshots.pool import ConnectionPool
 
@@ -26,7 +25,7 @@ def counted_code_checks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """Count every evaluation of a code against a real stored hash (the expensive step the lockout must bound)."""
     calls = [0]
     lock = threading.Lock()
-    real = service_module.access_code_matches
+    real = tokens.access_code_matches
 
     def counting(code: object, stored_hash: str | None) -> bool:
         if stored_hash is not None:
@@ -34,7 +33,7 @@ def counted_code_checks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
                 calls[0] += 1
         return real(code, stored_hash)
 
-    monkeypatch.setattr(service_module, "access_code_matches", counting)
+    monkeypatch.setattr(tokens, "access_code_matches", counting)
     yield calls
 
 
