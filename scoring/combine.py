@@ -195,8 +195,9 @@ def _differences(files: Sequence[Ingested], labels: Sequence[Any]) -> tuple[Cell
 def _text(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        # Ten significant digits: 0.979 read from .xlsx and from CSV may differ in the last binary digit, not in the data.
+        return f"{value:.10g}"
     return str(value)
 
 

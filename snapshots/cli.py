@@ -1,4 +1,4 @@
-"""Administer the snapshot store: `python -m snapshots list|purge [--store URL]`; exit 0 ok, 1 store unreachable, 2 usage.
+"""Administer the store: `python -m snapshots list|purge [--store URL]`, and `workspace …`; exit 0 ok, 1 store unreachable, 2 usage.
 
 `list` prints every readable snapshot and names each stored row it cannot read (on stderr; the exit status stays 0).
 """
@@ -19,8 +19,13 @@ from snapshots.service import SnapshotMeta, SnapshotService
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run one admin command and return the exit status."""
     stdout = out or sys.stdout
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments[:1] == ["workspace"]:
+        from snapshots.workspace_cli import main as workspace_main
+
+        return workspace_main(arguments[1:], stdout)
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if args.command is None:
         parser.print_usage(sys.stderr)
         return 2
@@ -57,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("list", help="list every snapshot: id, size, created, expiry, title").add_argument("--store", help=store_help)
     sub.add_parser("purge", help="delete expired snapshots and print how many").add_argument("--store", help=store_help)
+    sub.add_parser("workspace", help="script a workspace: create|add|list-files|versions|restore|status|export (see workspace -h)")
     return parser
 
 

@@ -206,6 +206,8 @@ class WorkspaceService:
     def _keep(self, access: Access, name: str, data: bytes, source: str | None, sheets: Iterable[str]) -> FileEntry:
         """Store the bytes (once per content) and describe them; before any version points at them."""
         clean = check_line(name, label="文件名", limit=255)
+        if any(mark in clean for mark in "/\\\0") or clean in {".", ".."}:
+            raise SnapshotInvalid(f"文件名“{clean[:60]}”无效：不能包含路径（/ 或 \\）。")
         sha256 = hashlib.sha256(data).hexdigest()
         self.store.put_file(access.id, sha256, bytes(data))
         return FileEntry(clean, (source or clean).strip() or clean, sha256, len(data), tuple(sheets))

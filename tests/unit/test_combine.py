@@ -146,3 +146,11 @@ def test_combine_never_imports_the_store() -> None:
 @pytest.mark.parametrize("decision", list(Decision))
 def test_decisions_are_stable_strings(decision: Decision) -> None:
     assert Decision(decision.value) is decision
+
+
+def test_cells_equal_to_ten_digits_are_not_differences() -> None:
+    from scoring.combine import _text
+
+    assert _text(0.979) == _text(0.9790000000000001) == "0.979"
+    assert _text(12.0) == "12" and _text(float("nan")) == "" and _text(None) == ""
+    assert _text(0.5) != _text(0.51)
