@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from snapshots.db import Database
@@ -49,7 +50,7 @@ class SnapshotStore:
         self.db = db
 
     @property
-    def path(self) -> Any:
+    def path(self) -> Path | None:
         """The SQLite file, or None on a server."""
         return self.db.path
 
