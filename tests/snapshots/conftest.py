@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -87,3 +92,25 @@ def workspaces(store_url: str) -> Iterator[WorkspaceService]:
     store = open_store(store_url)
     yield WorkspaceService(store.db)
     store.close()
+
+
+@contextmanager
+def writer_process(script: str, *args: str) -> Iterator[subprocess.Popen[str]]:
+    """A child process running `script` (which stalls at a commit via tests.snapshots.stall); killed at the end, or after 120 s."""
+    writer = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    watchdog = threading.Timer(120, writer.kill)
+    watchdog.start()
+    try:
+        assert writer.stdout is not None
+        yield writer
+    finally:
+        watchdog.cancel()
+        writer.kill()
+        writer.wait()
+
+
+def kill(writer: subprocess.Popen[str]) -> None:
+    """SIGKILL the writer (no cleanup of any kind runs) and wait for it to be gone."""
+    os.kill(writer.pid, signal.SIGKILL)
+    assert writer.wait(timeout=30) == -signal.SIGKILL

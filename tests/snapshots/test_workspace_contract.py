@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 
 import psycopg
@@ -16,7 +12,7 @@ import pytest
 from snapshots import SnapshotCorrupt, SnapshotInvalid, SnapshotRateLimited, SnapshotUnavailable, open_store
 from snapshots.manifest import RowFix
 from snapshots.workspaces import UNAVAILABLE_MESSAGE, Access, WorkspaceService, WorkspaceUnavailable
-from tests.snapshots.conftest import ROOT
+from tests.snapshots.conftest import kill, writer_process
 
 UNKNOWN_ID = "B" * 24
 
@@ -170,37 +166,16 @@ def test_two_writers_on_one_workspace_lose_nothing_and_never_interleave(workspac
 
 # Runs in a child process: adds a file and announces "committing" just before the version's COMMIT, then waits to be killed.
 WRITER = r"""
-import sqlite3, sys, time
-import psycopg
+import sys
+from tests.snapshots.stall import arm
 from snapshots import open_store
 from snapshots.workspaces import Access, WorkspaceService
 
-armed = False
-
-def stall():
-    print("committing", flush=True)
-    time.sleep(600)
-
-class Stalling(sqlite3.Connection):
-    def execute(self, sql, *args):
-        if armed and sql == "COMMIT":
-            stall()
-        return super().execute(sql, *args)
-
-def commit(self):
-    if armed:
-        stall()
-    real_commit(self)
-
-real_connect, real_commit = sqlite3.connect, psycopg.Connection.commit
-sqlite3.connect = lambda *a, **k: real_connect(*a, factory=Stalling, **k)
-psycopg.Connection.commit = commit
 service = WorkspaceService(open_store(sys.argv[1]).db)
 real = service.store.commit
 
 def commit_version(*args):
-    global armed
-    armed = True
+    arm()
     return real(*args)
 
 service.store.commit = commit_version
@@ -214,18 +189,12 @@ def test_a_writer_killed_mid_version_leaves_the_previous_version_intact(store_ur
     workspaces = WorkspaceService(store.db)
     access = workspaces.create("断电")
     workspaces.add_file(access, "kept.csv", b"kept")
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, store_url, access.id], stdout=subprocess.PIPE, text=True, cwd=ROOT,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
-    watchdog = threading.Timer(120, writer.kill)
-    watchdog.start()
     try:
-        assert writer.stdout is not None
-        assert writer.stdout.readline().strip() == "committing"
-        os.kill(writer.pid, signal.SIGKILL)
-        assert writer.wait(timeout=30) == -signal.SIGKILL
+        with writer_process(WRITER, store_url, access.id) as writer:
+            assert writer.stdout is not None
+            assert writer.stdout.readline().strip() == "committing"
+            kill(writer)
     finally:
-        watchdog.cancel()
-        writer.kill()
         store.close()
     reopened = open_store(store_url)
     try:
