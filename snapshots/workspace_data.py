@@ -20,12 +20,11 @@ def rubrics_for(manifest: Manifest, builtin: Path) -> RubricSet:
     return parse_rubrics(manifest.rubrics, library=library)
 
 
-def combined(service: WorkspaceService, access: Access, manifest: Manifest, builtin: Path) -> Combined:
+def combined(service: WorkspaceService, access: Access, manifest: Manifest, rubrics: RubricSet) -> Combined:
     """Read every file (each chosen sheet as its own part) from its verified bytes and combine them with the recorded decisions.
 
     Recorded row fixes are not applied here yet: they are kept in the manifest for the fix editor to apply.
     """
-    rubrics = rubrics_for(manifest, builtin)
     parts = []
     for entry in manifest.files:
         data = service.file_bytes(access, entry)
