@@ -21,16 +21,23 @@ from snapshots.errors import (
     StoreBusy,
     StoreFull,
 )
+from snapshots.manifest import FileEntry, Manifest, RowFix
 from snapshots.payload import SnapshotPayload
 from snapshots.service import EXPIRY_CHOICES, Created, OpenedSnapshot, SnapshotMeta, SnapshotService
 from snapshots.store import DamagedRow, SnapshotStore, StoredSnapshot
+from snapshots.workspaces import Access, Opened, Version, WorkspaceService, WorkspaceUnavailable
 
 __all__ = [
     "EXPIRY_CHOICES",
+    "Access",
     "Created",
     "DamagedRow",
     "Database",
+    "FileEntry",
+    "Manifest",
+    "Opened",
     "OpenedSnapshot",
+    "RowFix",
     "SnapshotConfigError",
     "SnapshotCorrupt",
     "SnapshotError",
@@ -46,6 +53,9 @@ __all__ = [
     "StoreBusy",
     "StoreFull",
     "StoredSnapshot",
+    "Version",
+    "WorkspaceService",
+    "WorkspaceUnavailable",
     "open_database",
     "open_store",
 ]

@@ -9,6 +9,7 @@ CORRUPT_MESSAGE = "快照数据已损坏（校验不符），无法打开。请�
 BUSY_MESSAGE = "快照库繁忙：{size} 个数据库连接都在使用中，等待 {seconds} 秒后仍无空闲连接，本次操作没有执行。请稍后再试。"
 FULL_MESSAGE = ("快照库所在的磁盘已满，本次没有保存任何内容（已有的快照不受影响）。"
                 "请管理员清理磁盘空间，或运行 python -m snapshots purge 删除过期快照，然后再试。")
+TOO_LARGE_MESSAGE = "快照过大（压缩后 {size} MB，上限 {limit} MB），无法保存。请使用较小的数据文件，或请管理员调高 SNAPSHOT_MAX_BYTES。"
 MAX_BYTES_MESSAGE = ("快照大小上限设置有误：环境变量 SNAPSHOT_MAX_BYTES 须为正整数（字节数），现为“{raw}”，因此暂时不能生成快照"
                      "（打开已有快照不受影响）。请管理员把它改为正整数（如 52428800 即 50 MB），或删除该变量以使用默认的 50 MB，然后重启看板。")
 
@@ -18,8 +19,10 @@ class SnapshotError(Exception):
 
     key: str = "snap.store_error"
 
-    def __init__(self, message: str, /, **values: object) -> None:
+    def __init__(self, message: str, /, *, key: str | None = None, **values: object) -> None:
         super().__init__(message)
+        if key is not None:
+            self.key = key
         self.values = values
 
 
@@ -47,8 +50,8 @@ class SnapshotCorrupt(SnapshotError):
 
     key = "snap.corrupt"
 
-    def __init__(self, message: str = CORRUPT_MESSAGE) -> None:
-        super().__init__(message)
+    def __init__(self, message: str = CORRUPT_MESSAGE, /, *, key: str | None = None, **values: object) -> None:
+        super().__init__(message, key=key, **values)
 
 
 class SnapshotTooLarge(SnapshotError):
@@ -59,16 +62,15 @@ class SnapshotTooLarge(SnapshotError):
     def __init__(self, size: int, limit: int) -> None:
         self.size = size
         self.limit = limit
-        megabytes = f"压缩后 {size / 1_048_576:.1f} MB，上限 {limit / 1_048_576:.1f} MB"
-        super().__init__(f"快照过大（{megabytes}）。请缩小筛选范围或少带几张数据表后再试。",
-                         size=f"{size / 1_048_576:.1f}", limit=f"{limit / 1_048_576:.1f}")
+        values = {"size": f"{size / 1_048_576:.1f}", "limit": f"{limit / 1_048_576:.1f}"}
+        super().__init__(TOO_LARGE_MESSAGE.format(**values), **values)
 
 
 class SnapshotStoreError(SnapshotError):
     """The database behind the store failed or cannot be reached; the driver's error is chained as the cause."""
 
-    def __init__(self, message: str = STORE_MESSAGE, /, **values: object) -> None:
-        super().__init__(message, **values)
+    def __init__(self, message: str = STORE_MESSAGE, /, *, key: str | None = None, **values: object) -> None:
+        super().__init__(message, key=key, **values)
 
 
 class StoreBusy(SnapshotStoreError):
@@ -94,8 +96,8 @@ class SnapshotInvalid(SnapshotError, ValueError):
 
     key = "share.invalid"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, message=message)
+    def __init__(self, message: str, *, key: str | None = None) -> None:
+        super().__init__(message, key=key, message=message)
 
 
 class SnapshotConfigError(SnapshotError, ValueError):
@@ -103,7 +105,5 @@ class SnapshotConfigError(SnapshotError, ValueError):
 
     key = "snap.config_error"
 
-    def __init__(self, message: str, key: str | None = None, **values: object) -> None:
-        super().__init__(message, message=message, **values)
-        if key is not None:
-            self.key = key
+    def __init__(self, message: str, *, key: str | None = None, **values: object) -> None:
+        super().__init__(message, key=key, message=message, **values)

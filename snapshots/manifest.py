@@ -9,7 +9,7 @@ from typing import Any
 
 from snapshots.errors import SnapshotCorrupt
 
-CORRUPT_MANIFEST = "工作区的版本记录已损坏（校验不符），无法读取。请联系管理员从备份恢复。"
+CORRUPT_MANIFEST = "工作区的记录已损坏（校验不符或无法解析），无法读取。请联系管理员从备份恢复。"
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class Manifest:
     def from_json(cls, text: str, sha256: str) -> Manifest:
         """Parse a stored manifest after checking its hash; `SnapshotCorrupt` if either fails."""
         if digest(text) != sha256:
-            raise SnapshotCorrupt(CORRUPT_MANIFEST)
+            raise SnapshotCorrupt(CORRUPT_MANIFEST, key="ws.record_corrupt")
         try:
             body: dict[str, Any] = json.loads(text)
             return cls(
@@ -78,7 +78,7 @@ class Manifest:
                 decisions={str(k): str(v) for k, v in body["decisions"].items()},
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise SnapshotCorrupt(CORRUPT_MANIFEST) from exc
+            raise SnapshotCorrupt(CORRUPT_MANIFEST, key="ws.record_corrupt") from exc
 
 
 def digest(text: str) -> str:

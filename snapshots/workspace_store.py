@@ -8,8 +8,7 @@ from typing import Any
 
 from snapshots.db import Database
 from snapshots.errors import SnapshotCorrupt
-
-CORRUPT_ROW = "工作区记录已损坏，无法读取。请联系管理员从备份恢复。"
+from snapshots.manifest import CORRUPT_MANIFEST as CORRUPT_ROW
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ class WorkspaceStore:
             _expect(isinstance(row[1], str) and (row[3] is None or isinstance(row[3], str)) and type(row[4]) is int)
             return WorkspaceRow(row[0], row[1], self.db.dialect.decode_time(row[2]), row[3], row[4])
         except (TypeError, ValueError) as exc:
-            raise SnapshotCorrupt(CORRUPT_ROW) from exc
+            raise SnapshotCorrupt(CORRUPT_ROW, key="ws.record_corrupt") from exc
 
     def put_file(self, workspace_id: str, sha256: str, content: bytes) -> bool:
         """Keep file bytes under their SHA-256 unless already kept; True if they were new."""
@@ -73,7 +72,7 @@ class WorkspaceStore:
         if row is None:
             return None
         if not isinstance(row[0], bytes | bytearray | memoryview):
-            raise SnapshotCorrupt(CORRUPT_ROW)
+            raise SnapshotCorrupt(CORRUPT_ROW, key="ws.record_corrupt")
         return bytes(row[0])
 
     def file_count(self, workspace_id: str) -> tuple[int, int]:
@@ -111,7 +110,7 @@ class WorkspaceStore:
             _expect(type(row[0]) is int and all(isinstance(value, str) for value in row[2:]))
             return VersionRow(row[0], self.db.dialect.decode_time(row[1]), row[2], row[3], row[4])
         except (TypeError, ValueError) as exc:
-            raise SnapshotCorrupt(CORRUPT_ROW) from exc
+            raise SnapshotCorrupt(CORRUPT_ROW, key="ws.record_corrupt") from exc
 
 
 def _insert_version(tx: Any, workspace_id: str, version: VersionRow, encode: Any) -> None:

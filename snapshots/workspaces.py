@@ -136,7 +136,7 @@ class WorkspaceService:
         """The original bytes of a file in some version, verified against its SHA-256."""
         data = self.store.read_file(access.id, entry.sha256)
         if data is None or len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
-            raise SnapshotCorrupt(FILE_CORRUPT_MESSAGE.format(name=entry.name))
+            raise SnapshotCorrupt(FILE_CORRUPT_MESSAGE.format(name=entry.name), key="ws.file_corrupt", name=entry.name)
         return data
 
     def restore(self, access: Access, number: int, now: datetime | None = None) -> Version:
@@ -153,7 +153,7 @@ class WorkspaceService:
 
         def change(manifest: Manifest) -> tuple[Manifest, str]:
             if manifest.file(entry.name) is not None:
-                raise SnapshotInvalid(f"工作区中已有文件“{entry.name}”；如是同一来源的新版本，请用“替换”。")
+                raise SnapshotInvalid(f"工作区中已有文件“{entry.name}”；如是同一来源的新版本，请用“替换”。", key="ws.invalid")
             return replace(manifest, files=(*manifest.files, entry)), f"添加文件“{entry.name}”"
         return self._change(access, change, now)
 
@@ -163,7 +163,7 @@ class WorkspaceService:
         def change(manifest: Manifest) -> tuple[Manifest, str]:
             old = _existing(manifest, old_name)
             if name != old_name and manifest.file(name) is not None:
-                raise SnapshotInvalid(f"工作区中已有文件“{name}”。")
+                raise SnapshotInvalid(f"工作区中已有文件“{name}”。", key="ws.invalid")
             kept = manifest.without(old_name)
             return replace(kept, files=(*kept.files, entry)), f"用“{entry.name}”替换“{old.name}”"
 
@@ -185,7 +185,7 @@ class WorkspaceService:
         def change(manifest: Manifest) -> tuple[Manifest, str]:
             known = {entry.sha256 for entry in manifest.files}
             if any(fix.sha256 not in known for fix in new):
-                raise SnapshotInvalid("修正的行所在的文件已不在工作区中，请刷新后重试。")
+                raise SnapshotInvalid("修正的行所在的文件已不在工作区中，请刷新后重试。", key="ws.invalid")
             cells = {(f.sha256, f.row, f.column): f for f in (*manifest.fixes, *new)}
             return replace(manifest, fixes=tuple(cells.values())), f"修正 {len(new)} 处单元格"
         return self._change(access, change, now)
@@ -199,7 +199,7 @@ class WorkspaceService:
     def decide(self, access: Access, conflict_id: str, decision: str, now: datetime | None = None) -> Version:
         """Record how a conflict (党组织代码|考核年度) is resolved: newer, first or aside."""
         if decision not in DECISIONS:
-            raise SnapshotInvalid("冲突的处理方式只能是：较新的文件替换较早的、保留先收到的、两者都暂不计入。")
+            raise SnapshotInvalid("冲突的处理方式只能是：较新的文件替换较早的、保留先收到的、两者都暂不计入。", key="ws.invalid")
         return self._change(access, lambda m: (replace(m, decisions={**m.decisions, conflict_id: decision}),
                                                f"冲突 {conflict_id}：{DECISIONS[decision]}"), now)
 
@@ -207,7 +207,7 @@ class WorkspaceService:
         """Store the bytes (once per content) and describe them; before any version points at them."""
         clean = check_line(name, label="文件名", limit=255)
         if any(mark in clean for mark in "/\\\0") or clean in {".", ".."}:
-            raise SnapshotInvalid(f"文件名“{clean[:60]}”无效：不能包含路径（/ 或 \\）。")
+            raise SnapshotInvalid(f"文件名“{clean[:60]}”无效：不能包含路径（/ 或 \\）。", key="ws.invalid")
         sha256 = hashlib.sha256(data).hexdigest()
         self.store.put_file(access.id, sha256, bytes(data))
         return FileEntry(clean, (source or clean).strip() or clean, sha256, len(data), tuple(sheets))
@@ -220,19 +220,19 @@ class WorkspaceService:
             version = _version_row(head.number + 1, utc(now), description, new)
             if self.store.commit(access.id, head.number, version):
                 return _listed(version)
-        raise SnapshotStoreError(BUSY_MESSAGE)
+        raise SnapshotStoreError(BUSY_MESSAGE, key="ws.busy")
 
     def _version(self, workspace_id: str, number: int) -> VersionRow:
         stored = self.store.version(workspace_id, number)
         if stored is None:
-            raise SnapshotInvalid(f"没有第 {number} 版。")
+            raise SnapshotInvalid(f"没有第 {number} 版。", key="ws.invalid")
         return stored
 
 
 def _existing(manifest: Manifest, name: str) -> FileEntry:
     entry = manifest.file(name)
     if entry is None:
-        raise SnapshotInvalid(f"工作区中没有文件“{name}”。")
+        raise SnapshotInvalid(f"工作区中没有文件“{name}”。", key="ws.invalid")
     return entry
 
 
