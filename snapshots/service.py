@@ -136,8 +136,9 @@ class SnapshotService:
             delete_hash=hash_delete_token(token),
             metadata=_check_metadata(payload, metadata),
         )
-        # Creation is rare and the expiry index makes this cheap, so expired rows never pile up unseen.
+        # Creation is rare and the indexes make this cheap, so expired rows and stale counters never pile up unseen.
         self.store.purge(moment)
+        self.attempts.purge(moment)
         self.store.insert(record, data)
         return Created(id=record.id, delete_token=token, meta=_meta(record))
 
@@ -151,9 +152,7 @@ class SnapshotService:
             raise SnapshotUnavailable()
         with self.attempts.attempt(f"snapshot:{snapshot_id}", moment):
             record = self._live(snapshot_id, moment)
-            if record is None or not code_admits(_strip(access_code), True, record.code_hash):
-                if record is None:
-                    code_admits(_strip(access_code), False, None)  # the same hashing cost as a wrong code on a real one
+            if not code_admits(access_code, record is not None, None if record is None else record.code_hash) or record is None:
                 raise SnapshotUnavailable()
         data = self.store.read_payload(snapshot_id)
         if data is None:  # deleted between the two reads

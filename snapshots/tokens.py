@@ -83,8 +83,12 @@ def access_code_matches(code: object, stored_hash: str | None) -> bool:
     return scheme == "scrypt" and hmac.compare_digest(actual, expected)
 
 
-def code_admits(code: str | None, found: bool, stored_hash: str | None) -> bool:
-    """True for a found item without a code or with a matching one; a missing item costs the same hashing, so timing tells nothing."""
+def code_admits(code: object, found: bool, stored_hash: str | None) -> bool:
+    """True for a found item without a code or with a matching one; a missing item costs the same hashing, so timing tells nothing.
+
+    Codes have no spaces, so spaces around a pasted code are noise, not a different code.
+    """
+    code = code.strip() if isinstance(code, str) else None
     if not found:
         if code is not None:
             access_code_matches(code, None)

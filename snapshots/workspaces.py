@@ -93,6 +93,7 @@ class WorkspaceService:
         clean = check_line(name, label="工作区名称", limit=MAX_NAME_LENGTH)
         code_hash = None if access_code is None else hash_access_code(check_access_code(access_code.strip()))
         row = WorkspaceRow(new_id(), clean, moment, code_hash, 1)
+        self.attempts.purge(moment)  # stale lockout counters never pile up unseen
         self.store.create(row, _version_row(1, moment, f"创建工作区“{clean}”", Manifest()))
         return Access(row.id)
 
@@ -107,10 +108,9 @@ class WorkspaceService:
         """Open the newest version, or raise `WorkspaceUnavailable` (same for every failure), `SnapshotRateLimited` or `SnapshotCorrupt`."""
         if not is_valid_id(workspace_id):
             raise WorkspaceUnavailable()
-        code = access_code.strip() if isinstance(access_code, str) else None
         with self.attempts.attempt(f"workspace:{workspace_id}", utc(now)):
             row = self.store.get(workspace_id)
-            if not code_admits(code, row is not None, None if row is None else row.code_hash) or row is None:
+            if not code_admits(access_code, row is not None, None if row is None else row.code_hash) or row is None:
                 raise WorkspaceUnavailable()
         head = self._version(row.id, row.head)
         return Opened(Access(row.id), row.name, row.created_at, row.code_hash is not None, _listed(head),
