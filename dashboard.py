@@ -16,7 +16,7 @@ PAGES = {
 
 state.start()
 st.set_page_config(page_title=t("app.title"), page_icon=":material/flag:", layout="wide")
-pages = {slug: st.Page(HERE / "ui" / f"{slug}.py", title=t(f"nav.{slug}"), icon=icon, url_path=slug, default=slug == "overview")
+pages = {slug: st.Page(HERE / "ui" / "screens" / f"{slug}.py", title=t(f"nav.{slug}"), icon=icon, url_path=slug, default=slug == "overview")
          for slug, icon in PAGES.items()}
 current = st.navigation(list(pages.values()))
 slug = next((s for s, p in pages.items() if p.url_path == current.url_path), "overview")

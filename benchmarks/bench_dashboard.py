@@ -79,8 +79,8 @@ def run(branches: int, periods: int) -> list[tuple[str, float]]:
     timed("filter change: grade", lambda: at.multiselect(key="f_grade").set_value(["后进"]).run(), results)
     timed("filter change: back to all (cached)", lambda: at.button(key="f_reset").click().run(), results)
     for page in ("ranking", "branch", "yoy", "rectify", "rubrics", "overview"):
-        timed(f"page: {page}", lambda page=page: at.switch_page(f"ui/{page}.py").run(), results)
-    timed("filter change on the ranking page", lambda: (at.switch_page("ui/ranking.py").run(),
+        timed(f"page: {page}", lambda page=page: at.switch_page(f"ui/screens/{page}.py").run(), results)
+    timed("filter change on the ranking page", lambda: (at.switch_page("ui/screens/ranking.py").run(),
                                                         at.multiselect(key="f_field").set_value([fields[1]]).run())[1], results)
     return results
 

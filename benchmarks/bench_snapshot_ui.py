@@ -29,8 +29,8 @@ from scoring.loader import load_rubrics, parse_rubrics  # noqa: E402
 from scoring.synthetic import synthetic_frame  # noqa: E402
 from snapshots import SnapshotService, open_store  # noqa: E402
 from ui.data import Dataset, digest  # noqa: E402
+from ui.model.view import Filters, ViewState  # noqa: E402
 from ui.snapshot_codec import dataset_to_payload, payload_to_dataset, snapshot_metadata  # noqa: E402
-from ui.state import Filters, ViewState  # noqa: E402
 
 CREATE_TARGET_S = 2.0
 OPEN_TARGET_S = 1.0

@@ -7,56 +7,61 @@ from collections.abc import Callable, Hashable
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import views
 from ui.data import Dataset
-from ui.state import Filters
+from ui.model import branch as branch_model
+from ui.model import overview as overview_model
+from ui.model import ranking as ranking_model
+from ui.model import rectify as rectify_model
+from ui.model import select
+from ui.model import yoy as yoy_model
+from ui.model.view import Filters
 
 # The data set itself is not hashed (leading underscore): its content key stands for it.
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def options(key: str, filters: Filters, _data: Dataset) -> views.Options:
+def options(key: str, filters: Filters, _data: Dataset) -> select.Options:
     """Choices of each shared filter."""
-    return views.filter_options(_data.results.branches, filters)
+    return select.filter_options(_data.results.branches, filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def overview(key: str, filters: Filters, labels: tuple[str, str], _data: Dataset) -> views.Overview:
+def overview(key: str, filters: Filters, labels: tuple[str, str], _data: Dataset) -> overview_model.Overview:
     """The overview bundle for a selection (labels: the "other" and "blank" group names)."""
-    return views.overview(_data.results, _data.rubrics, filters, *labels)
+    return overview_model.overview(_data.results, _data.rubrics, filters, *labels)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def ranking(key: str, filters: Filters, query: str, sort: str, limit: int | None, _data: Dataset) -> views.Ranking:
+def ranking(key: str, filters: Filters, query: str, sort: str, limit: int | None, _data: Dataset) -> ranking_model.Ranking:
     """The ranking table for a selection."""
-    chosen = views.take(_data.results, views.selection(_data.results.branches, filters))
-    return views.ranking(chosen, _data.rubrics, query, sort, limit)
+    chosen = select.take(_data.results, select.selection(_data.results.branches, filters))
+    return ranking_model.ranking(chosen, _data.rubrics, query, sort, limit)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def branch_choices(key: str, filters: Filters, query: str, _data: Dataset) -> dict[str, str]:
     """Branches to pick from on the branch page."""
     b = _data.results.branches
-    return views.branch_choices(b[views.selection(b, filters)], query)
+    return branch_model.branch_choices(b[select.selection(b, filters)], query)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def year_over_year(key: str, before: str, after: str, filters: Filters, labels: tuple[str, str, str, str],
-                   _data: Dataset) -> views.YearOverYear:
+                   _data: Dataset) -> yoy_model.YearOverYear:
     """The comparison bundle for two periods (labels: new, gone, other and blank)."""
-    return views.year_over_year(_data.results, _data.rubrics, before, after, filters, *labels)
+    return yoy_model.year_over_year(_data.results, _data.rubrics, before, after, filters, *labels)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def rectification(key: str, filters: Filters, _data: Dataset) -> views.Rectification:
+def rectification(key: str, filters: Filters, _data: Dataset) -> rectify_model.Rectification:
     """The rectification bundle for a selection."""
-    return views.rectification(_data.results, _data.rubrics, filters)
+    return rectify_model.rectification(_data.results, _data.rubrics, filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def branch(key: str, branch_id: str, period: str | None, _data: Dataset) -> views.BranchDetail | None:
+def branch(key: str, branch_id: str, period: str | None, _data: Dataset) -> branch_model.BranchDetail | None:
     """One branch's detail."""
-    return views.branch_detail(_data.results, _data.rubrics, branch_id, period)
+    return branch_model.branch_detail(_data.results, _data.rubrics, branch_id, period)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)

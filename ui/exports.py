@@ -8,9 +8,9 @@ from types import ModuleType
 import pandas as pd
 
 from scoring.results import Results
-from ui import views
 from ui.data import Dataset
-from ui.state import Filters
+from ui.model import select
+from ui.model.view import Filters
 
 
 def _export() -> ModuleType:
@@ -20,7 +20,7 @@ def _export() -> ModuleType:
 
 
 def _selected(data: Dataset, filters: Filters) -> Results:
-    return views.take(data.results, views.selection(data.results.branches, filters))
+    return select.take(data.results, select.selection(data.results.branches, filters))
 
 
 def results_xlsx(data: Dataset, filters: Filters) -> Callable[[], bytes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from urllib.parse import urlencode, urlsplit
@@ -18,9 +18,11 @@ from snapshots.tokens import check_access_code
 from ui import state
 from ui.data import Dataset
 from ui.i18n import t, translate
+from ui.model.share import Shown
+from ui.model.view import PAGES, ViewState
 from ui.safe import md
 from ui.snapshot_codec import dataset_to_payload, snapshot_metadata
-from ui.state import PAGES, SNAPSHOT_PARAM, ViewState
+from ui.state import SNAPSHOT_PARAM
 
 BASE_URL_ENV = "SNAPSHOT_BASE_URL"
 SHARE_KEY = "share_snapshot"
@@ -99,15 +101,6 @@ def button(page: str) -> None:
             shown = state.last_shown((data.key, view))
         if shown is not None:
             _show(shown)
-
-
-@dataclass(frozen=True)
-class Shown:
-    """What the form shows after a submit: the snapshot's id, its delete token (None when reused) and whether a code guards it."""
-
-    snapshot_id: str
-    delete_token: str | None
-    with_code: bool
 
 
 def _create(data: Dataset, view: ViewState, title: str, days: int | None, code: str | None) -> Shown | None:

@@ -7,8 +7,9 @@ import streamlit as st
 from ui import cached, share, state
 from ui.data import Dataset
 from ui.i18n import t
+from ui.model.view import Filters
 from ui.safe import md
-from ui.state import FILTER_KEYS, LANG_KEY, Filters
+from ui.state import FILTER_KEYS, LANG_KEY
 
 LANG_NAMES = {"zh": "中文", "en": "English"}
 _MULTI = ("fields", "districts", "townships", "parents", "grades")

@@ -21,7 +21,7 @@ from scoring.results import Results
 from scoring.rubricset import RubricSet
 from snapshots import SnapshotCorrupt, SnapshotPayload
 from ui.data import Dataset, restored
-from ui.state import ViewState, from_query_params, to_query_params
+from ui.model.view import ViewState, from_query_params, to_query_params
 
 CODEC = 1
 RESULT_FRAMES = ("branches", "indicators", "standards", "rules", "flags", "inputs", "not_applicable", "unscored")

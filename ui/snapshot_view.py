@@ -15,10 +15,10 @@ from snapshots.tokens import is_valid_id
 from ui import state
 from ui.data import Dataset, digest
 from ui.i18n import t
+from ui.model.view import ViewState
 from ui.safe import md
 from ui.share import service
 from ui.snapshot_codec import payload_to_dataset
-from ui.state import ViewState
 
 CODE_FORM = "snap_code_form"
 CODE_KEY = "snap_code"

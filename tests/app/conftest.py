@@ -30,7 +30,7 @@ def open_app(page: str = "overview", **params: str | list[str]) -> AppTest:
 
 def go(at: AppTest, page: str) -> AppTest:
     """Switch to another page in the same session."""
-    return at.switch_page(f"ui/{page}.py").run()
+    return at.switch_page(f"ui/screens/{page}.py").run()
 
 
 def no_errors(at: AppTest) -> None:

@@ -9,9 +9,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ui import exports, views
+from ui import exports
 from ui.data import sample_dataset
-from ui.state import Filters
+from ui.model import rectify as rectify_model
+from ui.model import select
+from ui.model.view import Filters
 
 
 def _needs_exporter() -> None:
@@ -30,7 +32,7 @@ def _rows(payload: bytes) -> list[list[str]]:
 def test_filtered_results_as_csv_and_xlsx(data):
     _needs_exporter()
     filters = Filters(fields=("农村",))
-    expected = int(views.selection(data.results.branches, filters).sum())
+    expected = int(select.selection(data.results.branches, filters).sum())
     assert len(_rows(exports.results_csv(data, filters)())) == expected + 1
     book = openpyxl.load_workbook(io.BytesIO(exports.results_xlsx(data, filters)()), read_only=True)
     assert book.sheetnames
@@ -47,7 +49,7 @@ def test_any_table_is_formula_safe():
 
 
 def test_notice_list_has_reasons_for_every_branch(data):
-    table = views.notice_list(data.results, data.rubrics, Filters(), "持续问题")
+    table = rectify_model.notice_list(data.results, data.rubrics, Filters(), "持续问题")
     assert (table["主要原因"].str.len() > 0).all()
     assert list(table["序号"]) == list(range(1, len(table) + 1))
     assert (table["持续问题"] != "").any()

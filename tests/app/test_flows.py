@@ -7,7 +7,7 @@ import pytest
 from scoring.compare import compare_periods
 from tests.app.conftest import go, metric, no_errors, open_app, table_with
 from ui.data import sample_dataset
-from ui.views import watch_mask
+from ui.model.rectify import watch_mask
 
 pytestmark = pytest.mark.xdist_group("app")
 
@@ -163,7 +163,7 @@ def test_snapshot_links_open_without_error():
 
 def test_replacing_the_view_moves_every_widget(data):
     """What opening a snapshot does: state.set_view(...) then a rerun."""
-    from ui.state import Filters, ViewState
+    from ui.model.view import Filters, ViewState
 
     at = open_app()
     periods = sorted(data.results.branches["period"].unique())

@@ -9,7 +9,7 @@ import pytest
 from ui.i18n import TEXT, translate
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [ROOT / "dashboard.py", *sorted((ROOT / "ui").glob("*.py"))]
+SOURCES = [ROOT / "dashboard.py", *sorted((ROOT / "ui").rglob("*.py"))]
 # Keys built at run time from a fixed set of suffixes: prefix → the suffixes the code can produce.
 DYNAMIC = {
     "nav.": ["overview", "ranking", "branch", "yoy", "rectify", "rubrics", "upload"],

@@ -15,6 +15,7 @@ from snapshots import SnapshotCorrupt, SnapshotPayload
 from tests.app import files
 from tests.app.test_state import views as any_view
 from ui import data as ui_data
+from ui.model.view import Filters, ViewState
 from ui.snapshot_codec import (
     RESULT_FRAMES,
     dataset_to_payload,
@@ -24,7 +25,6 @@ from ui.snapshot_codec import (
     report_to_json,
     snapshot_metadata,
 )
-from ui.state import Filters, ViewState
 
 pytestmark = pytest.mark.xdist_group("app")
 

@@ -15,8 +15,8 @@ from tests.app.conftest import APP, PAGES, TIMEOUT, go, metric, no_errors, open_
 from tests.app.test_safety import assert_plain
 from ui.data import sample_dataset
 from ui.i18n import TEXT
+from ui.model.view import ViewState
 from ui.snapshot_codec import dataset_to_payload, snapshot_metadata
-from ui.state import ViewState
 
 pytestmark = pytest.mark.xdist_group("app")
 

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlencode
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ui.state import LANGS, PAGES, Filters, ViewState, from_query_params, to_query_params, url_params
+from ui.model.view import LANGS, PAGES, Filters, ViewState, from_query_params, to_query_params, url_params
 
 text = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
 values = st.lists(text, max_size=4).map(tuple)

@@ -9,11 +9,15 @@ import pandas as pd
 import pytest
 
 from tests.app.files import HOSTILE_NAMES
-from ui import charts, views
+from ui import charts
 from ui.data import sample_dataset
+from ui.model import branch as branch_model
+from ui.model import ranking as ranking_model
+from ui.model import select
+from ui.model import yoy as yoy_model
+from ui.model.view import Filters
 from ui.safe import clip, filename, md
 from ui.sheet import branch_sheet
-from ui.state import Filters
 
 
 @pytest.fixture(scope="module")
@@ -31,82 +35,82 @@ def test_views_never_import_streamlit():
     import subprocess
     import sys
 
-    code = "import sys, ui.views, ui.charts, ui.sheet, ui.safe; print('streamlit' in sys.modules)"
+    code = "import sys, ui.model.select, ui.charts, ui.sheet, ui.safe; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("field", ["农村", "城市社区", "机关"])
 def test_selection_matches_a_plain_pandas_filter(data, latest, field):
-    mask = views.selection(data.results.branches, Filters(fields=(field,)))
+    mask = select.selection(data.results.branches, Filters(fields=(field,)))
     assert mask.sum() == (latest["field"] == field).sum()
 
 
 def test_options_cascade_from_district_to_township(data):
     b = data.results.branches
     district = sorted(b["district"].dropna().unique())[0]
-    options = views.filter_options(b, Filters(districts=(district,)))
+    options = select.filter_options(b, Filters(districts=(district,)))
     assert set(options.townships) <= set(b.loc[b["district"] == district, "township"].dropna())
     assert options.grades[0] == "先进"
 
 
 def test_kpis_shares_add_up(latest):
-    k = views.kpis(latest)
+    k = select.kpis(latest)
     assert k.count == len(latest)
     assert sum(g.count for g in k.grades) == len(latest)
     assert sum(g.share for g in k.grades) == pytest.approx(1.0)
 
 
 def test_grade_mix_keeps_every_branch_and_folds_small_groups(latest):
-    mix = views.grade_mix(latest, "township", other="其他", limit=5)
+    mix = select.grade_mix(latest, "township", other="其他", limit=5)
     assert len(mix) == 5
     assert int(mix.to_numpy().sum()) == len(latest)
     assert mix.index[-1] == "其他"
 
 
 def test_grade_mix_puts_the_blank_group_after_named_ones(latest):
-    mix = views.grade_mix(latest, "township", other="其他", limit=50, blank="（未填）")
+    mix = select.grade_mix(latest, "township", other="其他", limit=50, blank="（未填）")
     assert latest["township"].isna().any()
     assert mix.index[-1] == "（未填）"
     assert mix.drop(index="（未填）").sum(axis=1).is_monotonic_decreasing
 
 
 def test_histogram_counts_every_branch(latest):
-    bins = views.histogram(latest["total"])
+    bins = select.histogram(latest["total"])
     assert bins["count"].sum() == latest["total"].notna().sum()
     assert (bins["right"] > bins["left"]).all()
 
 
 def test_weak_points_are_the_biggest_losses(data):
-    chosen = views.take(data.results, views.selection(data.results.branches, Filters()))
-    weak = views.weak_points(chosen, data.rubrics, top=5)
-    lost = views.lost_points(chosen, data.rubrics)
+    chosen = select.take(data.results, select.selection(data.results.branches, Filters()))
+    weak = select.weak_points(chosen, data.rubrics, top=5)
+    lost = select.lost_points(chosen, data.rubrics)
     assert (lost.fillna(0).to_numpy() >= 0).all()
     assert list(weak["lost_total"]) == sorted(weak["lost_total"], reverse=True)
     assert weak["lost_total"].iloc[0] == pytest.approx(lost.sum().max())
 
 
 def test_ranking_limits_rows_but_counts_all(data):
-    chosen = views.take(data.results, views.selection(data.results.branches, Filters()))
-    ranking = views.ranking(chosen, data.rubrics, limit=25)
+    chosen = select.take(data.results, select.selection(data.results.branches, Filters()))
+    ranking = ranking_model.ranking(chosen, data.rubrics, limit=25)
     assert len(ranking.frame) == 25
     assert ranking.matched == len(chosen)
     assert ranking.as_share  # the sample mixes fields, so standards are shown as shares
-    one = views.ranking(chosen.take(chosen.branches.index[chosen.branches["field"] == "农村"]), data.rubrics)
+    one = ranking_model.ranking(chosen.take(chosen.branches.index[chosen.branches["field"] == "农村"]), data.rubrics)
     assert not one.as_share
     assert all(f"std:{sid}" in one.frame for sid in one.standards)
 
 
 def test_radar_shares_are_fractions(data, latest):
     label = latest.index[0]
-    radar = views.radar(data.results, data.rubrics, label)
+    radar = branch_model.radar(data.results, data.rubrics, label)
     assert len(radar) == 6
     assert radar[["branch", "group", "best"]].stack().between(0, 1.0001).all()
 
 
 def test_comparison_flows_cover_every_branch(data):
-    periods = views.periods(data.results.branches)
-    yoy = views.year_over_year(data.results, data.rubrics, periods[0], periods[-1], Filters(), "新", "无")
+    periods = select.periods(data.results.branches)
+    yoy = yoy_model.year_over_year(data.results, data.rubrics, periods[0], periods[-1], Filters(), "新", "无")
     assert yoy.flows["count"].sum() == len(yoy.table)
     assert sum(yoy.counts.values()) == len(yoy.table)
 

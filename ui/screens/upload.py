@@ -128,7 +128,7 @@ def render() -> None:
                 chosen = _rejected(found, ingested, found.key)
                 if st.button(t("upload.use"), key="up_use", type="primary", icon=":material/insights:"):
                     state.set_dataset(chosen)
-                    st.switch_page("ui/overview.py")
+                    st.switch_page("ui/screens/overview.py")
     st.divider()
     _templates()
 

@@ -6,8 +6,10 @@ from functools import partial
 
 import streamlit as st
 
-from ui import cached, common, exports, state, views
+from ui import cached, common, exports, state
 from ui.i18n import t
+from ui.model import rectify as rectify_model
+from ui.model import select
 from ui.safe import filename, md
 
 PERSISTENT_COLUMNS = ["branch_id", "name", "township", "parent", "total_before", "total_after", "grade_before",
@@ -18,7 +20,7 @@ def render() -> None:
     """Draw the rectification page."""
     data = state.dataset()
     view = state.view()
-    period = views.resolve_period(data.results.branches, view.filters.period)
+    period = select.resolve_period(data.results.branches, view.filters.period)
     with st.spinner(t("common.working")):
         bundle = cached.rectification(data.key, view.filters, data)
     common.heading("rectify.title", period, bundle.selected)
@@ -35,7 +37,7 @@ def render() -> None:
             st.caption(t("ranking.matched", matched=f"{bundle.count:,}", shown=f"{len(bundle.watch):,}"))
         common.table(bundle.watch, "rect_table", {"reasons": st.column_config.TextColumn(t("col.reasons"), width="large")},
                      height=420)
-        notice = partial(views.notice_list, data.results, data.rubrics, view.filters, t("col.persistent"))
+        notice = partial(rectify_model.notice_list, data.results, data.rubrics, view.filters, t("col.persistent"))
         common.downloads(f"notice-{filename(period or '')}", "rect_dl", exports.frame_csv(notice),
                          exports.frame_xlsx(notice, t("rectify.title")))
     st.subheader(t("rectify.persistent"))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from scoring.rubric import BRANCH_ID
-from ui import cached, common, state, views
+from ui import cached, common, state
 from ui.i18n import t
+from ui.model import ranking as ranking_model
 
 LIMITS = (100, 500, 2000)
 
 
-def _standard_columns(ranking: views.Ranking) -> dict[str, object]:
+def _standard_columns(ranking: ranking_model.Ranking) -> dict[str, object]:
     """Each standard as a progress bar: points out of the standard's points, or a share when rubrics are mixed."""
     config: dict[str, object] = {}
     for sid, (name, full) in ranking.standards.items():
@@ -29,7 +30,7 @@ def render() -> None:
     st.title(t("ranking.title"))
     top = st.columns([3, 2, 1])
     query = top[0].text_input(t("ranking.search"), key="rank_q", max_chars=100)
-    sorts = {s: t(f"sort.{s}") for s in views.SORTS}
+    sorts = {s: t(f"sort.{s}") for s in ranking_model.SORTS}
     sort = top[1].selectbox(t("ranking.sort"), list(sorts), key="rank_sort", format_func=sorts.__getitem__)
     state.seed("rank_limit", LIMITS[1])
     limit = top[2].selectbox(t("ranking.limit"), LIMITS, key="rank_limit")
@@ -46,7 +47,7 @@ def render() -> None:
     if rows:
         state.update(branch=str(ranking.frame[BRANCH_ID].iloc[rows[0]]))
         state.force(state.BRANCH_KEY, state.view().branch)
-        st.switch_page("ui/branch.py")
+        st.switch_page("ui/screens/branch.py")
 
 
 if __name__ == "__main__":

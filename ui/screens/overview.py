@@ -8,12 +8,14 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from ui import cached, charts, common, exports, state, views
+from ui import cached, charts, common, exports, state
 from ui.i18n import t
+from ui.model import overview as overview_model
+from ui.model import select
 from ui.safe import md
 
 
-def _kpis(data: views.Overview) -> None:
+def _kpis(data: overview_model.Overview) -> None:
     now, before = data.kpis, data.previous
     help_text = t("kpi.delta_help", period=md(data.previous_period)) if before else None
     cols = st.columns(2 + len(now.grades))
@@ -22,7 +24,7 @@ def _kpis(data: views.Overview) -> None:
     delta_avg = round(now.average - before.average, 2) if before and before.count else None
     cols[1].metric(t("kpi.average"), f"{now.average:.2f}", delta=delta_avg, help=help_text)
     for col, grade in zip(cols[2:], now.grades, strict=True):
-        old = views.share_of(before, grade.grade) if before else None
+        old = select.share_of(before, grade.grade) if before else None
         delta = f"{(grade.share - old) * 100:+.1f} pp" if old is not None else None
         # A lower share of the lowest grade is good news, so its arrow colours are inverted.
         lowest = grade is now.grades[-1] and len(now.grades) > 1

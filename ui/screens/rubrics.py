@@ -7,9 +7,10 @@ import streamlit as st
 from scoring.describe import rubric_tables
 from scoring.errors import RubricError
 from scoring.rubricset import RubricSet
-from ui import common, state, views
+from ui import common, state
 from ui.data import builtin_rubrics, custom_rubrics, rescore, rubric_source
 from ui.i18n import t
+from ui.model import select
 from ui.safe import md
 
 MAX_RUBRIC_BYTES = 512 * 1024
@@ -58,7 +59,7 @@ def _custom() -> None:
     except RubricError as error:
         st.error(t("rubrics.errors", n=len(error.problems)), icon=":material/error:")
         labels = {k: t(f"rubrics.{k}") for k in ("file", "line", "column", "code", "message")}
-        common.table(views.rubric_problems(error.problems), "rb_errors", labels)
+        common.table(select.rubric_problems(error.problems), "rb_errors", labels)
         return
     own = [r.name for r in rubrics.concrete if rubric_source(rubrics, r.id) == text]
     st.success(t("rubrics.valid", names=md("、".join(own) or upload.name)), icon=":material/check_circle:")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from scoring.compare import LAGGING_TWICE
-from ui import cached, charts, common, exports, state, views
+from ui import cached, charts, common, exports, state
 from ui.i18n import t
+from ui.model import select
+from ui.model import yoy as yoy_model
 from ui.safe import filename, md
 
 MOVE_KEYS = {"晋位": "yoy.up", "持平": "yoy.same", "降级": "yoy.down"}
@@ -17,7 +19,7 @@ LIST_COLUMNS = ["branch_id", "name", "field", "township", "parent", "total_befor
 def _baseline(periods: tuple[str, ...], after: str) -> str:
     """The period to compare with: the view's choice, else the one before `after`."""
     earlier = [p for p in periods if p != after]
-    default = views.previous_period_of(periods, after) or earlier[-1]
+    default = select.previous_period_of(periods, after) or earlier[-1]
     state.seed(state.BASELINE_KEY, state.view().baseline or default)
     if state.widget(state.BASELINE_KEY) not in earlier:
         state.force(state.BASELINE_KEY, default)
@@ -31,8 +33,8 @@ def render() -> None:
     data = state.dataset()
     view = state.view()
     b = data.results.branches
-    periods = views.periods(b)
-    after = views.resolve_period(b, view.filters.period)
+    periods = select.periods(b)
+    after = select.resolve_period(b, view.filters.period)
     st.title(t("yoy.title"))
     if len(periods) < 2 or after is None:
         st.info(t("yoy.need_two"))
@@ -48,23 +50,23 @@ def render() -> None:
     cols = st.columns(4)
     for col, (move, key) in zip(cols, MOVE_KEYS.items(), strict=False):
         col.metric(t(key), f"{yoy.counts[move]:,}")
-    lagging = views.flagged_twice(yoy.table, LAGGING_TWICE)
+    lagging = yoy_model.flagged_twice(yoy.table, LAGGING_TWICE)
     cols[3].metric(t("yoy.lagging"), f"{len(lagging):,}")
     left, right = st.columns(2)
-    order = views.grade_order(b)
+    order = select.grade_order(b)
     left.plotly_chart(charts.sankey(yoy.flows, t("yoy.sankey"), before, after, order), key="yoy_sankey",
                       config=charts.CONFIG, width="stretch")
     right.plotly_chart(charts.move_bars(yoy.by_township, t("yoy.by_township"), t("overview.count")), key="yoy_moves",
                        config=charts.CONFIG, width="stretch")
     tabs = st.tabs([t("yoy.up"), t("yoy.down"), t("yoy.lagging")])
-    for tab, frame, key in zip(tabs, (views.moved(yoy.table, "晋位"), views.moved(yoy.table, "降级"), lagging),
+    for tab, frame, key in zip(tabs, (yoy_model.moved(yoy.table, "晋位"), yoy_model.moved(yoy.table, "降级"), lagging),
                                ("yoy_up", "yoy_down", "yoy_lagging"), strict=True):
         with tab:
             common.table(frame[[c for c in LIST_COLUMNS if c in frame]], key, height=360)
     st.plotly_chart(charts.change_histogram(yoy.changes, t("yoy.change"), t("yoy.change_x"), t("overview.count")),
                     key="yoy_change", config=charts.CONFIG, width="stretch")
     st.subheader(t("yoy.download"))
-    table = views.labelled(yoy.table, common.headers(yoy.table.columns))
+    table = select.labelled(yoy.table, common.headers(yoy.table.columns))
     common.downloads(f"compare-{filename(before)}-{filename(after)}", "yoy_dl", exports.frame_csv(lambda: table),
                      exports.frame_xlsx(lambda: table, t("yoy.title")))
 

@@ -6,8 +6,11 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from ui import cached, charts, common, state, views
+from ui import cached, charts, common, state
 from ui.i18n import TEXT, t
+from ui.model import branch as branch_model
+from ui.model import select
+from ui.model.view import Filters
 from ui.safe import filename, md
 from ui.sheet import branch_sheet
 
@@ -27,12 +30,12 @@ def _pick(choices: dict[str, str]) -> str | None:
     return pick
 
 
-def _sheet(detail: views.BranchDetail) -> str:
+def _sheet(detail: branch_model.BranchDetail) -> str:
     f = detail.facts
     headers = {h: t(f"hdr.{h}") for h in detail.indicators.columns if f"hdr.{h}" in TEXT}
     facts = [(t(f"col.{k}"), f.get(k, "")) for k in ("branch_id", "field", "parent", "period", "total", "grade", "rank", "alert")]
     sections: list[tuple[str, pd.DataFrame | list[str]]] = [(t("branch.reasons"), detail.reasons), (t("branch.indicators"), detail.indicators),
-                (t("branch.history"), views.labelled(detail.history, common.headers(detail.history.columns)))]
+                (t("branch.history"), select.labelled(detail.history, common.headers(detail.history.columns)))]
     return branch_sheet(str(f.get("name", "")), facts, sections, headers, state.lang())
 
 
@@ -40,12 +43,12 @@ def render() -> None:
     """Draw the branch page."""
     data = state.dataset()
     view = state.view()
-    period = views.resolve_period(data.results.branches, view.filters.period)
+    period = select.resolve_period(data.results.branches, view.filters.period)
     st.title(t("branch.title"))
     query = st.text_input(t("branch.search"), key="br_q", max_chars=100)
     choices = cached.branch_choices(data.key, view.filters, query, data)
     if view.branch and view.branch not in choices and not query.strip():  # e.g. picked on the ranking page
-        extra = cached.branch_choices(data.key, state.Filters(period=view.filters.period), view.branch, data)
+        extra = cached.branch_choices(data.key, Filters(period=view.filters.period), view.branch, data)
         choices = {**{k: v for k, v in extra.items() if k == view.branch}, **choices}
     if not choices:
         st.info(t("branch.no_match"))

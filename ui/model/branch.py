@@ -1,0 +1,87 @@
+"""The branch page's frames: the branch's facts, standards radar, indicator table, reasons and history."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from scoring.explain import indicator_table, reasons
+from scoring.results import Results
+from scoring.rubric import BRANCH_ID, NAME, PERIOD
+from scoring.rubricset import RubricSet
+from ui.model.select import IDENTITY, flag_text, search, standard_percent
+
+
+def branch_choices(branches: pd.DataFrame, query: str = "", limit: int = 300) -> dict[str, str]:
+    """Branch code → "name（code）" for the branches matching a search, best totals first."""
+    rows = branches[search(branches, query)].sort_values(["total", BRANCH_ID], ascending=[False, True], kind="stable")
+    rows = rows.drop_duplicates(BRANCH_ID).head(limit)
+    return dict(zip(rows[BRANCH_ID].astype(str), rows[NAME].astype(str) + "（" + rows[BRANCH_ID].astype(str) + "）", strict=True))
+
+
+def branch_label(branches: pd.DataFrame, branch_id: str | None, period: str | None) -> Hashable | None:
+    """The row of a branch in a period (else its latest row), or None."""
+    if branch_id is None or BRANCH_ID not in branches:
+        return None
+    rows = branches[branches[BRANCH_ID].astype(str) == branch_id]
+    if rows.empty:
+        return None
+    same = rows[rows[PERIOD].astype(str) == period] if PERIOD in rows else rows
+    pick = same if len(same) else rows.sort_values(PERIOD, kind="stable")
+    return pick.index[-1]
+
+
+def radar(results: Results, rubrics: RubricSet, label: Hashable) -> pd.DataFrame:
+    """Share of points per standard for a branch, its rank group's average and the top grade's average."""
+    b = results.branches
+    row = b.loc[[label]].iloc[0]
+    peers = (b["rubric"] == row["rubric"]) & (b[PERIOD] == row[PERIOD]) if PERIOD in b else b["rubric"] == row["rubric"]
+    rubric = rubrics.get(str(row["rubric"]))
+    group_col = rubric.grading.rank_by
+    group = peers & (b[group_col] == row[group_col]) if group_col in b else peers
+    best = peers & (b["level"] == 0)
+    shares = standard_percent(results.take(b.index[peers.to_numpy()]), rubrics)
+    ids = [s.id for s in rubric.standards]
+    return pd.DataFrame({
+        "standard": [s.name for s in rubric.standards],
+        "branch": shares.loc[[label], ids].iloc[0].to_numpy(dtype=float),
+        "group": shares.loc[group[peers].to_numpy(), ids].mean().to_numpy(dtype=float),
+        "best": shares.loc[best[peers].to_numpy(), ids].mean().to_numpy(dtype=float),
+    })
+
+
+def history(branches: pd.DataFrame, branch_id: str) -> pd.DataFrame:
+    """One row per period for a branch: total, grade, rank and warning level."""
+    rows = branches[branches[BRANCH_ID].astype(str) == branch_id]
+    keep = [c for c in (PERIOD, "total", "grade", "rank", "group_size", "alert") if c in rows]
+    return rows.sort_values(PERIOD, kind="stable")[keep].reset_index(drop=True)
+
+
+
+@dataclass(frozen=True)
+class BranchDetail:
+    """Everything the branch page shows for one branch in one period."""
+
+    facts: dict[str, object]
+    radar: pd.DataFrame
+    indicators: pd.DataFrame
+    reasons: list[str]
+    history: pd.DataFrame
+    best_grade: str
+    flags: str
+
+
+def branch_detail(results: Results, rubrics: RubricSet, branch_id: str, period: str | None) -> BranchDetail | None:
+    """The branch's row (in `period`, else its latest), standards radar, indicator table, reasons and history."""
+    label = branch_label(results.branches, branch_id, period)
+    if label is None:
+        return None
+    row = results.branches.loc[[label]].iloc[0]
+    facts = {c: row[c] for c in (*IDENTITY, "total", "max_total", "grade", "rank", "group_size", "alert") if c in row.index}
+    rubric = rubrics.get(str(row["rubric"]))
+    return BranchDetail(
+        facts, radar(results, rubrics, label), indicator_table(results, rubrics, label), reasons(results, rubrics, label),
+        history(results.branches, branch_id), rubric.grade_names()[0], str(flag_text(results, pd.Index([label])).iloc[0]),
+    )

@@ -1,0 +1,60 @@
+"""The overview page's frames: KPIs against the previous period, grade mixes, distribution, heat maps, weak points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from scoring.results import Results
+from scoring.rubric import FIELD
+from scoring.rubricset import RubricSet
+from ui.model.select import (
+    BLANK,
+    Kpis,
+    grade_mix,
+    heatmap,
+    histogram,
+    kpis,
+    previous_period,
+    resolve_period,
+    selection,
+    take,
+    thresholds,
+    weak_points,
+)
+from ui.model.view import Filters
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the overview page shows for one selection."""
+
+    period: str | None
+    previous_period: str | None
+    kpis: Kpis
+    previous: Kpis | None
+    by_field: pd.DataFrame
+    by_township: pd.DataFrame
+    bins: pd.DataFrame
+    cuts: pd.DataFrame
+    heat_township: pd.DataFrame
+    heat_field: pd.DataFrame
+    weak: pd.DataFrame
+
+
+def overview(results: Results, rubrics: RubricSet, filters: Filters, other: str = "…", blank: str = BLANK) -> Overview:
+    """KPIs against the previous period, grade mixes, score distribution, heat maps and weak points."""
+    b = results.branches
+    period = resolve_period(b, filters.period)
+    before = previous_period(b, period)
+    chosen = take(results, selection(b, filters, period), light=True)
+    previous = kpis(b[selection(b, filters, before)]) if before else None
+    township = "township" if "township" in b else "parent"
+    return Overview(
+        period, before, kpis(chosen.branches), previous,
+        grade_mix(chosen.branches, FIELD, other, blank=blank), grade_mix(chosen.branches, township, other, blank=blank),
+        histogram(chosen.branches["total"]), thresholds(rubrics, list(chosen.branches["rubric"].astype(str).unique())),
+        heatmap(chosen, rubrics, township, other, blank=blank), heatmap(chosen, rubrics, FIELD, other, blank=blank),
+        weak_points(chosen, rubrics),
+    )

@@ -1,0 +1,58 @@
+"""The ranking page's table: search, sort and the standards of each branch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from scoring.results import Results
+from scoring.rubric import BRANCH_ID, FIELD, NAME
+from scoring.rubricset import RubricSet
+from ui.model.select import flag_text, search, standard_names, standard_percent
+
+SORTS = ("total_desc", "total_asc", "group_rank", "name")
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The ranking table to show, how many rows matched, and how to draw each standard column."""
+
+    frame: pd.DataFrame
+    matched: int
+    standards: dict[str, tuple[str, float]]  # standard id → (name, the value of a full bar)
+    as_share: bool  # standards shown as shares (mixed rubrics) rather than points
+
+
+
+def ranking(results: Results, rubrics: RubricSet, query: str = "", sort: str = "total_desc", limit: int | None = 500) -> Ranking:
+    """Ranked rows with per-standard points, grade and flags; at most `limit` rows are returned."""
+    b = results.branches
+    rows = b[search(b, query)]
+    if sort == "total_asc":
+        rows = rows.sort_values(["total", BRANCH_ID], ascending=[True, True], kind="stable")
+    elif sort == "group_rank" and "parent" in rows:
+        rows = rows.sort_values(["parent", "rank", BRANCH_ID], kind="stable")
+    elif sort == "name":
+        rows = rows.sort_values([NAME, BRANCH_ID], kind="stable")
+    else:
+        rows = rows.sort_values(["total", BRANCH_ID], ascending=[False, True], kind="stable")
+    shown = rows if limit is None else rows.head(limit)
+    keep = [c for c in (BRANCH_ID, NAME, FIELD, "township", "parent", "rank", "group_size", "total", "grade", "alert") if c in b]
+    frame = shown[keep].copy()
+    used = list(dict.fromkeys(shown["rubric"].astype(str)))
+    as_share = len(used) != 1
+    names = standard_names(rubrics)
+    if as_share:
+        part = standard_percent(results.take(shown.index), rubrics) * 100
+        standards = {sid: (names.get(sid, sid), 100.0) for sid in part.columns}
+    else:
+        part = results.standards.loc[shown.index]
+        standards = {s.id: (s.name, s.points) for s in rubrics.get(used[0]).standards} if used else {}
+    for sid in standards:
+        frame[f"std:{sid}"] = part[sid].to_numpy(dtype=float) if sid in part else np.nan
+    frame["flags"] = flag_text(results, shown.index)
+    return Ranking(frame, len(rows), standards, as_share)
+
+

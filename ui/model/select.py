@@ -1,0 +1,306 @@
+"""Shared view-model pieces: the filtered selection, KPIs, grade mixes, heat maps and lost points (no Streamlit here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from scoring.engine import rescale
+from scoring.results import Results
+from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Rubric
+from scoring.rubricset import RubricSet
+from ui.model.view import Filters
+
+GROUP_LIMIT = 25  # most groups one chart shows; the rest are summed into one bar
+BLANK = "—"  # the group of rows with no value (e.g. city-level units without a township)
+HIERARCHY = (("districts", "district"), ("townships", "township"), ("parents", "parent"))
+IDENTITY = (BRANCH_ID, NAME, FIELD, PERIOD, "district", "township", "parent")
+
+
+@dataclass(frozen=True)
+class Options:
+    """The choices each shared filter offers, given the choices above it."""
+
+    periods: tuple[str, ...]
+    fields: tuple[str, ...]
+    districts: tuple[str, ...]
+    townships: tuple[str, ...]
+    parents: tuple[str, ...]
+    grades: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    """How many selected branches hold one grade, and their share."""
+
+    grade: str
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """Headline figures of a selection."""
+
+    count: int
+    average: float
+    grades: tuple[GradeCount, ...]
+
+
+def periods(branches: pd.DataFrame) -> tuple[str, ...]:
+    """Periods present, oldest first."""
+    if PERIOD not in branches or branches.empty:
+        return ()
+    return tuple(sorted(branches[PERIOD].dropna().astype(str).unique()))
+
+
+def resolve_period(branches: pd.DataFrame, period: str | None) -> str | None:
+    """The period a filter means: the one asked for when present, else the latest."""
+    known = periods(branches)
+    if period in known:
+        return period
+    return known[-1] if known else None
+
+
+def previous_period(branches: pd.DataFrame, period: str | None) -> str | None:
+    """The period just before `period` in the data, if any."""
+    return previous_period_of(periods(branches), period)
+
+
+def previous_period_of(known: Sequence[str], period: str | None) -> str | None:
+    """The period just before `period` in a sorted list, if any."""
+    if period is None or period not in known:
+        return None
+    at = list(known).index(period)
+    return known[at - 1] if at > 0 else None
+
+
+def _values(branches: pd.DataFrame, column: str, mask: np.ndarray | None = None) -> tuple[str, ...]:
+    if column not in branches:
+        return ()
+    series = branches[column] if mask is None else branches[column][mask]
+    return tuple(sorted(str(v) for v in series.dropna().unique() if str(v) != ""))
+
+
+def grade_order(branches: pd.DataFrame) -> tuple[str, ...]:
+    """Grade names present, best first (by level, then name)."""
+    if branches.empty:
+        return ()
+    best = branches.groupby("grade", sort=False)["level"].min()
+    return tuple(best.sort_values(kind="stable").index.astype(str))
+
+
+def isin(branches: pd.DataFrame, column: str, chosen: Sequence[str]) -> np.ndarray:
+    if not chosen or column not in branches:
+        return np.ones(len(branches), dtype=bool)
+    return branches[column].astype(str).isin(list(chosen)).to_numpy()
+
+
+def filter_options(branches: pd.DataFrame, filters: Filters) -> Options:
+    """Options for each filter; districts narrow townships, and both narrow parent organizations."""
+    period = resolve_period(branches, filters.period)
+    in_period = branches[PERIOD].astype(str).to_numpy() == period if PERIOD in branches else np.ones(len(branches), bool)
+    mask = in_period & isin(branches, FIELD, filters.fields)
+    found: dict[str, tuple[str, ...]] = {}
+    for attr, column in HIERARCHY:
+        found[attr] = _values(branches, column, mask)
+        mask = mask & isin(branches, column, getattr(filters, attr))
+    ordered = grade_order(branches.loc[in_period])
+    return Options(periods(branches), _values(branches, FIELD, in_period), found["districts"], found["townships"],
+                   found["parents"], ordered)
+
+
+def selection(branches: pd.DataFrame, filters: Filters, period: str | None = None) -> np.ndarray:
+    """Rows matching the filters in `period` (default: the filter's period)."""
+    wanted = period if period is not None else resolve_period(branches, filters.period)
+    mask = branches[PERIOD].astype(str).to_numpy() == wanted if PERIOD in branches else np.ones(len(branches), bool)
+    mask = mask & isin(branches, FIELD, filters.fields) & isin(branches, "grade", filters.grades)
+    for attr, column in HIERARCHY:
+        mask = mask & isin(branches, column, getattr(filters, attr))
+    return mask
+
+
+def take(results: Results, mask: np.ndarray, light: bool = False) -> Results:
+    """The results of the selected rows; `light` leaves out inputs, rules and flags (for aggregates that skip them)."""
+    if mask.all() and not light:
+        return replace(results, unscored=results.unscored.iloc[0:0])
+    branches = results.branches[mask]
+    empty = pd.DataFrame(index=branches.index)
+    heavy = (empty, empty, empty) if light else (results.rules[mask], results.flags[mask], results.inputs[mask])
+    return Results(branches, results.indicators[mask], results.standards[mask], heavy[0], heavy[1], heavy[2],
+                   results.not_applicable[mask], results.unscored.iloc[0:0])
+
+
+def kpis(branches: pd.DataFrame) -> Kpis:
+    """Count, average total and each grade's count and share."""
+    n = len(branches)
+    counts = branches["grade"].astype(str).value_counts() if n else pd.Series(dtype=int)
+    grades = tuple(GradeCount(g, int(counts.get(g, 0)), float(counts.get(g, 0)) / n if n else 0.0) for g in grade_order(branches))
+    return Kpis(n, float(branches["total"].mean()) if n else float("nan"), grades)
+
+
+def share_of(k: Kpis, grade: str) -> float | None:
+    """The share of one grade in a KPI set (None when absent)."""
+    return next((g.share for g in k.grades if g.grade == grade), None)
+
+
+def top_groups(keys: pd.Series, limit: int, other: str, blank: str = BLANK) -> pd.Series:
+    """Group labels (missing ones named `blank`) with all but the `limit` largest groups folded into `other`."""
+    keys = keys.astype(object).where(keys.notna() & (keys.astype(str) != ""), blank).astype(str)
+    sizes = keys.value_counts()
+    if len(sizes) <= limit:
+        return keys
+    keep = set(sizes.index[: limit - 1])
+    return keys.where(keys.isin(keep), other)
+
+
+def grade_mix(branches: pd.DataFrame, by: str, other: str = "…", limit: int = GROUP_LIMIT, blank: str = BLANK) -> pd.DataFrame:
+    """Counts of each grade per group (rows: groups, largest first, then blank and folded ones; columns: grades, best first)."""
+    if by not in branches or branches.empty:
+        return pd.DataFrame()
+    keys = top_groups(branches[by], limit, other, blank)
+    table = pd.crosstab(keys, branches["grade"].astype(str))
+    table = table.reindex(columns=[g for g in grade_order(branches) if g in table.columns], fill_value=0)
+    order = table.sum(axis=1).sort_values(ascending=False, kind="stable").index
+    table = table.loc[order]
+    last = [label for label in (blank, other) if label in table.index]  # e.g. county-level units have no 乡镇: not a group
+    if last:
+        table = pd.concat([table.drop(index=last), table.loc[last]])
+    table.index.name = by
+    return table
+
+
+def histogram(values: pd.Series, bins: int = 40) -> pd.DataFrame:
+    """Pre-binned counts (left, right, count) so charts never receive one point per branch."""
+    data = values.dropna().to_numpy(dtype=float)
+    if not len(data):
+        return pd.DataFrame({"left": [], "right": [], "count": []})
+    low, high = float(np.floor(data.min())), float(np.ceil(data.max()))
+    if high <= low:
+        high = low + 1
+    counts, edges = np.histogram(data, bins=bins, range=(low, high))
+    return pd.DataFrame({"left": edges[:-1], "right": edges[1:], "count": counts})
+
+
+def thresholds(rubrics: RubricSet, rubric_ids: Sequence[str]) -> pd.DataFrame:
+    """Grade cut-offs (grade, min) of the rubrics in use, without the open-ended lowest band."""
+    rows = []
+    for rid in dict.fromkeys(rubric_ids):
+        bands = rubrics.get(rid).grading.bands
+        rows += [{"grade": b.name, "min": b.min} for b in bands[:-1]]
+    return pd.DataFrame(rows, columns=["grade", "min"]).drop_duplicates().reset_index(drop=True)
+
+
+def standard_names(rubrics: RubricSet) -> dict[str, str]:
+    """Standard id → display name (the first rubric defining it wins)."""
+    names: dict[str, str] = {}
+    for rubric in rubrics.concrete:
+        for std in rubric.standards:
+            names.setdefault(std.id, std.name)
+    return names
+
+
+def _standard_maxima(results: Results, rubrics: RubricSet) -> pd.DataFrame:
+    """Points available per row and standard (from each row's rubric)."""
+    rubric_of = results.branches["rubric"].astype(str)
+    table = {rid: {s.id: s.points for s in rubrics.get(rid).standards} for rid in rubric_of.unique()}
+    frame = pd.DataFrame.from_dict(table, orient="index").reindex(columns=results.standards.columns)
+    return frame.reindex(rubric_of.to_numpy()).set_axis(results.standards.index)
+
+
+def standard_percent(results: Results, rubrics: RubricSet) -> pd.DataFrame:
+    """Each row's points per standard as a share of that standard's points (columns: standard ids)."""
+    if not len(results):
+        return pd.DataFrame(columns=results.standards.columns, dtype=float)
+    return results.standards.astype(float) / _standard_maxima(results, rubrics)
+
+
+def heatmap(results: Results, rubrics: RubricSet, by: str, other: str = "…", limit: int = GROUP_LIMIT,
+            blank: str = BLANK) -> pd.DataFrame:
+    """Average share of points per standard (columns: standard names) per group (rows, largest first)."""
+    if by not in results.branches or not len(results):
+        return pd.DataFrame()
+    shares = standard_percent(results, rubrics)
+    keys = top_groups(results.branches[by], limit, other, blank)
+    table = shares.groupby(keys.to_numpy()).mean()
+    order = keys.value_counts().index
+    table = table.reindex([k for k in order if k in table.index])
+    return table.rename(columns=standard_names(rubrics))
+
+
+def _indicator_maxima(na: pd.DataFrame, rubric: Rubric) -> dict[str, np.ndarray]:
+    """Effective maximum per standard indicator for rows of one rubric (NaN when not applicable)."""
+    out: dict[str, np.ndarray] = {}
+    for std in rubric.standards:
+        excluded, _, factor = rescale(std, na, len(na))
+        for ind, gone in zip(std.indicators, excluded, strict=True):
+            out[ind.id] = np.where(gone, np.nan, ind.points * factor)
+    return out
+
+
+def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
+    """Points lost per row and standard indicator (NaN where it does not apply)."""
+    codes, used = pd.factorize(results.branches["rubric"].astype(str))
+    ids = list(dict.fromkeys(i.id for r in rubrics.concrete for s in r.standards for i in s.indicators))
+    position = {iid: k for k, iid in enumerate(ids)}
+    lost = np.full((len(codes), len(ids)), np.nan, order="F")  # column-major: each indicator is written at once
+    earned = results.indicators
+    for k, rid in enumerate(used):
+        rows: slice | np.ndarray = slice(None) if len(used) == 1 else np.flatnonzero(codes == k)
+        na = results.not_applicable.iloc[rows]
+        for iid, maximum in _indicator_maxima(na, rubrics.get(str(rid))).items():
+            got = earned[iid].to_numpy(dtype=float)[rows] if iid in earned else np.zeros(len(maximum))
+            lost[rows, position[iid]] = np.clip(maximum - np.nan_to_num(got), 0, None)
+    return pd.DataFrame(lost, index=results.branches.index, columns=ids)
+
+
+def weak_points(results: Results, rubrics: RubricSet, top: int = 10) -> pd.DataFrame:
+    """Indicators losing the most points across the selection: name, standard, points lost, share of branches losing."""
+    columns = ["indicator", "standard", "lost_total", "lost_mean", "share_losing"]
+    if not len(results):
+        return pd.DataFrame(columns=columns)
+    lost = lost_points(results, rubrics)
+    names = {i.id: (i.name, s.name) for r in rubrics.concrete for s in r.standards for i in s.indicators}
+    applicable = lost.notna().sum()
+    table = pd.DataFrame({
+        "indicator": [names[c][0] for c in lost.columns],
+        "standard": [names[c][1] for c in lost.columns],
+        "lost_total": lost.sum().to_numpy(),
+        "lost_mean": (lost.sum() / applicable.replace(0, np.nan)).to_numpy(),
+        "share_losing": ((lost > 0.005).sum() / applicable.replace(0, np.nan)).to_numpy(),
+    }, index=lost.columns)
+    return table[table["lost_total"] > 0.005].sort_values("lost_total", ascending=False).head(top)
+
+
+def flag_text(results: Results, index: pd.Index) -> pd.Series:
+    """The flags raised per row, joined with 、 (only for the rows asked for)."""
+    flags = results.flags.loc[index]
+    names = flags.columns.to_numpy()
+    return pd.Series(["、".join(names[row]) for row in flags.to_numpy(dtype=bool)], index=index, dtype=object)
+
+
+def search(branches: pd.DataFrame, query: str) -> np.ndarray:
+    """Rows whose name or code contains the query (case-insensitive, plain text)."""
+    query = query.strip()
+    if not query:
+        return np.ones(len(branches), dtype=bool)
+    hit = np.zeros(len(branches), dtype=bool)
+    for column in (NAME, BRANCH_ID):
+        if column in branches:
+            hit |= branches[column].astype(str).str.contains(query, case=False, regex=False).to_numpy()
+    return hit
+
+
+
+def rubric_problems(problems: Sequence[object]) -> pd.DataFrame:
+    """Rubric problems as a table: file, line, column, code, message."""
+    keys = ("file", "line", "column", "code", "message")
+    return pd.DataFrame([{k: getattr(p, k) for k in keys} for p in problems], columns=list(keys))
+
+
+def labelled(frame: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:
+    """The same table with translated headers (for downloads and printouts)."""
+    return frame.rename(columns=headers)
