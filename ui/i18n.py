@@ -206,6 +206,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview.count": ("支部数", "Branches"),
     "overview.score": ("总分", "Total score"),
     "overview.share": ("得分率 %", "% of points"),
+    "progress.select": ("正在筛选支部…", "Selecting branches…"),
+    "progress.kpis": ("正在计算关键指标…", "Computing the headline figures…"),
+    "progress.grades": ("正在统计等次分布和得分分布…", "Counting grades and scores…"),
+    "progress.heat": ("正在计算各标准得分率…", "Computing the share of points per standard…"),
+    "progress.weak": ("正在查找共性薄弱指标…", "Finding common weak points…"),
+    "progress.charts": ("正在绘制图表…", "Drawing the charts…"),
     "overview.download": ("下载筛选结果", "Download the filtered results"),
     # ranking
     "ranking.title": ("排名", "Ranking"),
