@@ -128,6 +128,12 @@ def sheet_names(content: str, _data: bytes) -> list[str]:
     return names
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def upload_digest(file_id: str, _data: bytes) -> str:
+    """The content hash of an uploaded file, computed once per upload (hashing 300 MB takes about a second)."""
+    return digest(_data)
+
+
 # Each entry holds a whole upload in memory, so only the last few are kept.
 @st.cache_resource(show_spinner=False, max_entries=3)
 def _ingest(content: str, rubrics_id: str, filename: str, sheet: str | None, _data: bytes, _rubrics: RubricSet) -> Ingested:
@@ -139,15 +145,15 @@ def _score(content: str, rubrics_id: str, filename: str, sheet: str | None, _ing
     return score(_ingested.frame, _rubrics, _ingested.not_applicable)
 
 
-def ingest(data: bytes, filename: str, rubrics: RubricSet, sheet: str | None = None) -> Ingested:
-    """Read and validate an assessment file (cached on its bytes and the rubrics)."""
-    return _ingest(digest(data), rubric_key(rubrics), filename, sheet, data, rubrics)
+def ingest(data: bytes, filename: str, rubrics: RubricSet, sheet: str | None = None, content: str | None = None) -> Ingested:
+    """Read and validate an assessment file (cached on its bytes and the rubrics; `content`: digest(data) if known)."""
+    return _ingest(content or digest(data), rubric_key(rubrics), filename, sheet, data, rubrics)
 
 
 def scored(data: bytes, filename: str, rubrics: RubricSet, ingested: Ingested, sheet: str | None = None,
-           custom_rubric: str = "") -> Dataset:
+           custom_rubric: str = "", content: str | None = None) -> Dataset:
     """Score an ingested file into a data set (cached on the same keys as `ingest`)."""
-    key = (digest(data), rubric_key(rubrics), filename, sheet)
+    key = (content or digest(data), rubric_key(rubrics), filename, sheet)
     results = _score(*key, ingested, rubrics)
     return Dataset(digest(*key[:3], sheet or ""), filename, rubrics, results, ingested.report, ingested.rejected,
                    data, filename, custom_rubric)

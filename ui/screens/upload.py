@@ -112,17 +112,18 @@ def render() -> None:
         if len(raw) > limit:
             st.error(t("upload.too_big", size=f"{len(raw) / 2**20:.1f}", limit=limit // 2**20), icon=":material/error:")
         else:
-            sheets = data.sheet_names(data.digest(raw), raw)
+            content = data.upload_digest(upload.file_id, raw)
+            sheets = data.sheet_names(content, raw)
             sheet = st.selectbox(t("upload.sheet"), sheets, key="up_sheet") if len(sheets) > 1 else None
             progress = st.progress(0, text=t("upload.reading", name=md(upload.name, 80)))
             try:
-                ingested = data.ingest(raw, upload.name, rubrics, sheet)
+                ingested = data.ingest(raw, upload.name, rubrics, sheet, content)
             except InputError as error:
                 progress.empty()
                 st.error(t("upload.unreadable", message=md(error, 600)), icon=":material/error:")
             else:
                 progress.progress(60, text=t("upload.scoring", rows=f"{len(ingested.frame):,}"))
-                found = data.scored(raw, upload.name, rubrics, ingested, sheet, custom)
+                found = data.scored(raw, upload.name, rubrics, ingested, sheet, custom, content)
                 progress.progress(100, text=t("upload.done"))
                 _report(ingested.report, found.filename)
                 chosen = _rejected(found, ingested, found.key)
