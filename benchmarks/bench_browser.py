@@ -75,10 +75,10 @@ new MutationObserver(() => {
   else if (state === 'notRunning' && b.ran && !b.done) b.done = b.last;
 }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
 """
-IDLE = f"""() => {{
+IDLE = f"""(fallback) => {{
   const b = window.__bench, now = performance.now();
   const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || !(b.ran || (b.t0 > 0 && now - b.t0 > 10000))) return false;  // a page load must see a run
+  if (!app || !(b.ran || (fallback && now - b.t0 > fallback))) return false;  // no run seen: wait `fallback` ms
   if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]')) return false;
   return now - b.last > {QUIET_MS};
@@ -159,18 +159,21 @@ class Timing:
     run: float
 
 
-def settle(tab: Any, timeout_s: float = 600) -> Timing:
-    """Wait until idle; seconds from the armed moment to the last DOM change and to the end of the last run."""
-    tab.wait_for_function(IDLE, timeout=timeout_s * 1000, polling=50)
+def settle(tab: Any, timeout_s: float = 600, fallback_ms: int | None = 10_000) -> Timing:
+    """Wait until idle; seconds from the armed moment to the last DOM change and to the end of the last run.
+
+    An action that may not make Streamlit run counts as done `fallback_ms` after it when no run was seen (None: a
+    run must be seen, e.g. after a page load or an upload, which can take minutes before the run starts)."""
+    tab.wait_for_function(IDLE, arg=fallback_ms, timeout=timeout_s * 1000, polling=50)
     total, done = tab.evaluate("() => { const b = window.__bench; return [b.last - b.t0, (b.done || b.last) - b.t0]; }")
     return Timing(total / 1000, min(done, total) / 1000)
 
 
-def timed(tab: Any, action: Callable[[], None], timeout_s: float = 600) -> Timing:
+def timed(tab: Any, action: Callable[[], None], timeout_s: float = 600, fallback_ms: int | None = 10_000) -> Timing:
     """Click→idle of one action."""
     arm(tab)
     action()
-    return settle(tab, timeout_s)
+    return settle(tab, timeout_s, fallback_ms)
 
 
 def open_tab(browser: Any) -> Any:
@@ -183,7 +186,7 @@ def open_tab(browser: Any) -> Any:
 def first_open(tab: Any, url: str, timeout_s: float = 300) -> Timing:
     """Navigation start → idle of a page load, in seconds."""
     tab.goto(url)
-    return settle(tab, timeout_s)
+    return settle(tab, timeout_s, fallback_ms=None)
 
 
 # ---- one round -------------------------------------------------------------------------------------------------------
@@ -243,7 +246,8 @@ def run_round(browser: Any, upload: Path, folder: Path, upload_mb: int) -> Round
         nav(tab, "upload")
         settle(tab)
         chooser = tab.locator('[data-testid="stFileUploader"] input[type="file"]')
-        record("upload→report", timed(tab, lambda: chooser.set_input_files(str(upload)), timeout_s=1800))
+        record("upload→report", timed(tab, lambda: chooser.set_input_files(str(upload)), timeout_s=1800,
+                                              fallback_ms=None))
         record("report→overview", timed(tab, lambda: tab.locator(".st-key-up_use button").click()))
         record("page switch: overview→ranking", timed(tab, lambda: nav(tab, "ranking")))
         record("branch selection: ranking row→branch", timed(tab, ranking_row(tab)))
