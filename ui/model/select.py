@@ -99,10 +99,17 @@ def isin(branches: pd.DataFrame, column: str, chosen: Sequence[str]) -> np.ndarr
     return branches[column].astype(str).isin(list(chosen)).to_numpy()
 
 
+def in_period_mask(branches: pd.DataFrame, period: str | None) -> np.ndarray:
+    """Rows of one period (every row when the data has no period column); compared without a Python string per row."""
+    if PERIOD not in branches:
+        return np.ones(len(branches), dtype=bool)
+    return (branches[PERIOD].astype(str) == period).fillna(False).to_numpy(dtype=bool)
+
+
 def filter_options(branches: pd.DataFrame, filters: Filters) -> Options:
     """Options for each filter; districts narrow townships, and both narrow parent organizations."""
     period = resolve_period(branches, filters.period)
-    in_period = branches[PERIOD].astype(str).to_numpy() == period if PERIOD in branches else np.ones(len(branches), bool)
+    in_period = in_period_mask(branches, period)
     mask = in_period & isin(branches, FIELD, filters.fields)
     found: dict[str, tuple[str, ...]] = {}
     for attr, column in HIERARCHY:
@@ -116,7 +123,7 @@ def filter_options(branches: pd.DataFrame, filters: Filters) -> Options:
 def selection(branches: pd.DataFrame, filters: Filters, period: str | None = None) -> np.ndarray:
     """Rows matching the filters in `period` (default: the filter's period)."""
     wanted = period if period is not None else resolve_period(branches, filters.period)
-    mask = branches[PERIOD].astype(str).to_numpy() == wanted if PERIOD in branches else np.ones(len(branches), bool)
+    mask = in_period_mask(branches, wanted)
     mask = mask & isin(branches, FIELD, filters.fields) & isin(branches, "grade", filters.grades)
     for attr, column in HIERARCHY:
         mask = mask & isin(branches, column, getattr(filters, attr))
@@ -148,13 +155,31 @@ def share_of(k: Kpis, grade: str) -> float | None:
 
 
 def top_groups(keys: pd.Series, limit: int, other: str, blank: str = BLANK) -> pd.Series:
-    """Group labels (missing ones named `blank`) with all but the `limit` largest groups folded into `other`."""
-    keys = keys.astype(object).where(keys.notna() & (keys.astype(str) != ""), blank).astype(str)
-    sizes = keys.value_counts()
-    if len(sizes) <= limit:
-        return keys
-    keep = set(sizes.index[: limit - 1])
-    return keys.where(keys.isin(keep), other)
+    """Group labels (missing ones named `blank`) with all but the `limit` largest groups folded into `other`.
+
+    Categorical, with categories in order of first appearance (as value_counts breaks ties), so a million rows are
+    grouped by integer codes rather than by strings.
+    """
+    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    names = [blank if str(u) == "" else str(u) for u in uniques]
+    if (codes < 0).any():
+        names.append(blank)  # code -1 (missing) picks the last name
+    labels, label_of = np.unique(np.array(names, dtype=object), return_inverse=True)
+    first = {int(label): k for k, label in reversed(list(enumerate(label_of)))}  # each label's first raw value
+    order = sorted(first, key=first.__getitem__)
+    position = np.empty(len(labels), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    names_in_order = [str(labels[k]) for k in order]
+    rows = position[label_of[codes]]
+    sizes = pd.Series(np.bincount(rows, minlength=len(order)), index=names_in_order).sort_values(ascending=False)
+    if len(sizes) > limit:
+        keep = set(sizes.index[: limit - 1])
+        mapped = [n if n in keep else other for n in names_in_order]
+        merged = list(dict.fromkeys(mapped))
+        rows = np.array([merged.index(m) for m in mapped], dtype=np.int64)[rows]
+        names_in_order = merged
+    labelled = pd.Categorical.from_codes(rows, dtype=pd.CategoricalDtype(names_in_order))
+    return pd.Series(labelled, index=keys.index, name=keys.name)
 
 
 def grade_mix(branches: pd.DataFrame, by: str, other: str = "…", limit: int = GROUP_LIMIT, blank: str = BLANK) -> pd.DataFrame:
@@ -162,7 +187,11 @@ def grade_mix(branches: pd.DataFrame, by: str, other: str = "…", limit: int = 
     if by not in branches or branches.empty:
         return pd.DataFrame()
     keys = top_groups(branches[by], limit, other, blank)
-    table = pd.crosstab(keys, branches["grade"].astype(str))
+    grade_codes, grades = pd.factorize(branches["grade"].astype(str))
+    groups = keys.cat.categories
+    counts = np.bincount(keys.cat.codes.to_numpy() * len(grades) + grade_codes, minlength=len(groups) * len(grades))
+    table = pd.DataFrame(counts.reshape(len(groups), len(grades)), index=pd.Index(groups, name=by, dtype=str),
+                         columns=pd.Index(grades, name="grade", dtype=str)).sort_index()  # as crosstab orders them
     table = table.reindex(columns=[g for g in grade_order(branches) if g in table.columns], fill_value=0)
     order = table.sum(axis=1).sort_values(ascending=False, kind="stable").index
     table = table.loc[order]
@@ -208,7 +237,8 @@ def _standard_maxima(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     rubric_of = results.branches["rubric"].astype(str)
     table = {rid: {s.id: s.points for s in rubrics.get(rid).standards} for rid in rubric_of.unique()}
     frame = pd.DataFrame.from_dict(table, orient="index").reindex(columns=results.standards.columns)
-    return frame.reindex(rubric_of.to_numpy()).set_axis(results.standards.index)
+    codes, used = pd.factorize(rubric_of)
+    return pd.DataFrame(frame.reindex(used).to_numpy()[codes], index=results.standards.index, columns=frame.columns)
 
 
 def standard_percent(results: Results, rubrics: RubricSet) -> pd.DataFrame:
