@@ -144,7 +144,8 @@ def take(results: Results, mask: np.ndarray, light: bool = False) -> Results:
 def kpis(branches: pd.DataFrame) -> Kpis:
     """Count, average total and each grade's count and share."""
     n = len(branches)
-    counts = branches["grade"].astype(str).value_counts() if n else pd.Series(dtype=int)
+    counts = branches["grade"].value_counts() if n else pd.Series(dtype=int)  # by category codes, not strings
+    counts.index = counts.index.astype(str)
     grades = tuple(GradeCount(g, int(counts.get(g, 0)), float(counts.get(g, 0)) / n if n else 0.0) for g in grade_order(branches))
     return Kpis(n, float(branches["total"].mean()) if n else float("nan"), grades)
 
@@ -187,9 +188,11 @@ def grade_mix(branches: pd.DataFrame, by: str, other: str = "…", limit: int = 
     if by not in branches or branches.empty:
         return pd.DataFrame()
     keys = top_groups(branches[by], limit, other, blank)
-    grade_codes, grades = pd.factorize(branches["grade"].astype(str))
+    grade_codes, grades = pd.factorize(branches["grade"])
     groups = keys.cat.categories
-    counts = np.bincount(keys.cat.codes.to_numpy() * len(grades) + grade_codes, minlength=len(groups) * len(grades))
+    graded = grade_codes >= 0
+    cells = keys.cat.codes.to_numpy()[graded] * len(grades) + grade_codes[graded]
+    counts = np.bincount(cells, minlength=len(groups) * len(grades))
     table = pd.DataFrame(counts.reshape(len(groups), len(grades)), index=pd.Index(groups, name=by, dtype=str),
                          columns=pd.Index(grades, name="grade", dtype=str)).sort_index()  # as crosstab orders them
     table = table.reindex(columns=[g for g in grade_order(branches) if g in table.columns], fill_value=0)
@@ -255,7 +258,9 @@ def heatmap(results: Results, rubrics: RubricSet, by: str, other: str = "…", l
         return pd.DataFrame()
     shares = standard_percent(results, rubrics)
     keys = top_groups(results.branches[by], limit, other, blank)
-    table = shares.groupby(keys.to_numpy()).mean()
+    codes = keys.cat.codes.to_numpy()
+    table = shares.groupby(codes).mean()  # by integer codes: a million rows are not hashed as strings
+    table.index = pd.Index(keys.cat.categories[table.index], dtype=str)
     order = keys.value_counts().index
     table = table.reindex([k for k in order if k in table.index])
     return table.rename(columns=standard_names(rubrics))
@@ -278,11 +283,13 @@ def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     position = {iid: k for k, iid in enumerate(ids)}
     lost = np.full((len(codes), len(ids)), np.nan, order="F")  # column-major: each indicator is written at once
     earned = results.indicators
+    earned_at = {iid: k for k, iid in enumerate(earned.columns)}
+    earned_all = earned.to_numpy(dtype=float)  # one conversion, not one per rubric and indicator
     for k, rid in enumerate(used):
         rows: slice | np.ndarray = slice(None) if len(used) == 1 else np.flatnonzero(codes == k)
         na = results.not_applicable.iloc[rows]
         for iid, maximum in _indicator_maxima(na, rubrics.get(str(rid))).items():
-            got = earned[iid].to_numpy(dtype=float)[rows] if iid in earned else np.zeros(len(maximum))
+            got = earned_all[rows, earned_at[iid]] if iid in earned_at else np.zeros(len(maximum))
             lost[rows, position[iid]] = np.clip(maximum - np.nan_to_num(got), 0, None)
     return pd.DataFrame(lost, index=results.branches.index, columns=ids)
 
