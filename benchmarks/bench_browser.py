@@ -22,13 +22,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,9 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_dashboard import big_csv  # noqa: E402
+from tests.e2e.conftest import ARGS, CHROMIUM, _free_port, _wait_healthy  # noqa: E402  (the e2e tests start servers alike)
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1400, "height": 1000}
 QUIET_MS = 1500
 CACHE = Path(tempfile.gettempdir()) / "bench_browser"
@@ -88,13 +85,6 @@ IDLE = f"""(fallback) => {{
 # ---- servers ---------------------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    """An unused local TCP port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Server:
     """A running `streamlit run` process and its address."""
@@ -114,7 +104,7 @@ class Server:
 @contextmanager
 def serve(script: Path, folder: Path, upload_mb: int) -> Iterator[Server]:
     """`streamlit run script` on a free port (throwaway snapshot store), until the block ends."""
-    port = free_port()
+    port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SNAPSHOT_STORE_URL": f"sqlite:///{folder / 'snapshots.sqlite3'}"}
     env.pop("SNAPSHOT_BASE_URL", None)
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
@@ -124,16 +114,7 @@ def serve(script: Path, folder: Path, upload_mb: int) -> Iterator[Server]:
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start at {url}; see {log.name}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                        if reply.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.2)
+            _wait_healthy(url, process, timeout=180)
             yield Server(url, process)
         finally:
             process.terminate()
