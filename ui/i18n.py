@@ -211,6 +211,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "progress.grades": ("正在统计等次分布和得分分布…", "Counting grades and scores…"),
     "progress.heat": ("正在计算各标准得分率…", "Computing the share of points per standard…"),
     "progress.weak": ("正在查找共性薄弱指标…", "Finding common weak points…"),
+    "progress.ranking": ("正在排序 {rows} 个支部…", "Ranking {rows} branches…"),
+    "progress.branch": ("正在汇总该支部的逐项得分和扣分原因…", "Collecting this branch's points and reasons…"),
     "progress.charts": ("正在绘制图表…", "Drawing the charts…"),
     "overview.download": ("下载筛选结果", "Download the filtered results"),
     # ranking

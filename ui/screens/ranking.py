@@ -40,7 +40,8 @@ def _table(data: Dataset, filters: Filters) -> None:
     sort = top[1].selectbox(t("ranking.sort"), list(sorts), key="rank_sort", format_func=sorts.__getitem__)
     state.seed("rank_limit", LIMITS[1])
     limit = top[2].selectbox(t("ranking.limit"), LIMITS, key="rank_limit")
-    ranking = cached.ranking(data.key, filters, query, sort, limit, data)
+    with st.spinner(t("progress.ranking", rows=f"{len(data.results):,}")):  # shown only past half a second
+        ranking = cached.ranking(data.key, filters, query, sort, limit, data)
     if ranking.frame.empty:
         st.info(t("common.empty"))
         return
