@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -27,10 +30,39 @@ def options(key: str, filters: Filters, _data: Dataset) -> select.Options:
     return select.filter_options(_data.results.branches, filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
-def overview(key: str, filters: Filters, labels: tuple[str, str], _data: Dataset) -> overview_model.Overview:
-    """The overview bundle for a selection (labels: the "other" and "blank" group names)."""
-    return overview_model.overview(_data.results, _data.rubrics, filters, *labels)
+class Recent:
+    """The last `size` values by key, shared by all sessions; unlike st.cache_data it lets a miss report progress."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.values: OrderedDict[Hashable, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """The value kept for `key`, built (outside the lock) when missing."""
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+                return self.values[key]
+        value = build()
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+        return value
+
+
+@st.cache_resource(show_spinner=False)
+def _overviews() -> Recent:
+    return Recent(64)
+
+
+def overview(key: str, filters: Filters, labels: tuple[str, str], data: Dataset,
+             progress: overview_model.Progress | None = None) -> overview_model.Overview:
+    """The overview bundle for a selection (labels: the "other" and "blank" group names); `progress` hears the
+    stages only when the bundle has to be built."""
+    return _overviews().get((key, filters, labels),
+                            lambda: overview_model.overview(data.results, data.rubrics, filters, *labels, progress=progress))
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
@@ -66,7 +98,12 @@ def branch(key: str, branch_id: str, period: str | None, _data: Dataset) -> bran
     return branch_model.branch_detail(_data.results, _data.rubrics, branch_id, period)
 
 
-@st.cache_resource(show_spinner=False, max_entries=128, ttl=_IDLE)
-def figure(name: str, key: str, view: Hashable, lang: str, _build: Callable[[], go.Figure]) -> go.Figure:
-    """A chart built once per data set, view and language (building plotly figures is the slow part of a rerun)."""
-    return _build()
+@st.cache_resource(show_spinner=False)
+def _figures() -> Recent:
+    return Recent(128)
+
+
+def figure(name: str, key: str, view: Hashable, lang: str, build: Callable[[], go.Figure]) -> go.Figure:
+    """A chart built once per data set, view and language (building plotly figures is the slow part of a rerun);
+    `build` may report progress, since it runs outside Streamlit's replaying caches."""
+    return _figures().get((name, key, view, lang), build)

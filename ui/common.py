@@ -1,8 +1,9 @@
-"""Small building blocks the pages share: title and scope line, labelled tables and download buttons."""
+"""Small building blocks the pages share: title and scope line, labelled tables, download buttons, progress."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
@@ -57,3 +58,21 @@ def percent(value: float | None) -> str:
 def headers(columns: Iterable[str]) -> dict[str, str]:
     """Translated header for each known column (for downloads)."""
     return {c: t(f"col.{c}") for c in columns if f"col.{c}" in TEXT}
+
+
+@contextmanager
+def progress(stages: Sequence[str]) -> Iterator[Callable[[str], None]]:
+    """A progress bar naming each stage of a build as it starts (texts `progress.<stage>`); nothing is drawn unless a
+    stage is reported (e.g. the result was cached), and the bar is removed when the block ends."""
+    slot = st.empty()
+    current: list[str] = []
+
+    def report(stage: str) -> None:
+        if current[-1:] != [stage]:  # a stage reported again (e.g. once per chart) keeps its bar as it is
+            current.append(stage)
+            slot.progress(stages.index(stage) / len(stages), text=t(f"progress.{stage}"))
+
+    try:
+        yield report
+    finally:
+        slot.empty()

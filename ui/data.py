@@ -128,20 +128,26 @@ def sheet_names(content: str, filename: str, _data: bytes) -> list[str]:
     return workbook_sheet_names(_data, filename, WorkbookLimits.from_env())
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def upload_digest(file_id: str, _data: bytes) -> str:
+    """The content hash of an uploaded file, computed once per upload (hashing 300 MB takes about a second)."""
+    return digest(_data)
+
+
 # Read and scored uploads are the largest objects the server holds: kept by content within a byte budget.
 _UPLOADS = ByteBoundedCache(budget_from_env())
 
 
-def ingest(data: bytes, filename: str, rubrics: RubricSet, sheet: str | None = None) -> Ingested:
-    """Read and validate an assessment file (cached on its bytes and the rubrics)."""
-    key = ("ingest", digest(data), rubric_key(rubrics), filename, sheet)
+def ingest(data: bytes, filename: str, rubrics: RubricSet, sheet: str | None = None, content: str | None = None) -> Ingested:
+    """Read and validate an assessment file (cached on its bytes and the rubrics; `content`: digest(data) if known)."""
+    key = ("ingest", content or digest(data), rubric_key(rubrics), filename, sheet)
     return _UPLOADS.get(key, lambda: _read(data, filename, rubrics, sheet))
 
 
 def scored(data: bytes, filename: str, rubrics: RubricSet, ingested: Ingested, sheet: str | None = None,
-           custom_rubric: str = "") -> Dataset:
+           custom_rubric: str = "", content: str | None = None) -> Dataset:
     """Score an ingested file into a data set (cached on the same keys as `ingest`)."""
-    key = (digest(data), rubric_key(rubrics), filename, sheet)
+    key = (content or digest(data), rubric_key(rubrics), filename, sheet)
     results = _UPLOADS.get(("score", *key), lambda: score(ingested.frame, rubrics, ingested.not_applicable))
     return Dataset(digest(*key[:3], sheet or ""), filename, rubrics, results, ingested.report, ingested.rejected,
                    data, filename, custom_rubric)

@@ -17,6 +17,7 @@ DYNAMIC = {
     "overview.heat_": ["township", "field"],
     "upload.": ["rows_total", "rows_scored", "rows_with_warnings", "rows_rejected"],
     "rubrics.": ["file", "line", "column", "code", "message", "field", "reason", "rows"],
+    "progress.": ["select", "kpis", "grades", "heat", "weak", "charts"],  # the overview's build stages
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -43,18 +44,29 @@ class Overview:
     weak: pd.DataFrame
 
 
-def overview(results: Results, rubrics: RubricSet, filters: Filters, other: str = "…", blank: str = BLANK) -> Overview:
+Progress = Callable[[str], None]
+"""Told the name of each stage as it starts (select, kpis, grades, heat, weak), so a long build can show where it is."""
+
+STAGES = ("select", "kpis", "grades", "heat", "weak")
+
+
+def overview(results: Results, rubrics: RubricSet, filters: Filters, other: str = "…", blank: str = BLANK,
+             progress: Progress | None = None) -> Overview:
     """KPIs against the previous period, grade mixes, score distribution, heat maps and weak points."""
+    stage = progress or (lambda _: None)
+    stage("select")
     b = results.branches
     period = resolve_period(b, filters.period)
     before = previous_period(b, period)
     chosen = take(results, selection(b, filters, period), light=True)
-    previous = kpis(b[selection(b, filters, before)]) if before else None
+    stage("kpis")
+    now, previous = kpis(chosen.branches), kpis(b[selection(b, filters, before)]) if before else None
+    stage("grades")
     township = "township" if "township" in b else "parent"
-    return Overview(
-        period, before, kpis(chosen.branches), previous,
-        grade_mix(chosen.branches, FIELD, other, blank=blank), grade_mix(chosen.branches, township, other, blank=blank),
-        histogram(chosen.branches["total"]), thresholds(rubrics, list(chosen.branches["rubric"].astype(str).unique())),
-        heatmap(chosen, rubrics, township, other, blank=blank), heatmap(chosen, rubrics, FIELD, other, blank=blank),
-        weak_points(chosen, rubrics),
-    )
+    by_field, by_township = grade_mix(chosen.branches, FIELD, other, blank=blank), grade_mix(chosen.branches, township, other, blank=blank)
+    bins = histogram(chosen.branches["total"])
+    cuts = thresholds(rubrics, list(chosen.branches["rubric"].astype(str).unique()))
+    stage("heat")
+    heat = heatmap(chosen, rubrics, township, other, blank=blank), heatmap(chosen, rubrics, FIELD, other, blank=blank)
+    stage("weak")
+    return Overview(period, before, now, previous, by_field, by_township, bins, cuts, *heat, weak_points(chosen, rubrics))

@@ -29,15 +29,15 @@ class Ranking:
 def ranking(results: Results, rubrics: RubricSet, query: str = "", sort: str = "total_desc", limit: int | None = 500) -> Ranking:
     """Ranked rows with per-standard points, grade and flags; at most `limit` rows are returned."""
     b = results.branches
-    rows = b[search(b, query)]
-    if sort == "total_asc":
-        rows = rows.sort_values(["total", BRANCH_ID], ascending=[True, True], kind="stable")
-    elif sort == "group_rank" and "parent" in rows:
+    rows = b[search(b, query)] if query.strip() else b
+    matched = len(rows)
+    if sort == "group_rank" and "parent" in rows:
         rows = rows.sort_values(["parent", "rank", BRANCH_ID], kind="stable")
     elif sort == "name":
         rows = rows.sort_values([NAME, BRANCH_ID], kind="stable")
     else:
-        rows = rows.sort_values(["total", BRANCH_ID], ascending=[False, True], kind="stable")
+        ascending = sort == "total_asc"
+        rows = _by_total(rows, limit, ascending).sort_values(["total", BRANCH_ID], ascending=[ascending, True], kind="stable")
     shown = rows if limit is None else rows.head(limit)
     keep = [c for c in (BRANCH_ID, NAME, FIELD, "township", "parent", "rank", "group_size", "total", "grade", "alert") if c in b]
     frame = shown[keep].copy()
@@ -53,6 +53,16 @@ def ranking(results: Results, rubrics: RubricSet, query: str = "", sort: str = "
     for sid in standards:
         frame[f"std:{sid}"] = part[sid].to_numpy(dtype=float) if sid in part else np.nan
     frame["flags"] = flag_text(results, shown.index)
-    return Ranking(frame, len(rows), standards, as_share)
+    return Ranking(frame, matched, standards, as_share)
+
+
+def _by_total(rows: pd.DataFrame, limit: int | None, ascending: bool) -> pd.DataFrame:
+    """The rows that can reach the first `limit` places by total (ties at the edge included), so a million rows are
+    not fully sorted by total and code to show 500 of them."""
+    totals = rows["total"].to_numpy(dtype=float)
+    if limit is None or limit >= len(rows) or np.isnan(totals).any():
+        return rows
+    edge = np.partition(totals, limit - 1)[limit - 1] if ascending else -np.partition(-totals, limit - 1)[limit - 1]
+    return rows[totals <= edge] if ascending else rows[totals >= edge]
 
 

@@ -99,10 +99,17 @@ def isin(branches: pd.DataFrame, column: str, chosen: Sequence[str]) -> np.ndarr
     return branches[column].astype(str).isin(list(chosen)).to_numpy()
 
 
+def in_period_mask(branches: pd.DataFrame, period: str | None) -> np.ndarray:
+    """Rows of one period (every row when the data has no period column); compared without a Python string per row."""
+    if PERIOD not in branches:
+        return np.ones(len(branches), dtype=bool)
+    return (branches[PERIOD].astype(str) == period).fillna(False).to_numpy(dtype=bool)
+
+
 def filter_options(branches: pd.DataFrame, filters: Filters) -> Options:
     """Options for each filter; districts narrow townships, and both narrow parent organizations."""
     period = resolve_period(branches, filters.period)
-    in_period = branches[PERIOD].astype(str).to_numpy() == period if PERIOD in branches else np.ones(len(branches), bool)
+    in_period = in_period_mask(branches, period)
     mask = in_period & isin(branches, FIELD, filters.fields)
     found: dict[str, tuple[str, ...]] = {}
     for attr, column in HIERARCHY:
@@ -116,7 +123,7 @@ def filter_options(branches: pd.DataFrame, filters: Filters) -> Options:
 def selection(branches: pd.DataFrame, filters: Filters, period: str | None = None) -> np.ndarray:
     """Rows matching the filters in `period` (default: the filter's period)."""
     wanted = period if period is not None else resolve_period(branches, filters.period)
-    mask = branches[PERIOD].astype(str).to_numpy() == wanted if PERIOD in branches else np.ones(len(branches), bool)
+    mask = in_period_mask(branches, wanted)
     mask = mask & isin(branches, FIELD, filters.fields) & isin(branches, "grade", filters.grades)
     for attr, column in HIERARCHY:
         mask = mask & isin(branches, column, getattr(filters, attr))
@@ -137,7 +144,8 @@ def take(results: Results, mask: np.ndarray, light: bool = False) -> Results:
 def kpis(branches: pd.DataFrame) -> Kpis:
     """Count, average total and each grade's count and share."""
     n = len(branches)
-    counts = branches["grade"].astype(str).value_counts() if n else pd.Series(dtype=int)
+    counts = branches["grade"].value_counts() if n else pd.Series(dtype=int)  # by category codes, not strings
+    counts.index = counts.index.astype(str)
     grades = tuple(GradeCount(g, int(counts.get(g, 0)), float(counts.get(g, 0)) / n if n else 0.0) for g in grade_order(branches))
     return Kpis(n, float(branches["total"].mean()) if n else float("nan"), grades)
 
@@ -148,13 +156,31 @@ def share_of(k: Kpis, grade: str) -> float | None:
 
 
 def top_groups(keys: pd.Series, limit: int, other: str, blank: str = BLANK) -> pd.Series:
-    """Group labels (missing ones named `blank`) with all but the `limit` largest groups folded into `other`."""
-    keys = keys.astype(object).where(keys.notna() & (keys.astype(str) != ""), blank).astype(str)
-    sizes = keys.value_counts()
-    if len(sizes) <= limit:
-        return keys
-    keep = set(sizes.index[: limit - 1])
-    return keys.where(keys.isin(keep), other)
+    """Group labels (missing ones named `blank`) with all but the `limit` largest groups folded into `other`.
+
+    Categorical, with categories in order of first appearance (as value_counts breaks ties), so a million rows are
+    grouped by integer codes rather than by strings.
+    """
+    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    names = [blank if str(u) == "" else str(u) for u in uniques]
+    if (codes < 0).any():
+        names.append(blank)  # code -1 (missing) picks the last name
+    labels, label_of = np.unique(np.array(names, dtype=object), return_inverse=True)
+    first = {int(label): k for k, label in reversed(list(enumerate(label_of)))}  # each label's first raw value
+    order = sorted(first, key=first.__getitem__)
+    position = np.empty(len(labels), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    names_in_order = [str(labels[k]) for k in order]
+    rows = position[label_of[codes]]
+    sizes = pd.Series(np.bincount(rows, minlength=len(order)), index=names_in_order).sort_values(ascending=False)
+    if len(sizes) > limit:
+        keep = set(sizes.index[: limit - 1])
+        mapped = [n if n in keep else other for n in names_in_order]
+        merged = list(dict.fromkeys(mapped))
+        rows = np.array([merged.index(m) for m in mapped], dtype=np.int64)[rows]
+        names_in_order = merged
+    labelled = pd.Categorical.from_codes(rows, dtype=pd.CategoricalDtype(names_in_order))
+    return pd.Series(labelled, index=keys.index, name=keys.name)
 
 
 def grade_mix(branches: pd.DataFrame, by: str, other: str = "…", limit: int = GROUP_LIMIT, blank: str = BLANK) -> pd.DataFrame:
@@ -162,7 +188,13 @@ def grade_mix(branches: pd.DataFrame, by: str, other: str = "…", limit: int = 
     if by not in branches or branches.empty:
         return pd.DataFrame()
     keys = top_groups(branches[by], limit, other, blank)
-    table = pd.crosstab(keys, branches["grade"].astype(str))
+    grade_codes, grades = pd.factorize(branches["grade"])
+    groups = keys.cat.categories
+    graded = grade_codes >= 0
+    cells = keys.cat.codes.to_numpy()[graded] * len(grades) + grade_codes[graded]
+    counts = np.bincount(cells, minlength=len(groups) * len(grades))
+    table = pd.DataFrame(counts.reshape(len(groups), len(grades)), index=pd.Index(groups, name=by, dtype=str),
+                         columns=pd.Index(grades, name="grade", dtype=str)).sort_index()  # as crosstab orders them
     table = table.reindex(columns=[g for g in grade_order(branches) if g in table.columns], fill_value=0)
     order = table.sum(axis=1).sort_values(ascending=False, kind="stable").index
     table = table.loc[order]
@@ -208,7 +240,8 @@ def _standard_maxima(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     rubric_of = results.branches["rubric"].astype(str)
     table = {rid: {s.id: s.points for s in rubrics.get(rid).standards} for rid in rubric_of.unique()}
     frame = pd.DataFrame.from_dict(table, orient="index").reindex(columns=results.standards.columns)
-    return frame.reindex(rubric_of.to_numpy()).set_axis(results.standards.index)
+    codes, used = pd.factorize(rubric_of)
+    return pd.DataFrame(frame.reindex(used).to_numpy()[codes], index=results.standards.index, columns=frame.columns)
 
 
 def standard_percent(results: Results, rubrics: RubricSet) -> pd.DataFrame:
@@ -225,7 +258,9 @@ def heatmap(results: Results, rubrics: RubricSet, by: str, other: str = "…", l
         return pd.DataFrame()
     shares = standard_percent(results, rubrics)
     keys = top_groups(results.branches[by], limit, other, blank)
-    table = shares.groupby(keys.to_numpy()).mean()
+    codes = keys.cat.codes.to_numpy()
+    table = shares.groupby(codes).mean()  # by integer codes: a million rows are not hashed as strings
+    table.index = pd.Index(keys.cat.categories[table.index], dtype=str)
     order = keys.value_counts().index
     table = table.reindex([k for k in order if k in table.index])
     return table.rename(columns=standard_names(rubrics))
@@ -248,11 +283,13 @@ def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     position = {iid: k for k, iid in enumerate(ids)}
     lost = np.full((len(codes), len(ids)), np.nan, order="F")  # column-major: each indicator is written at once
     earned = results.indicators
+    earned_at = {iid: k for k, iid in enumerate(earned.columns)}
+    earned_all = earned.to_numpy(dtype=float)  # one conversion, not one per rubric and indicator
     for k, rid in enumerate(used):
         rows: slice | np.ndarray = slice(None) if len(used) == 1 else np.flatnonzero(codes == k)
         na = results.not_applicable.iloc[rows]
         for iid, maximum in _indicator_maxima(na, rubrics.get(str(rid))).items():
-            got = earned[iid].to_numpy(dtype=float)[rows] if iid in earned else np.zeros(len(maximum))
+            got = earned_all[rows, earned_at[iid]] if iid in earned_at else np.zeros(len(maximum))
             lost[rows, position[iid]] = np.clip(maximum - np.nan_to_num(got), 0, None)
     return pd.DataFrame(lost, index=results.branches.index, columns=ids)
 

@@ -54,7 +54,8 @@ def render() -> None:
         st.info(t("branch.no_match"))
         return
     pick = _pick(choices)
-    detail = cached.branch(data.key, pick, period, data) if pick else None
+    with st.spinner(t("progress.branch")):  # shown only past half a second
+        detail = cached.branch(data.key, pick, period, data) if pick else None
     if detail is None:
         st.info(t("branch.none"))
         return

@@ -12,6 +12,7 @@ from ui import cached, charts, common, exports, state
 from ui.i18n import t
 from ui.model import overview as overview_model
 from ui.model import select
+from ui.model.view import Filters
 from ui.safe import md
 
 
@@ -33,32 +34,25 @@ def _kpis(data: overview_model.Overview) -> None:
 
 
 def render() -> None:
-    """Draw the overview page."""
+    """Draw the overview page; a build that is not cached shows its stages instead of a blank page."""
     data = state.dataset()
     view = state.view()
-    bundle = cached.overview(data.key, view.filters, (t("common.other"), t("common.blank")), data)
-    common.heading("overview.title", bundle.period, bundle.kpis.count)
-    if not bundle.kpis.count:
-        st.info(t("common.empty"))
-        return
-    _kpis(bundle)
-
-    def chart(name: str, build: Callable[[], go.Figure], target: DeltaGenerator) -> None:
-        target.plotly_chart(cached.figure(name, data.key, view.filters, state.lang(), build), key=f"ov_{name}",
-                            config=charts.CONFIG, width="stretch")
-
-    left, right = st.columns(2)
-    chart("by_field", lambda: charts.grade_bars(bundle.by_field, t("overview.by_field"), t("overview.count")), left)
-    chart("by_township", lambda: charts.grade_bars(bundle.by_township, t("overview.by_township"), t("overview.count")), right)
-    left, right = st.columns(2)
-    chart("hist", lambda: charts.score_histogram(bundle.bins, bundle.cuts, t("overview.histogram"), t("overview.score"),
-                                                 t("overview.count")), left)
-    chart("weak", lambda: charts.weak_points(bundle.weak, t("overview.weak"), t("col.lost_total")), right)
-    groupings = {v: t(f"overview.heat_{v}") for v in ("township", "field")}
-    by = st.segmented_control(t("overview.heat_by"), list(groupings), key="ov_heat_by", required=True,
-                              default="township", format_func=groupings.__getitem__)
-    heat = bundle.heat_field if by == "field" else bundle.heat_township
-    chart(f"heat_{by}", lambda: charts.heatmap(heat, t("overview.heat"), t("overview.share")), st.container())
+    with common.progress((*overview_model.STAGES, "charts")) as report:
+        bundle = cached.overview(data.key, view.filters, (t("common.other"), t("common.blank")), data, report)
+        common.heading("overview.title", bundle.period, bundle.kpis.count)
+        if not bundle.kpis.count:
+            st.info(t("common.empty"))
+            return
+        _kpis(bundle)
+        draw = _charts(data.key, view.filters, report)
+        left, right = st.columns(2)
+        draw("by_field", lambda: charts.grade_bars(bundle.by_field, t("overview.by_field"), t("overview.count")), left)
+        draw("by_township", lambda: charts.grade_bars(bundle.by_township, t("overview.by_township"), t("overview.count")), right)
+        left, right = st.columns(2)
+        draw("hist", lambda: charts.score_histogram(bundle.bins, bundle.cuts, t("overview.histogram"), t("overview.score"),
+                                                    t("overview.count")), left)
+        draw("weak", lambda: charts.weak_points(bundle.weak, t("overview.weak"), t("col.lost_total")), right)
+        _heat(bundle, data.key, view.filters)
     st.subheader(t("overview.weak"))
     common.table(bundle.weak, "ov_weak_table", {
         "lost_total": st.column_config.NumberColumn(t("col.lost_total"), format="%.1f"),
@@ -68,6 +62,34 @@ def render() -> None:
     st.subheader(t("overview.download"))
     common.downloads(f"results-{bundle.period}", "ov_dl", exports.results_csv(data, view.filters),
                      exports.results_xlsx(data, view.filters))
+
+
+Draw = Callable[[str, Callable[[], go.Figure], DeltaGenerator], None]
+
+
+def _charts(key: str, filters: Filters, report: Callable[[str], None] | None = None) -> Draw:
+    """Draws a chart built once per data set, filters and language (reporting the "charts" stage when it builds one)."""
+
+    def draw(name: str, build: Callable[[], go.Figure], target: DeltaGenerator) -> None:
+        def built() -> go.Figure:
+            if report is not None:
+                report("charts")
+            return build()
+
+        target.plotly_chart(cached.figure(name, key, filters, state.lang(), built), key=f"ov_{name}",
+                            config=charts.CONFIG, width="stretch")
+
+    return draw
+
+
+@st.fragment
+def _heat(bundle: overview_model.Overview, key: str, filters: Filters) -> None:
+    """The heat map and its grouping switch: switching reruns only this part of the page."""
+    groupings = {v: t(f"overview.heat_{v}") for v in ("township", "field")}
+    by = st.segmented_control(t("overview.heat_by"), list(groupings), key="ov_heat_by", required=True,
+                              default="township", format_func=groupings.__getitem__)
+    heat = bundle.heat_field if by == "field" else bundle.heat_township
+    _charts(key, filters)(f"heat_{by}", lambda: charts.heatmap(heat, t("overview.heat"), t("overview.share")), st.container())
 
 
 if __name__ == "__main__":

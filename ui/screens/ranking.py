@@ -6,8 +6,10 @@ import streamlit as st
 
 from scoring.rubric import BRANCH_ID
 from ui import cached, common, state
+from ui.data import Dataset
 from ui.i18n import t
 from ui.model import ranking as ranking_model
+from ui.model.view import Filters
 
 LIMITS = (100, 500, 2000)
 
@@ -25,16 +27,21 @@ def _standard_columns(ranking: ranking_model.Ranking) -> dict[str, object]:
 
 def render() -> None:
     """Draw the ranking page."""
-    data = state.dataset()
-    view = state.view()
     st.title(t("ranking.title"))
+    _table(state.dataset(), state.view().filters)
+
+
+@st.fragment
+def _table(data: Dataset, filters: Filters) -> None:
+    """Search, sort and the table: changing them reruns only this part (the filters and charts stay as they are)."""
     top = st.columns([3, 2, 1])
     query = top[0].text_input(t("ranking.search"), key="rank_q", max_chars=100)
     sorts = {s: t(f"sort.{s}") for s in ranking_model.SORTS}
     sort = top[1].selectbox(t("ranking.sort"), list(sorts), key="rank_sort", format_func=sorts.__getitem__)
     state.seed("rank_limit", LIMITS[1])
     limit = top[2].selectbox(t("ranking.limit"), LIMITS, key="rank_limit")
-    ranking = cached.ranking(data.key, view.filters, query, sort, limit, data)
+    with st.spinner(t("progress.ranking", rows=f"{len(data.results):,}")):  # shown only past half a second
+        ranking = cached.ranking(data.key, filters, query, sort, limit, data)
     if ranking.frame.empty:
         st.info(t("common.empty"))
         return

@@ -123,29 +123,30 @@ def render() -> None:
             st.error(t("upload.too_big", size=f"{len(raw) / 1e6:,.1f}", size_bytes=f"{len(raw):,}", limit=f"{limit / 1e6:,g}",
                        limit_bytes=f"{limit:,}"), icon=":material/error:")
         else:
+            content = data.upload_digest(upload.file_id, raw)
             try:
-                sheets = data.sheet_names(data.digest(raw), upload.name, raw)
+                sheets = data.sheet_names(content, upload.name, raw)
             except InputError as error:
                 st.error(t("upload.unreadable", message=md(error, 600)), icon=":material/error:")
                 sheets = None
             if sheets is not None:
-                _read_and_report(raw, upload.name, sheets, rubrics, custom)
+                _read_and_report(raw, upload.name, content, sheets, rubrics, custom)
     st.divider()
     _templates()
 
 
-def _read_and_report(raw: bytes, name: str, sheets: list[str], rubrics: RubricSet, custom: str) -> None:
+def _read_and_report(raw: bytes, name: str, content: str, sheets: list[str], rubrics: RubricSet, custom: str) -> None:
     """Read the chosen sheet, show the report and the rejected rows, and offer to explore the results."""
     sheet = st.selectbox(t("upload.sheet"), sheets, key="up_sheet") if len(sheets) > 1 else None
     progress = st.progress(0, text=t("upload.reading", name=md(name, 80)))
     try:
-        ingested = data.ingest(raw, name, rubrics, sheet)
+        ingested = data.ingest(raw, name, rubrics, sheet, content)
     except InputError as error:
         progress.empty()
         st.error(t("upload.unreadable", message=md(error, 600)), icon=":material/error:")
         return
     progress.progress(60, text=t("upload.scoring", rows=f"{len(ingested.frame):,}"))
-    found = data.scored(raw, name, rubrics, ingested, sheet, custom)
+    found = data.scored(raw, name, rubrics, ingested, sheet, custom, content)
     progress.progress(100, text=t("upload.done"))
     _report(ingested.report, found.filename)
     chosen = _rejected(found, ingested, found.key)
