@@ -72,7 +72,7 @@ class Applicability:
             return "该项按不适用处理"
         if key in self.scored:
             return "该项按未填处理、不得分"
-        return "以本列为条件的规则按“未填”判断"
+        return "不影响计分" if column.type == "text" else "以本列为条件的规则按“未填”判断"
 
     @staticmethod
     def condition_columns(rubric: Rubric) -> set[str]:
