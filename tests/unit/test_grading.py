@@ -106,7 +106,8 @@ def test_not_applicable_scored_zero_when_rubric_says_so():
     from tests.unit.mini import BASE, frame, mini_rubrics
 
     standards = [dict(s) for s in BASE["standards"]]
-    standards[0] = {**standards[0], "indicators": [standards[0]["indicators"][0], {**standards[0]["indicators"][1], "not_applicable": "zero", "allow_not_applicable": True}]}
+    y = {**standards[0]["indicators"][1], "not_applicable": "zero", "allow_not_applicable": True}
+    standards[0] = {**standards[0], "indicators": [standards[0]["indicators"][0], y]}
     data = frame([{"x": 4, "y": 0, "z": 4}])
     results = score(data, mini_rubrics(standards=standards), pd.DataFrame({"y": [True]}, index=data.index))
     assert results.standards["a"].iloc[0] == 4.0

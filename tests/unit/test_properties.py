@@ -1,6 +1,7 @@
 """Invariants of the engine on random rural-rubric data (hypothesis)."""
 
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -139,13 +140,14 @@ def full_marks(ind) -> float:
 
 @cache
 def allowing():
-    """The rural rubric with every indicator allowed to be typed 不适用 (rules dropped)."""
-    overrides = [f"      - {{id: {i.id}, allow_not_applicable: true, not_applicable_when: null}}"
-                 for s in rural().standards for i in s.indicators]
-    per_std = "\n".join(f"  - id: {s.id}\n    indicators:\n" + "\n".join(o for o, i in zip(overrides, [i for t in rural().standards for i in t.indicators]) if i in s.indicators)
-                         for s in rural().standards)
-    text = f"id: hand\nname: 手填不适用\nextends: rural\nstandards:\n{per_std}\n"
-    return parse_rubrics({"hand.yaml": text}, library={str(p): p.read_text(encoding="utf-8") for p in __import__("pathlib").Path("rubrics").glob("*.yaml")})
+    """The rural rubric with every standard indicator allowed to be typed 不适用 (its rules dropped)."""
+    blocks = []
+    for std in rural().standards:
+        items = "\n".join(f"      - {{id: {i.id}, allow_not_applicable: true, not_applicable_when: null}}" for i in std.indicators)
+        blocks.append(f"  - id: {std.id}\n    indicators:\n{items}")
+    text = "id: hand\nname: 手填不适用\nextends: rural\nstandards:\n" + "\n".join(blocks) + "\n"
+    library = {str(p): p.read_text(encoding="utf-8") for p in Path("rubrics").glob("*.yaml")}
+    return parse_rubrics({"hand.yaml": text}, library=library)
 
 
 @SETTINGS
