@@ -63,7 +63,7 @@ def score(frame: pd.DataFrame, rubrics: RubricSet, not_applicable: pd.DataFrame 
 def _assign(frame: pd.DataFrame, rubrics: RubricSet) -> np.ndarray:
     """The position of each row's rubric in `rubrics.concrete` (-1: no rubric), looked up once per distinct field."""
     positions = {r.id: i for i, r in enumerate(rubrics.concrete)}
-    if FIELD not in frame:
+    if FIELD not in frame or (len(rubrics.concrete) == 1 and not rubrics.concrete[0].fields):  # a lone rubric scores every row
         lone = rubrics.for_field("")
         return np.full(len(frame), positions[lone.id] if lone else -1, dtype=np.int64)
     codes, uniques = pd.factorize(frame[FIELD])
