@@ -41,7 +41,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "lost": {"zh": "{section}·{indicator}：失 {lost} 分（得 {earned} 分）——{why}",
              "en": "{section} · {indicator}: lost {lost} (earned {earned}) — {why}"},
     "blank": {"zh": "未填写，不得分", "en": "not filled in, no points"},
-    "source-value": {"zh": "{source}{why}", "en": "{source}: {why}"},
+    "source-value": {"zh": "{source}：{why}", "en": "{source}: {why}"},
     "source-blank": {"zh": "{source}未填（{policy}）", "en": "{source} blank ({policy})"},
     "policy-rescale": {"zh": "按其余来源的权重折算", "en": "the other sources are reweighted"},
     "policy-zero": {"zh": "该来源记 0 分", "en": "that source counts zero"},
@@ -110,7 +110,7 @@ def _why(rubric: Rubric, ind: Indicator, inputs: pd.DataFrame, lang: str) -> np.
 
     def said(value: float) -> str:
         if value not in notes:
-            notes[value] = ind.method.explain(value, float(ind.method.score(np.array([value]), ind.points)[0]), ind.points)
+            notes[value] = ind.method.explain(value, float(ind.method.score(np.array([value]), ind.points)[0]), ind.points, lang)
         return notes[value]
 
     values = [(source, v) for suffix, source in sources if (v := combined(ind, inputs, suffix, level)) is not None]
@@ -126,7 +126,7 @@ def _why(rubric: Rubric, ind: Indicator, inputs: pd.DataFrame, lang: str) -> np.
     parts = [[render("source-blank", lang, source=s.name, policy=policy) if np.isnan(v)
               else render("source-value", lang, source=s.name, why=said(v)) for v in vs] for s, vs in values]
     filled = np.logical_or.reduce([~np.isnan(vs) for _, vs in values])
-    joined = ["；".join(p) for p in zip(*parts)]
+    joined = [("；" if lang == "zh" else "; ").join(p) for p in zip(*parts)]
     out[filled] = np.array(joined, dtype=object)[filled]
     return out
 
