@@ -16,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from scoring.conditions import encode_literal  # a rubric literal in the frame encoding: shared, not re-derived
+from scoring.conditions import OPERATORS, encode_literal  # literals and operators render themselves: shared, not re-derived
 from scoring.rubric import BRANCH_ID, PERIOD, AllOf, AnyOf, Clause, Column, Indicator, Rubric, Source
 
 _EPS = 1e-9
@@ -155,7 +155,7 @@ def _literal(value: Any) -> str:
 
 
 def condition_sql(cond: Any, columns: Collection[str], described: dict[str, Column]) -> str:
-    """A boolean SQL expression that is never NULL; a blank cell never satisfies a comparison."""
+    """A boolean SQL expression that is never NULL; a blank cell never satisfies a comparison (each operator renders itself)."""
     if isinstance(cond, AnyOf):
         return "(" + " OR ".join(condition_sql(c, columns, described) for c in cond.any) + ")"
     if isinstance(cond, AllOf):
@@ -163,19 +163,14 @@ def condition_sql(cond: Any, columns: Collection[str], described: dict[str, Colu
     assert isinstance(cond, Clause)
     if cond.column not in columns:
         return "FALSE"
-    col = q(cond.column)
-    if cond.op == "is_blank":
-        return f"({col} IS NULL)"
-    if cond.op == "is_true":
-        return f"({col} IS NOT NULL AND {col} >= 0.5)"
-    if cond.op == "is_false":
-        return f"({col} IS NOT NULL AND NOT ({col} >= 0.5))"
+    operator = OPERATORS[cond.op]
     value = encode_literal(cond.value, described.get(cond.column))
-    if cond.op in ("in", "not_in"):
+    if operator.takes == "list":
         items = value if isinstance(value, list) else [value]
-        inside = f"{col} IN ({', '.join(_literal(v) for v in items)})" if items else "FALSE"
-        return f"({col} IS NOT NULL AND {'' if cond.op == 'in' else 'NOT '}({inside}))"
-    return f"({col} IS NOT NULL AND {col} {'=' if cond.op == '==' else cond.op} {_literal(value)})"
+        if not items:
+            return "FALSE" if cond.op == "in" else f"({q(cond.column)} IS NOT NULL)"
+        return operator.sql(q(cond.column), ", ".join(_literal(v) for v in items))
+    return operator.sql(q(cond.column), "" if value is None else _literal(value))
 
 
 # ---------------------------------------------------------------------------------------------------------------

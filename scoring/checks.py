@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from scoring.conditions import OPERATORS
 from scoring.methods import METHODS
 
 Found = tuple[tuple[Any, ...], str, str]
@@ -40,7 +41,37 @@ def _indicators(doc: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dict[str
 def semantic_problems(doc: dict[str, Any]) -> list[Found]:
     """Every rule problem of a merged rubric document, each with its path in the document."""
     return [*_duplicates(doc), *_points(doc), *_methods(doc), *_grading(doc), *_skips(doc), *_blank_levels(doc), *_sources(doc),
-            *_applicability(doc), *_combined(doc), *_scoped_sources(doc)]
+            *_applicability(doc), *_combined(doc), *_scoped_sources(doc), *_condition_values(doc)]
+
+
+def _conditions(doc: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every condition of the rubric with its path: grading rules, skip rules and applicability rules."""
+    grading = doc.get("grading") if isinstance(doc.get("grading"), dict) else {}
+    for key in _COLUMN_RULES:
+        for i, rule in _items(grading, key):
+            yield ("grading", key, i, "when"), rule.get("when")
+    for i, rule in _items(doc, "skip"):
+        yield ("skip", i, "when"), rule.get("when")
+    for path, ind in _indicators(doc):
+        for key in ("applies_when", "not_applicable_when"):
+            yield (*path, key), ind.get(key)
+
+
+def _condition_values(doc: dict[str, Any]) -> Iterator[Found]:
+    """Each clause's `value` suits its operator (each operator checks its own literal)."""
+    def walk(cond: Any, path: tuple[Any, ...]) -> Iterator[Found]:
+        if not isinstance(cond, dict):
+            return
+        op = cond.get("op")
+        operator = OPERATORS.get(op) if isinstance(op, str) else None
+        if "column" in cond and operator is not None and (message := operator.check(cond.get("value"))):
+            yield (*path, "value"), "condition-value", message
+        for key in ("any", "all"):
+            for i, sub in enumerate(cond.get(key) or []):
+                yield from walk(sub, (*path, key, i))
+
+    for path, cond in _conditions(doc):
+        yield from walk(cond, path)
 
 
 def _applicability(doc: dict[str, Any]) -> Iterator[Found]:
