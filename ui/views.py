@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.compare import compare_periods
-from scoring.engine import rescale
+from scoring.engine import Reading, rescale
 from scoring.explain import indicator_table, reason_table, reasons
 from scoring.export import lagging_mask, lagging_view
 from scoring.results import Results
@@ -237,11 +237,12 @@ def heatmap(results: Results, rubrics: RubricSet, by: str, other: str = "…", l
     return table.rename(columns=standard_names(rubrics))
 
 
-def _indicator_maxima(na: pd.DataFrame, rubric: Rubric) -> dict[str, np.ndarray]:
+def _indicator_maxima(inputs: pd.DataFrame, na: pd.DataFrame, rubric: Rubric) -> dict[str, np.ndarray]:
     """Effective maximum per standard indicator for rows of one rubric (NaN when not applicable)."""
     out: dict[str, np.ndarray] = {}
+    read = Reading(rubric, inputs, na)
     for std in rubric.standards:
-        excluded, _, factor = rescale(std, na, len(na))
+        excluded, _, factor = rescale(std, read)
         for ind, gone in zip(std.indicators, excluded, strict=True):
             out[ind.id] = np.where(gone, np.nan, ind.points * factor)
     return out
@@ -257,7 +258,7 @@ def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     for k, rid in enumerate(used):
         rows: slice | np.ndarray = slice(None) if len(used) == 1 else np.flatnonzero(codes == k)
         na = results.not_applicable.iloc[rows]
-        for iid, maximum in _indicator_maxima(na, rubrics.get(str(rid))).items():
+        for iid, maximum in _indicator_maxima(results.inputs.iloc[rows], na, rubrics.get(str(rid))).items():
             got = earned[iid].to_numpy(dtype=float)[rows] if iid in earned else np.zeros(len(maximum))
             lost[rows, position[iid]] = np.clip(maximum - np.nan_to_num(got), 0, None)
     return pd.DataFrame(lost, index=results.branches.index, columns=ids)
