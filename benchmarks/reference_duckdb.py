@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.conditions import OPERATORS, encode_literal  # literals and operators render themselves: shared, not re-derived
+from scoring.reading import COMBINERS  # each combiner renders its SQL
 from scoring.rubric import BRANCH_ID, PERIOD, AllOf, AnyOf, Clause, Column, Indicator, Rubric, Source
 
 _EPS = 1e-9
@@ -90,21 +91,15 @@ def scoped_sources(rubric: Rubric) -> dict[str, list[tuple[int, Source]]]:
 
 
 def _combined_sql(ind: Indicator, keys: list[str]) -> str:
-    """One source's value of the indicator: its columns combined (NULL only when all are blank)."""
+    """One source's value of the indicator: its columns combined (NULL only when all are blank); each way to combine
+    renders its own SQL."""
     cols = [q(k) for k in keys]
     if len(cols) == 1:
         return cols[0]
     kind = ind.combine
     if ind.method.kind == "level" and kind in ("max", "min"):  # level positions: 0 is the best
         kind = "min" if kind == "max" else "max"
-    if kind == "max":
-        return f"GREATEST({', '.join(cols)})"
-    if kind == "min":
-        return f"LEAST({', '.join(cols)})"
-    if kind == "first_filled":
-        return f"COALESCE({', '.join(cols)})"
-    return (f"(CASE WHEN {' AND '.join(f'{c} IS NULL' for c in cols)} THEN NULL ELSE "
-            f"{' + '.join(f'COALESCE({c}, 0.0)' for c in cols)} END)")
+    return COMBINERS[kind].sql(cols)
 
 
 def indicator_sql(ind: Indicator, sources: Sequence[tuple[int, Source]], columns: Collection[str], alias: str,
