@@ -16,7 +16,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from scoring.conditions import encode_literal  # a rubric literal in the frame encoding: shared, not re-derived
+from scoring.conditions import OPERATORS, encode_literal  # literals and operators render themselves: shared, not re-derived
+from scoring.reading import COMBINERS  # each combiner renders its SQL
 from scoring.rubric import BRANCH_ID, PERIOD, AllOf, AnyOf, Clause, Column, Indicator, Rubric, Source
 
 _EPS = 1e-9
@@ -78,18 +79,66 @@ def _source_key(column_id: str, source: Source, position: int) -> str:
     return column_id if position == 0 else f"{column_id}@{source.id}"
 
 
-def indicator_sql(ind: Indicator, sources: Sequence[Source], columns: Collection[str], alias: str) -> list[str]:
+def scoped_sources(rubric: Rubric) -> dict[str, list[tuple[int, Source]]]:
+    """Per indicator id, the (position, source) pairs it reads: its own list, else its section's, else every source."""
+    every = _sources(rubric)
+    out: dict[str, list[tuple[int, Source]]] = {}
+    for section in [*rubric.standards, *(a for a in (rubric.bonus, rubric.penalty) if a is not None)]:
+        for ind in section.indicators:
+            wanted = ind.sources if ind.sources is not None else section.sources
+            out[ind.id] = [(k, s) for k, s in enumerate(every) if wanted is None or s.id in wanted]
+    return out
+
+
+def _combined_sql(ind: Indicator, keys: list[str]) -> str:
+    """One source's value of the indicator: its columns combined (NULL only when all are blank); each way to combine
+    renders its own SQL."""
+    cols = [q(k) for k in keys]
+    if len(cols) == 1:
+        return cols[0]
+    kind = ind.combine
+    if ind.method.kind == "level" and kind in ("max", "min"):  # level positions: 0 is the best
+        kind = "min" if kind == "max" else "max"
+    return COMBINERS[kind].sql(cols)
+
+
+def indicator_sql(ind: Indicator, sources: Sequence[tuple[int, Source]], columns: Collection[str], alias: str,
+                  blank_zero: bool = False) -> list[str]:
     """Select-list items for one indicator: its points (NULL when no source has a value) as `alias`."""
-    present = [(s, _source_key(ind.column_id, s, k)) for k, s in enumerate(sources)]
-    present = [(s, key) for s, key in present if key in columns]
+    present = []
+    for k, s in sources:
+        keys = [key for c in (ind.columns or (ind.column_id,)) if (key := _source_key(c, s, k)) in columns]
+        if keys:
+            present.append((s, _combined_sql(ind, keys)))
     if not present:
         return [f"NULL::DOUBLE AS {q(alias)}"]
-    if len(present) == 1 and present[0][0].weight == 1.0:  # (0 + p·1) / 1 is p exactly
-        return [f"{method_sql(ind.method, q(present[0][1]), ind.points)} AS {q(alias)}"]
-    parts = [(s, method_sql(ind.method, q(key), ind.points)) for s, key in present]
+    if len(present) == 1:  # one source: its points as they are
+        return [f"{method_sql(ind.method, present[0][1], ind.points)} AS {q(alias)}"]
+    parts = [(s, method_sql(ind.method, value, ind.points)) for s, value in present]
     total = " + ".join(["0.0", *(f"COALESCE({p} * {num(s.weight)}, 0.0)" for s, p in parts)])
-    weight = " + ".join(["0.0", *(f"(CASE WHEN {p} IS NULL THEN 0.0 ELSE {num(s.weight)} END)" for s, p in parts)])
-    return [f"(CASE WHEN ({weight}) > 0 THEN ({total}) / ({weight}) ELSE NULL END) AS {q(alias)}"]
+    weight = " + ".join(["0.0", *((num(s.weight) if blank_zero else f"(CASE WHEN {p} IS NULL THEN 0.0 ELSE {num(s.weight)} END)")
+                                  for s, p in parts)])
+    filled = " OR ".join(f"{p} IS NOT NULL" for _, p in parts)
+    return [f"(CASE WHEN ({filled}) AND ({weight}) > 0 THEN ({total}) / ({weight}) ELSE NULL END) AS {q(alias)}"]
+
+
+def not_applicable_sql(ind: Indicator, sources: Sequence[tuple[int, Source]], columns: Collection[str],
+                       na_columns: Collection[str], described: dict[str, Column], na: str) -> str | None:
+    """Where the indicator does not apply: its rule, else 不适用 typed where allowed (None: it always applies)."""
+    if ind.not_applicable_when is not None:
+        return condition_sql(ind.not_applicable_when, columns, described)
+    if ind.applies_when is not None:
+        return f"(NOT {condition_sql(ind.applies_when, columns, described)})"
+    if not (ind.allow_not_applicable or ind.blank == "not_applicable"):
+        return None
+    keys = [_source_key(c, s, k) for k, s in sources for c in (ind.columns or (ind.column_id,))]
+    marked = [f"COALESCE({na}.{q(NA_PREFIX + k)}, FALSE)" for k in keys if k in na_columns]
+    if not marked:
+        return None
+    typed = "(" + " OR ".join(marked) + ")"
+    if len(keys) > 1:
+        typed += "".join(f" AND {q(k)} IS NULL" for k in keys if k in columns)
+    return f"({typed})"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -101,7 +150,7 @@ def _literal(value: Any) -> str:
 
 
 def condition_sql(cond: Any, columns: Collection[str], described: dict[str, Column]) -> str:
-    """A boolean SQL expression that is never NULL; a blank cell never satisfies a comparison."""
+    """A boolean SQL expression that is never NULL; a blank cell never satisfies a comparison (each operator renders itself)."""
     if isinstance(cond, AnyOf):
         return "(" + " OR ".join(condition_sql(c, columns, described) for c in cond.any) + ")"
     if isinstance(cond, AllOf):
@@ -109,19 +158,14 @@ def condition_sql(cond: Any, columns: Collection[str], described: dict[str, Colu
     assert isinstance(cond, Clause)
     if cond.column not in columns:
         return "FALSE"
-    col = q(cond.column)
-    if cond.op == "is_blank":
-        return f"({col} IS NULL)"
-    if cond.op == "is_true":
-        return f"({col} IS NOT NULL AND {col} >= 0.5)"
-    if cond.op == "is_false":
-        return f"({col} IS NOT NULL AND NOT ({col} >= 0.5))"
+    operator = OPERATORS[cond.op]
     value = encode_literal(cond.value, described.get(cond.column))
-    if cond.op in ("in", "not_in"):
+    if operator.takes == "list":
         items = value if isinstance(value, list) else [value]
-        inside = f"{col} IN ({', '.join(_literal(v) for v in items)})" if items else "FALSE"
-        return f"({col} IS NOT NULL AND {'' if cond.op == 'in' else 'NOT '}({inside}))"
-    return f"({col} IS NOT NULL AND {col} {'=' if cond.op == '==' else cond.op} {_literal(value)})"
+        if not items:
+            return "FALSE" if cond.op == "in" else f"({q(cond.column)} IS NOT NULL)"
+        return operator.sql(q(cond.column), ", ".join(_literal(v) for v in items))
+    return operator.sql(q(cond.column), "" if value is None else _literal(value))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -145,7 +189,6 @@ def build_sql(rubric: Rubric, columns: Collection[str], na_columns: Collection[s
     The result has `_row`, `total`, `lvl` (grade position, 0 = best) and one boolean column `flag_<k>` per flag.
     """
     g = rubric.grading
-    sources = _sources(rubric)
     described = rubric.input_columns()
     names = rubric.grade_names()
     worst = len(names) - 1
@@ -158,15 +201,19 @@ def build_sql(rubric: Rubric, columns: Collection[str], na_columns: Collection[s
     # 1. points per indicator, not-applicable marks, rule conditions (the POSITIONAL JOIN keeps input order)
     items = [f"{na}.{q(ROW)} AS {q(ROW)}", *(f"{frame}.{c}" for c in carried)]
     ids = {}
+    scoped = scoped_sources(rubric)
+    rescaled = {i.id for std in rubric.standards for i in std.indicators if i.not_applicable == "rescale"}
+    excluded: dict[str, str] = {}
     for k, ind in enumerate(rubric.indicators()):
         ids[ind.id] = f"p{k}"
-        items += indicator_sql(ind, sources, columns, f"p{k}")
-    excluded: dict[str, str] = {}
-    for std in rubric.standards:
-        for ind in std.indicators:
-            if ind.not_applicable == "rescale" and ind.column_id in na_columns:
-                excluded[ind.id] = f"x_{ids[ind.id]}"
-                items.append(f"COALESCE({na}.{q(NA_PREFIX + ind.column_id)}, FALSE) AS {excluded[ind.id]}")
+        [earned] = indicator_sql(ind, scoped[ind.id], columns, f"p{k}", rubric.blank_source == "zero")
+        out = not_applicable_sql(ind, scoped[ind.id], columns, na_columns, described, na)
+        if out is not None and ind.id in rescaled:
+            excluded[ind.id] = f"x_{ids[ind.id]}"
+            items.append(f"{out} AS {excluded[ind.id]}")
+        elif out is not None:  # counts zero where it does not apply
+            earned = f"(CASE WHEN {out} THEN 0.0 ELSE {earned.rsplit(' AS ', 1)[0]} END) AS {q(ids[ind.id])}"
+        items.append(earned)
     hits: dict[str, str] = {}
     conditions = [(f"d{k}", d.when) for k, d in enumerate(g.direct)] + [(f"v{k}", v.when) for k, v in enumerate(g.vetoes)]
     for key, when in conditions:

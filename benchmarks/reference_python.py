@@ -85,20 +85,73 @@ def _source_key(column_id: str, source: Source, position: int) -> str:
     return column_id if position == 0 else f"{column_id}@{source.id}"
 
 
-def indicator_points(ind: Indicator, row: Mapping[str, Any], sources: Sequence[Source]) -> float | None:
-    """Weighted mean of the points earned in each source present in the row; None when no source is."""
+def _combined(ind: Indicator, row: Mapping[str, Any], source: Source, position: int) -> float | None:
+    """The value one source gives the indicator, its columns combined; None when the row has none of its columns."""
+    keys = [k for c in (ind.columns or (ind.column_id,)) if (k := _source_key(c, source, position)) in row]
+    if not keys:
+        return None
+    values = [_number(row[k]) for k in keys]
+    filled = [v for v in values if not math.isnan(v)]
+    if not filled:
+        return _NAN
+    best_is_small = ind.method.kind == "level"  # level positions: 0 is the best level
+    if ind.combine == "first_filled":
+        return filled[0]
+    if ind.combine == "sum":
+        out = 0.0
+        for v in values:
+            out += 0.0 if math.isnan(v) else v
+        return out
+    wants_small = (ind.combine == "min") != best_is_small
+    return min(filled) if wants_small else max(filled)
+
+
+def indicator_points(ind: Indicator, row: Mapping[str, Any], sources: Sequence[tuple[int, Source]], blank_zero: bool = False) -> float | None:
+    """Weighted mean of the points earned in each source present in the row; None when no source has a value.
+
+    A blank source drops out (its weight too), or with `blank_zero` counts 0 at its weight."""
+    read = [(position, source, v) for position, source in sources if (v := _combined(ind, row, source, position)) is not None]
+    if len(read) == 1:
+        return method_points(ind.method, read[0][2], ind.points)
     total = 0.0
     weight = 0.0
-    for position, source in enumerate(sources):
-        key = _source_key(ind.column_id, source, position)
-        if key not in row:
-            continue
-        earned = method_points(ind.method, _number(row[key]), ind.points)
+    filled = False
+    for _, source, value in read:
+        earned = method_points(ind.method, value, ind.points)
         if earned is None:
+            weight += source.weight if blank_zero else 0.0
             continue
+        filled = True
         total += earned * source.weight
         weight += source.weight
-    return total / weight if weight > 0 else None
+    return total / weight if filled and weight > 0 else None
+
+
+def scoped_sources(rubric: Rubric) -> dict[str, list[tuple[int, Source]]]:
+    """Per indicator id, the (position, source) pairs it reads: its own list, else its section's, else every source."""
+    every = rubric_sources(rubric)
+    out: dict[str, list[tuple[int, Source]]] = {}
+    sections: list[Any] = [*rubric.standards, *(a for a in (rubric.bonus, rubric.penalty) if a is not None)]
+    for section in sections:
+        for ind in section.indicators:
+            wanted = ind.sources if ind.sources is not None else section.sources
+            out[ind.id] = [(k, s) for k, s in enumerate(every) if wanted is None or s.id in wanted]
+    return out
+
+
+def does_not_apply(ind: Indicator, row: Mapping[str, Any], not_applicable: Collection[str], columns: Mapping[str, Column],
+                   sources: Sequence[tuple[int, Source]]) -> bool:
+    """Whether the indicator does not apply to the row: its rule decides, else 不适用 typed where the rubric allows it."""
+    if ind.not_applicable_when is not None:
+        return holds(ind.not_applicable_when, row, columns)
+    if ind.applies_when is not None:
+        return not holds(ind.applies_when, row, columns)
+    if not (ind.allow_not_applicable or ind.blank == "not_applicable"):
+        return False
+    keys = [_source_key(c, s, k) for k, s in sources for c in (ind.columns or (ind.column_id,))]
+    if not any(k in not_applicable for k in keys):
+        return False
+    return len(keys) == 1 or all(_is_blank(row.get(k)) for k in keys)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -152,23 +205,27 @@ def rubric_sources(rubric: Rubric) -> tuple[Source, ...]:
 
 
 def score_row(row: Mapping[str, Any], not_applicable: Collection[str], rubric: Rubric,
-              sources: Sequence[Source] | None = None) -> tuple[float, dict[str, float | None]]:
+              sources: Mapping[str, Sequence[tuple[int, Source]]] | None = None,
+              described: Mapping[str, Column] | None = None) -> tuple[float, dict[str, float | None]]:
     """The total of one row and its points per standard (None when every indicator of it is not applicable)."""
-    sources = sources or rubric_sources(rubric)
+    scoped = sources or scoped_sources(rubric)
+    columns = described if described is not None else rubric.input_columns()
+    blank_zero = rubric.blank_source == "zero"
     standards: dict[str, float | None] = {}
     applicable = 0.0
     base_sum = 0.0
     for std in rubric.standards:
-        excluded = [ind.not_applicable == "rescale" and ind.column_id in not_applicable for ind in std.indicators]
+        out_of = [does_not_apply(ind, row, not_applicable, columns, scoped[ind.id]) for ind in std.indicators]
+        excluded = [out and ind.not_applicable == "rescale" for ind, out in zip(std.indicators, out_of)]
         available = 0.0
         for ind, out in zip(std.indicators, excluded):
             available += ind.points * (0.0 if out else 1.0)
         factor = std.points / available if available > 0 else 0.0
         earned = 0.0
-        for ind, out in zip(std.indicators, excluded):
+        for ind, out, zero in zip(std.indicators, excluded, out_of):
             if out:
                 continue
-            points = indicator_points(ind, row, sources)
+            points = 0.0 if zero else indicator_points(ind, row, scoped[ind.id], blank_zero)
             earned += (0.0 if points is None else points) * factor
         if available > 0:
             standards[std.id] = earned
@@ -182,7 +239,8 @@ def score_row(row: Mapping[str, Any], not_applicable: Collection[str], rubric: R
         amount = 0.0
         if section is not None:
             for ind in section.indicators:
-                points = indicator_points(ind, row, sources)
+                zero = does_not_apply(ind, row, not_applicable, columns, scoped[ind.id])
+                points = 0.0 if zero else indicator_points(ind, row, scoped[ind.id], blank_zero)
                 amount += 0.0 if points is None else points
             amount = min(amount, section.cap)
         adjustments.append(amount)
@@ -313,8 +371,8 @@ def score_rows(rubric: Rubric, rows: Sequence[Mapping[str, Any]], not_applicable
     na = not_applicable if not_applicable is not None else [empty] * len(rows)
     columns = rubric.input_columns()
     kept = [i for i, row in enumerate(rows) if not any(holds(rule.when, row, columns) for rule in rubric.skip)]
-    sources = rubric_sources(rubric)
-    scored = [score_row(rows[i], na[i], rubric, sources) for i in kept]
+    sources, described = scoped_sources(rubric), rubric.input_columns()
+    scored = [score_row(rows[i], na[i], rubric, sources, described) for i in kept]
     out: list[RowResult | None] = [None] * len(rows)
     for i, result in zip(kept, grade_rows(rubric, [rows[i] for i in kept], scored, present)):
         out[i] = result

@@ -510,6 +510,7 @@ def _group(group: pd.DataFrame, rubric: Rubric, seed: int) -> list[pd.DataFrame]
     draw = _rng(seed, "streak", kind).random(n)
     streak = np.select([draw < 0.08, draw < 0.4], [2.0, 1.0], 0.0)
     turnover = _rng(seed, "turnover", kind).random(n) < 0.12  # a new secretary in 2025
+    founded = _rng(seed, "founded", kind).integers(13, 400, n).astype(float)  # months before the first period; all rated
     group = group.assign(members2024=group["members0"])
     frames: list[pd.DataFrame] = []
     for period in PERIODS:
@@ -532,6 +533,8 @@ def _group(group: pd.DataFrame, rubric: Rubric, seed: int) -> list[pd.DataFrame]
         for cid in _RARE:
             if cid in declared:
                 frame[cid] = _rare(cid, quality, rng)
+        if "months_since_founding" in declared:  # the school rubric rates only branches at least a year old
+            frame["months_since_founding"] = founded + 12 * PERIODS.index(period)
         for cid, column in values.items():
             frame[cid] = column
         if rubric.sources:

@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scoring.engine import score
 from scoring.explain import display_value
 from scoring.loader import load_rubrics
+from scoring.reading import ruled
 from scoring.rubric import Rubric
 from scoring.synthetic import synthetic_frame
 
@@ -38,6 +39,11 @@ def encoded() -> tuple[pd.DataFrame, Rubric]:
     frame.loc[3, "safety_accident"] = 1.0          # a forcing veto on an otherwise good branch
     frame.loc[5, "secretary_vacant_months"] = 4.0   # another forcing veto, also flags 软弱涣散
     frame.loc[8, ["theme_days", "general_meetings", "committee_meetings", "party_lessons"]] = [3.0, 1.0, 3.0, 1.0]  # a weak standard
+    columns = rubric.input_columns()
+    for ind in rubric.indicators():  # items the rubric's rules rule out (e.g. 支委会 under 7 members) are left blank
+        out = ruled(ind, frame, columns)
+        if out is not None:
+            frame.loc[out, ind.column_id] = np.nan
     return frame, rubric
 
 

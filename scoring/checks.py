@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from scoring.conditions import OPERATORS
 from scoring.methods import METHODS
 
 Found = tuple[tuple[Any, ...], str, str]
@@ -39,7 +40,82 @@ def _indicators(doc: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dict[str
 
 def semantic_problems(doc: dict[str, Any]) -> list[Found]:
     """Every rule problem of a merged rubric document, each with its path in the document."""
-    return [*_duplicates(doc), *_points(doc), *_methods(doc), *_grading(doc), *_skips(doc), *_blank_levels(doc), *_sources(doc)]
+    return [*_duplicates(doc), *_points(doc), *_methods(doc), *_grading(doc), *_skips(doc), *_blank_levels(doc), *_sources(doc),
+            *_applicability(doc), *_combined(doc), *_scoped_sources(doc), *_condition_values(doc)]
+
+
+def _conditions(doc: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every condition of the rubric with its path: grading rules, skip rules and applicability rules."""
+    grading = doc.get("grading") if isinstance(doc.get("grading"), dict) else {}
+    for key in _COLUMN_RULES:
+        for i, rule in _items(grading, key):
+            yield ("grading", key, i, "when"), rule.get("when")
+    for i, rule in _items(doc, "skip"):
+        yield ("skip", i, "when"), rule.get("when")
+    for path, ind in _indicators(doc):
+        for key in ("applies_when", "not_applicable_when"):
+            yield (*path, key), ind.get(key)
+
+
+def _condition_values(doc: dict[str, Any]) -> Iterator[Found]:
+    """Each clause's `value` suits its operator (each operator checks its own literal)."""
+    def walk(cond: Any, path: tuple[Any, ...]) -> Iterator[Found]:
+        if not isinstance(cond, dict):
+            return
+        op = cond.get("op")
+        operator = OPERATORS.get(op) if isinstance(op, str) else None
+        if "column" in cond and operator is not None and (message := operator.check(cond.get("value"))):
+            yield (*path, "value"), "condition-value", message
+        for key in ("any", "all"):
+            for i, sub in enumerate(cond.get(key) or []):
+                yield from walk(sub, (*path, key, i))
+
+    for path, cond in _conditions(doc):
+        yield from walk(cond, path)
+
+
+def _applicability(doc: dict[str, Any]) -> Iterator[Found]:
+    """Applicability rules name known columns, one rule per indicator, and a blank cell does not also mean 不适用."""
+    columns = _known_columns(doc)
+    for path, ind in _indicators(doc):
+        rules = [k for k in ("applies_when", "not_applicable_when") if ind.get(k) is not None]
+        if len(rules) > 1:
+            yield (*path, rules[1]), "na-two-rules", "applies_when 和 not_applicable_when 只能写一个；请保留其一"
+        if rules and ind.get("blank") == "not_applicable":
+            yield (*path, "blank"), "na-rule-blank", (
+                "本项由适用条件判定是否适用，空白不能再表示“不适用”；请删除 blank: not_applicable（条件不适用时无需填写）")
+        for key in rules:
+            for sub, column in _condition_columns(ind.get(key), (key,)):
+                if column not in columns:
+                    yield (*path, *sub), "unknown-column", f"适用条件引用了未定义的列“{column}”；请在 columns 中声明它"
+
+
+def _combined(doc: dict[str, Any]) -> Iterator[Found]:
+    """Combined columns are declared, not mixed with `column`, and levels are not summed."""
+    declared = {c.get("id") for _, c in _items(doc, "columns")}
+    for path, ind in _indicators(doc):
+        names = ind.get("columns")
+        if not names:
+            continue
+        if ind.get("column") is not None:
+            yield (*path, "column"), "column-and-columns", "column 与 columns 只能写一个：读取多列时只写 columns"
+        for j, name in enumerate(names if isinstance(names, list) else []):
+            if name not in declared:
+                yield (*path, "columns", j), "unknown-column", f"合并读取的列“{name}”未定义；请在 columns 中声明它（含表头和类型）"
+        method = ind.get("method")
+        if ind.get("combine") == "sum" and isinstance(method, dict) and method.get("kind") in ("level", "yes_no"):
+            yield (*path, "combine"), "combine-sum-level", "等次和是/否不能相加；请改用 combine: max、min 或 first_filled"
+
+
+def _scoped_sources(doc: dict[str, Any]) -> Iterator[Found]:
+    """Sources named by a standard, a bonus or penalty section or an indicator exist."""
+    known = [s.get("id") for _, s in _items(doc, "sources")]
+    sections = [*_sections(doc), *((path, ind) for path, ind in _indicators(doc))]
+    for path, item in sections:
+        for j, name in enumerate(item.get("sources") or []):
+            if name not in known:
+                choices = "、".join(map(str, known)) or "（本细则未设 sources）"
+                yield (*path, "sources", j), "unknown-source", f"评价来源“{name}”未在 sources 中定义；可用的有：{choices}"
 
 
 def _skips(doc: dict[str, Any]) -> Iterator[Found]:
@@ -150,7 +226,8 @@ def _grading(doc: dict[str, Any]) -> Iterator[Found]:
 
 def _known_columns(doc: dict[str, Any]) -> set[Any]:
     declared = {c.get("id") for _, c in _items(doc, "columns")}
-    return declared | {ind.get("column") or ind.get("id") for _, ind in _indicators(doc)}
+    read = {ind.get("column") or ind.get("id") for _, ind in _indicators(doc) if not ind.get("columns")}
+    return declared | read
 
 
 def _condition_columns(cond: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:

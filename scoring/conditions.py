@@ -1,8 +1,10 @@
-"""Vectorized evaluation and Chinese description of rubric conditions (vetoes, direct grades)."""
+"""Rubric conditions (vetoes, direct grades, skip and applicability rules): one object per operator that evaluates a
+whole column, describes itself in Chinese or English, checks its literal and renders as SQL."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -10,15 +12,68 @@ import pandas as pd
 
 from scoring.rubric import AllOf, AnyOf, Clause, Column, Condition
 
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-}
-_SYMBOL = {"==": "为", "!=": "不为", ">": ">", ">=": "≥", "<": "<", "<=": "≤", "in": "属于", "not_in": "不属于"}
+
+@dataclass(frozen=True)
+class Operator:
+    """One condition operator. A blank cell never satisfies it, except `is_blank`."""
+
+    op: str
+    zh: str  # description templates with {label} and {value}
+    en: str
+    test: Callable[[Any, Any], Any]  # values (no blanks considered) and the encoded literal → hits
+    sql: Callable[[str, str], str]  # column and SQL literal → a boolean expression that is true only for filled cells
+    takes: str = "scalar"  # "scalar", "list" or "none": what the rubric writes as `value`
+
+    def evaluate(self, series: pd.Series, value: Any) -> np.ndarray:
+        """Where the condition holds on a frame column (value already in the frame's encoding)."""
+        blank = series.isna().to_numpy()
+        if self.op == "is_blank":
+            return blank
+        if (self.takes == "scalar" and isinstance(value, (int, float))) or self.takes == "none":
+            values: Any = series.to_numpy(dtype=float, na_value=np.nan)
+        elif self.takes == "list":
+            values = series
+        else:
+            values = series.to_numpy()
+        with np.errstate(invalid="ignore"):
+            return ~blank & np.asarray(self.test(values, value), dtype=bool)
+
+    def describe(self, label: str, value: str, lang: str = "zh") -> str:
+        """The clause in words, e.g. “书记空缺月数 ≥ 3个月”."""
+        return (self.en if lang == "en" else self.zh).format(label=label, value=value)
+
+    def check(self, value: Any) -> str | None:
+        """What is wrong with the literal a rubric wrote for this operator, if anything (Chinese, with the fix)."""
+        if self.takes == "none":
+            return None if value is None else f"“{self.op}”不需要 value；请删除 value"
+        if value is None:
+            return f"“{self.op}”需要 value，如 value: 3"
+        if self.takes == "list" and not isinstance(value, list):
+            return f"“{self.op}”的 value 应是列表，如 value: [好, 较好]"
+        if self.takes == "scalar" and isinstance(value, (list, dict)):
+            return f"“{self.op}”的 value 应是单个值；列表请用 in 或 not_in"
+        return None
+
+
+def _filled(col: str, expr: str) -> str:
+    return f"({col} IS NOT NULL AND {expr})"
+
+
+OPERATORS: dict[str, Operator] = {o.op: o for o in (
+    Operator("==", "{label} 为 {value}", "{label} is {value}", lambda a, b: a == b, lambda c, v: _filled(c, f"{c} = {v}")),
+    Operator("!=", "{label} 不为 {value}", "{label} is not {value}", lambda a, b: a != b, lambda c, v: _filled(c, f"{c} != {v}")),
+    Operator(">", "{label} > {value}", "{label} > {value}", lambda a, b: a > b, lambda c, v: _filled(c, f"{c} > {v}")),
+    Operator(">=", "{label} ≥ {value}", "{label} ≥ {value}", lambda a, b: a >= b, lambda c, v: _filled(c, f"{c} >= {v}")),
+    Operator("<", "{label} < {value}", "{label} < {value}", lambda a, b: a < b, lambda c, v: _filled(c, f"{c} < {v}")),
+    Operator("<=", "{label} ≤ {value}", "{label} ≤ {value}", lambda a, b: a <= b, lambda c, v: _filled(c, f"{c} <= {v}")),
+    Operator("in", "{label} 属于 {value}", "{label} is one of {value}", lambda a, b: a.isin(b).to_numpy(),
+             lambda c, v: _filled(c, f"{c} IN ({v})"), "list"),
+    Operator("not_in", "{label} 不属于 {value}", "{label} is none of {value}", lambda a, b: ~a.isin(b).to_numpy(),
+             lambda c, v: _filled(c, f"NOT ({c} IN ({v}))"), "list"),
+    Operator("is_true", "{label}为“是”", "{label} is “yes”", lambda a, _: a >= 0.5, lambda c, _: _filled(c, f"{c} >= 0.5"), "none"),
+    Operator("is_false", "{label}为“否”", "{label} is “no”", lambda a, _: ~(a >= 0.5), lambda c, _: _filled(c, f"NOT ({c} >= 0.5)"), "none"),
+    Operator("is_blank", "{label}未填", "{label} is blank", lambda a, _: np.zeros(len(a), dtype=bool), lambda c, _: f"({c} IS NULL)", "none"),
+)}
 
 
 def encode_literal(value: Any, column: Column | None) -> Any:
@@ -40,42 +95,28 @@ def evaluate(cond: Condition, frame: pd.DataFrame, columns: Mapping[str, Column]
         return np.logical_and.reduce([evaluate(c, frame, columns) for c in cond.all])
     if cond.column not in frame:
         return np.zeros(len(frame), dtype=bool)
-    series = frame[cond.column]
-    blank = series.isna().to_numpy()
-    if cond.op == "is_blank":
-        return blank
-    if cond.op in ("is_true", "is_false"):
-        truth = series.to_numpy(dtype=float, na_value=np.nan) >= 0.5
-        return ~blank & (truth if cond.op == "is_true" else ~truth)
+    operator = OPERATORS[cond.op]
     value = encode_literal(cond.value, columns.get(cond.column))
-    if cond.op in ("in", "not_in"):
-        hit = series.isin(value if isinstance(value, list) else [value]).to_numpy()
-        return ~blank & (hit if cond.op == "in" else ~hit)
-    values = series.to_numpy(dtype=float, na_value=np.nan) if isinstance(value, (int, float)) else series.to_numpy()
-    with np.errstate(invalid="ignore"):
-        return ~blank & np.asarray(_COMPARE[cond.op](values, value), dtype=bool)
+    if operator.takes == "list" and not isinstance(value, list):
+        value = [value]
+    return operator.evaluate(frame[cond.column], value)
 
 
-def describe(cond: Condition, columns: Mapping[str, Column]) -> str:
-    """The condition in Chinese, e.g. “书记空缺月数 ≥ 3”."""
+def describe(cond: Condition, columns: Mapping[str, Column], lang: str = "zh") -> str:
+    """The condition in words, e.g. “书记空缺月数 ≥ 3个月”."""
     if isinstance(cond, AnyOf):
-        return "或".join(f"（{describe(c, columns)}）" for c in cond.any)
+        return ("或" if lang == "zh" else " or ").join(f"（{describe(c, columns, lang)}）" for c in cond.any)
     if isinstance(cond, AllOf):
-        return "且".join(f"（{describe(c, columns)}）" for c in cond.all)
-    return _describe_clause(cond, columns)
+        return ("且" if lang == "zh" else " and ").join(f"（{describe(c, columns, lang)}）" for c in cond.all)
+    return _describe_clause(cond, columns, lang)
 
 
-def _describe_clause(cond: Clause, columns: Mapping[str, Column]) -> str:
+def _describe_clause(cond: Clause, columns: Mapping[str, Column], lang: str) -> str:
     column = columns.get(cond.column)
     label = column.label if column else cond.column
-    unit = column.unit if column else ""
-    if cond.op == "is_true":
-        return f"{label}为“是”"
-    if cond.op == "is_false":
-        return f"{label}为“否”"
-    if cond.op == "is_blank":
-        return f"{label}未填"
-    value = "、".join(map(str, cond.value)) if isinstance(cond.value, list) else cond.value
+    value: Any = "、".join(map(str, cond.value)) if isinstance(cond.value, list) else cond.value
     if column is not None and column.type == "rate" and isinstance(value, (int, float)):
-        return f"{label} {_SYMBOL[cond.op]} {value:.0%}"
-    return f"{label} {_SYMBOL[cond.op]} {value}{unit}"
+        value = f"{value:.0%}"
+    elif value is not None:
+        value = f"{value}{column.unit if column else ''}"
+    return OPERATORS[cond.op].describe(label, "" if value is None else str(value), lang)

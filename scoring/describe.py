@@ -12,6 +12,7 @@ import pandas as pd
 
 from scoring.conditions import describe as describe_condition
 from scoring.methods import fmt_points
+from scoring.reading import COMBINERS
 from scoring.rubric import Adjustment, Column, Indicator, Rubric
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "rubrics" / "rubric.schema.json"
@@ -87,12 +88,12 @@ def rubric_tables(rubric: Rubric, columns: Mapping[str, Column] | None = None) -
     indicators = [
         {"标准": std.name, **row, "填报列": _label(ind, cols), "指标 id": ind.id}
         for std in rubric.standards
-        for ind, row in zip(std.indicators, _indicator_rows(std.indicators))
+        for ind, row in zip(std.indicators, _indicator_rows(std.indicators, rubric=rubric, columns=cols))
     ]
     adjustments = [
         {"类别": kind, **row, "填报列": _label(ind, cols), "指标 id": ind.id}
         for kind, section, penalty in _adjustments(rubric)
-        for ind, row in zip(section.indicators, _indicator_rows(section.indicators, penalty=penalty, adjustment=True))
+        for ind, row in zip(section.indicators, _indicator_rows(section.indicators, penalty, True, rubric, cols))
     ]
     return {
         "overview": pd.DataFrame(_overview(rubric), columns=["项目", "内容"]),
@@ -118,7 +119,8 @@ def _label(ind: Indicator, columns: Mapping[str, Column]) -> str:
     return column.label if column else (ind.label or ind.name)
 
 
-def _indicator_rows(items: tuple[Indicator, ...], penalty: bool = False, adjustment: bool = False) -> list[dict[str, Any]]:
+def _indicator_rows(items: tuple[Indicator, ...], penalty: bool = False, adjustment: bool = False,
+                    rubric: Rubric | None = None, columns: Mapping[str, Column] | None = None) -> list[dict[str, Any]]:
     """One printable row per indicator: number, name, points, rule, evidence and notes."""
     rows = []
     for i, ind in enumerate(items, start=1):
@@ -126,7 +128,7 @@ def _indicator_rows(items: tuple[Indicator, ...], penalty: bool = False, adjustm
         rows.append({
             "序号": i, "指标": ind.name, "分值": ind.points,
             "评分方法": _as_penalty(rule) if penalty else rule,
-            "考评方式": ind.evidence, "说明": _notes(ind, adjustment),
+            "考评方式": ind.evidence, "说明": _notes(ind, adjustment, rubric, columns or {}),
         })
     return rows
 
@@ -136,12 +138,28 @@ def _as_penalty(rule: str) -> str:
     return rule.replace("最高 ", "最多扣 ").replace("得 ", "扣 ")
 
 
-def _notes(ind: Indicator, adjustment: bool = False) -> str:
+def _notes(ind: Indicator, adjustment: bool = False, rubric: Rubric | None = None, columns: Mapping[str, Column] | None = None) -> str:
+    """The indicator's description, then when it does not apply, which columns it combines and which sources it reads."""
+    cols = columns or {}
     parts = [ind.description] if ind.description else []
-    if ind.blank == "not_applicable" and adjustment:
+    then = "本项记 0 分。" if adjustment or ind.not_applicable == "zero" else "本标准按其余指标分值折算。"
+    if ind.not_applicable_when is not None:
+        parts.append(f"{describe_condition(ind.not_applicable_when, cols)}时不适用（无需填写），{then}")
+    elif ind.applies_when is not None:
+        parts.append(f"仅在{describe_condition(ind.applies_when, cols)}时适用，否则不适用（无需填写），{then}")
+    elif ind.blank == "not_applicable" and adjustment:
         parts.append("不涉及的可填空白。")
     elif ind.blank == "not_applicable":
-        parts.append("不适用的填空白，" + ("本标准按其余指标分值折算。" if ind.not_applicable == "rescale" else "本项记 0 分。"))
+        parts.append("不适用的填空白，" + then)
+    elif ind.allow_not_applicable:
+        parts.append("不适用的填“不适用”，" + then)
+    if len(ind.column_ids) > 1:
+        labels = [f"“{cols[c].label if c in cols else c}”" for c in ind.column_ids]
+        parts.append(COMBINERS[ind.combine].describe(labels) + "计分。")
+    if rubric is not None and rubric.sources:
+        read = rubric.sources_of()[ind.id]
+        if len(read) < len(rubric.sources):
+            parts.append(f"仅按{'、'.join(s.name for _, s in read)}计分。")
     return "".join(parts)
 
 
@@ -273,17 +291,18 @@ def rubric_markdown(rubric: Rubric, columns: Mapping[str, Column] | None = None)
         weights = "；".join(
             f"{s.name}占 {s.weight:.0%}，填写在“{s.header.format(label='指标名称')}”列" for s in rubric.sources
         )
-        out.append(f"各指标由多个来源分别评分后加权计算：{weights}。某一来源未填的，按其余来源的权重折算。"
-                   f"否决和限制条件以{first.name}为准。")
+        blank = "按其余来源的权重折算" if rubric.blank_source == "rescale" else "该来源记 0 分"
+        out.append(f"各指标由多个来源分别评分后加权计算：{weights}。某一来源未填的，{blank}；"
+                   f"指标说明中注明“仅按…计分”的只读取所列来源。否决和限制条件以{first.name}为准。")
     for std in rubric.standards:
         out += ["", f"## {next(section)}、{std.name}（{fmt_points(std.points)} 分）", ""]
         if std.description:
             out += [std.description, ""]
-        out += _table(_INDICATOR_HEADERS, (r.values() for r in _indicator_rows(std.indicators)))
+        out += _table(_INDICATOR_HEADERS, (r.values() for r in _indicator_rows(std.indicators, rubric=rubric, columns=cols)))
     for _, adjustment, penalty in _adjustments(rubric):
         cap = f"最多扣 {fmt_points(adjustment.cap)} 分" if penalty else f"最高 {fmt_points(adjustment.cap)} 分"
         out += ["", f"## {next(section)}、{adjustment.name}（{cap}）", ""]
-        rows = _indicator_rows(adjustment.indicators, penalty=penalty, adjustment=True)
+        rows = _indicator_rows(adjustment.indicators, penalty, True, rubric, cols)
         out += _table(_INDICATOR_HEADERS, (r.values() for r in rows))
     out += ["", f"## {next(section)}、等次评定", "", "### （一）等次划分", ""]
     out += _table(["等次", "总分"], ((b.name, text) for b, text in zip(rubric.grading.bands, tables["bands"]["分数范围"])))

@@ -8,18 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from scoring import reading
 from scoring.conditions import evaluate
 from scoring.grading import grade
 from scoring.results import SCORE_COLUMNS, Results, coded
-from scoring.rubric import FIELD, Adjustment, Indicator, Rubric, Source, Standard
+from scoring.rubric import FIELD, Adjustment, Indicator, Rubric, Standard
 from scoring.rubricset import RubricSet
 
 NO_RUBRIC = "领域“{field}”没有对应的评分细则；可用的领域：{fields}"
-
-
-def source_key(column_id: str, source: Source, position: int) -> str:
-    """The frame column holding one source's value of a column (the first source uses the plain id)."""
-    return column_id if position == 0 else f"{column_id}@{source.id}"
 
 
 @dataclass(frozen=True)
@@ -75,7 +71,7 @@ def triage(frame: pd.DataFrame, rubrics: RubricSet) -> tuple[np.ndarray, np.ndar
 def _assign(frame: pd.DataFrame, rubrics: RubricSet) -> np.ndarray:
     """The position of each row's rubric in `rubrics.concrete` (-1: no rubric), looked up once per distinct field."""
     positions = {r.id: i for i, r in enumerate(rubrics.concrete)}
-    if FIELD not in frame:
+    if FIELD not in frame or (len(rubrics.concrete) == 1 and not rubrics.concrete[0].fields):  # a lone rubric scores every row
         lone = rubrics.for_field("")
         return np.full(len(frame), positions[lone.id] if lone else -1, dtype=np.int64)
     codes, uniques = pd.factorize(frame[FIELD])
@@ -107,7 +103,7 @@ def _is_identity(series: pd.Series) -> bool:
 
 def _points(frame: pd.DataFrame, rubric: Rubric, na: pd.DataFrame) -> Scored:
     n = len(frame)
-    sources = rubric.sources or (Source(id="main", name="", weight=1.0),)
+    read = Reading(rubric, frame, na)
     indicators = rubric.indicators()
     block = np.empty((len(indicators), n))  # one preallocated block: the indicators frame is built without a copy
     slot = {ind.id: i for i, ind in enumerate(indicators)}
@@ -116,10 +112,10 @@ def _points(frame: pd.DataFrame, rubric: Rubric, na: pd.DataFrame) -> Scored:
     applicable_points = np.zeros(n)
     threshold = rubric.grading.alerts.unmet_below if rubric.grading.alerts else 1.0
     for s, std in enumerate(rubric.standards):
-        excluded, available, factor = rescale(std, na, n)
+        excluded, available, factor = rescale(std, read)
         running = np.zeros(n)
         for ind, out in zip(std.indicators, excluded):
-            scaled = np.nan_to_num(_indicator(ind, frame, sources)) * factor
+            scaled = np.nan_to_num(read.points(ind)) * factor
             if out.any():
                 scaled[out] = np.nan
                 running += np.where(out, 0.0, scaled)
@@ -133,8 +129,8 @@ def _points(frame: pd.DataFrame, rubric: Rubric, na: pd.DataFrame) -> Scored:
     for row in standards:
         base_sum += np.nan_to_num(row)
     base = base_sum * np.divide(rubric.total, applicable_points, out=np.zeros(n), where=applicable_points > 0)
-    bonus = _adjustment(rubric.bonus, frame, sources, block, slot, n)
-    penalty = _adjustment(rubric.penalty, frame, sources, block, slot, n)
+    bonus = _adjustment(rubric.bonus, read, block, slot, n)
+    penalty = _adjustment(rubric.penalty, read, block, slot, n)
     ceiling = np.inf if rubric.allow_exceed else rubric.total
     total = round_half_up(np.clip(base + bonus - penalty, 0.0, ceiling), rubric.precision)
     index = frame.index
@@ -145,53 +141,56 @@ def _points(frame: pd.DataFrame, rubric: Rubric, na: pd.DataFrame) -> Scored:
     )
 
 
+class Reading:
+    """One rubric's view of its rows: each indicator's points and where it does not apply (computed once)."""
+
+    def __init__(self, rubric: Rubric, frame: pd.DataFrame, na: pd.DataFrame) -> None:
+        self.rubric, self.frame, self.na = rubric, frame, na
+        self.sources = rubric.sources_of()
+        self.columns = rubric.input_columns()
+        self._na: dict[str, np.ndarray] = {}
+        self._adjusted = {i.id for a in (rubric.bonus, rubric.penalty) if a for i in a.indicators}
+
+    def not_applicable(self, ind: Indicator) -> np.ndarray:
+        """Where the indicator does not apply (by its rule, or 不适用 typed where the rubric allows it)."""
+        if ind.id not in self._na:
+            self._na[ind.id] = reading.not_applicable(self.rubric, ind, self.frame, self.na, self.sources[ind.id], self.columns)
+        return self._na[ind.id]
+
+    def points(self, ind: Indicator) -> np.ndarray:
+        """Points earned (NaN where no source has a value); 0 where the item does not apply and counts zero."""
+        earned = reading.points(ind, self.frame, self.sources[ind.id], self.rubric.blank_source)
+        if ind.not_applicable == "zero" or ind.id in self._adjusted:
+            out = self.not_applicable(ind)
+            if out.any():
+                earned = np.where(out, 0.0, earned)
+        return earned
+
+
 def round_half_up(values: np.ndarray, precision: int) -> np.ndarray:
     """四舍五入 to `precision` decimals, as users round by hand (a hair of tolerance absorbs binary fractions like 98.305)."""
     scale = 10.0**precision
     return np.floor(values * scale + 0.5 + 1e-9) / scale
 
 
-def _adjustment(section: Adjustment | None, frame: pd.DataFrame, sources: tuple[Source, ...], block: np.ndarray,
-                slot: dict[str, int], n: int) -> np.ndarray:
+def _adjustment(section: Adjustment | None, read: Reading, block: np.ndarray, slot: dict[str, int], n: int) -> np.ndarray:
     """Sum of a bonus or penalty section, capped; its items are recorded with the indicators."""
     if section is None:
         return np.zeros(n)
     running = np.zeros(n)
     for ind in section.indicators:
-        block[slot[ind.id]] = np.nan_to_num(_indicator(ind, frame, sources))
+        block[slot[ind.id]] = np.nan_to_num(read.points(ind))
         running += block[slot[ind.id]]
     return np.minimum(running, section.cap)
 
 
-def rescale(std: Standard, na: pd.DataFrame, n: int) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-    """For one standard: rows excluding each indicator (不适用, rescaled), applicable points, and the scale factor."""
-    excluded = [
-        na[ind.column_id].to_numpy(dtype=bool) if ind.not_applicable == "rescale" and ind.column_id in na
-        else np.zeros(n, dtype=bool)
-        for ind in std.indicators
-    ]
+def rescale(std: Standard, read: Reading) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """For one standard: rows excluding each indicator (not applicable, rescaled), applicable points, and the scale factor."""
+    n = len(read.frame)
+    excluded = [read.not_applicable(ind) if ind.not_applicable == "rescale" else np.zeros(n, dtype=bool) for ind in std.indicators]
     available = np.sum([ind.points * ~out for ind, out in zip(std.indicators, excluded)], axis=0)
     factor = np.divide(std.points, available, out=np.zeros(n), where=available > 0)
     return excluded, available, factor
-
-
-def _indicator(ind: Indicator, frame: pd.DataFrame, sources: tuple[Source, ...]) -> np.ndarray:
-    """Points of one indicator, weighting the sources present in each row (NaN when none is)."""
-    present_keys = [(p, s) for p, s in enumerate(sources) if source_key(ind.column_id, s, p) in frame]
-    if len(present_keys) == 1:  # one source: its points as they are, no weighting needed
-        key = source_key(ind.column_id, present_keys[0][1], present_keys[0][0])
-        return ind.method.score(frame[key].to_numpy(dtype=float, na_value=np.nan), ind.points)
-    total = np.zeros(len(frame))
-    weight = np.zeros(len(frame))
-    for position, source in enumerate(sources):
-        key = source_key(ind.column_id, source, position)
-        if key not in frame:
-            continue
-        points = ind.method.score(frame[key].to_numpy(dtype=float, na_value=np.nan), ind.points)
-        present = ~np.isnan(points)
-        total += np.where(present, points, 0.0) * source.weight
-        weight += present * source.weight
-    return np.divide(total, weight, out=np.full(len(frame), np.nan), where=weight > 0)
 
 
 def _concat(parts: list[Results], frame: pd.DataFrame, na: pd.DataFrame, unscored: pd.DataFrame) -> Results:

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from scoring.conditions import describe
-from scoring.engine import rescale, source_key
+from scoring.engine import Reading, rescale
 from scoring.methods import fmt_points
+from scoring.reading import combined
 from scoring.results import Results
-from scoring.rubric import Column, Indicator, Rubric, Source
+from scoring.rubric import Column, Indicator, Rubric
 from scoring.rubricset import RubricSet
 
 REASON_COLUMNS = ("row", "order", "kind", "item", "points", "text")
@@ -35,19 +36,64 @@ def display_value(column: Column | None, value: Any) -> str:
     return f"{fmt_points(float(value))}{column.unit}"
 
 
-def _sources(rubric: Rubric) -> tuple[Source, ...]:
-    return rubric.sources or (Source(id="main", name="", weight=1.0),)
+# Reason texts are templates keyed by a stable code, rendered in the reader's language (Chinese by default).
+TEMPLATES: dict[str, dict[str, str]] = {
+    "lost": {"zh": "{section}·{indicator}：失 {lost} 分（得 {earned} 分）——{why}",
+             "en": "{section} · {indicator}: lost {lost} (earned {earned}) — {why}"},
+    "blank": {"zh": "未填写，不得分", "en": "not filled in, no points"},
+    "source-value": {"zh": "{source}：{why}", "en": "{source}: {why}"},
+    "source-blank": {"zh": "{source}未填（{policy}）", "en": "{source} blank ({policy})"},
+    "policy-rescale": {"zh": "按其余来源的权重折算", "en": "the other sources are reweighted"},
+    "policy-zero": {"zh": "该来源记 0 分", "en": "that source counts zero"},
+    "na-rule": {"zh": "{section}·{indicator}：不适用（{condition}），{then}",
+                "en": "{section} · {indicator}: not applicable ({condition}), {then}"},
+    "na-typed": {"zh": "{section}·{indicator}：填报为“不适用”，{then}",
+                 "en": "{section} · {indicator}: entered as not applicable, {then}"},
+    "na-rescale": {"zh": "本标准按其余指标分值折算", "en": "the standard is rescaled over its other items"},
+    "na-zero": {"zh": "本项记 0 分", "en": "the item scores 0"},
+    "bonus": {"zh": "{section}·{indicator}：加 {points} 分（{value}）", "en": "{section} · {indicator}: +{points} ({value})"},
+    "penalty": {"zh": "{section}·{indicator}：扣 {points} 分（{value}）", "en": "{section} · {indicator}: −{points} ({value})"},
+    "band": {"zh": "总分 {total} 分，按分数线评为“{grade}”（{range}）", "en": "total {total}: band “{grade}” ({range})"},
+    "band-at-least": {"zh": "{min} 分及以上", "en": "{min} or more"},
+    "band-below": {"zh": "低于 {min} 分", "en": "below {min}"},
+    "direct": {"zh": "{reason}{effect}", "en": "{reason}{effect}"},
+    "floor": {"zh": "{reason}（低于 {share}）{effect}", "en": "{reason} (below {share}){effect}"},
+    "floor-default": {"zh": "标准得分低于底线", "en": "a standard scored below its floor"},
+    "veto": {"zh": "{reason}（{condition}）{effect}", "en": "{reason} ({condition}){effect}"},
+    "quota": {"zh": "{reason}：超出名额，由“{grade}”调整为下一等次", "en": "{reason}: over the quota, moved down from “{grade}”"},
+    "quota-default": {"zh": "等次比例限制", "en": "grade quota"},
+    "bottom": {"zh": "{reason}{effect}", "en": "{reason}{effect}"},
+    "effect-force": {"zh": "，定为“{grade}”", "en": ", graded “{grade}”"},
+    "effect-cap": {"zh": "，最高评为“{grade}”", "en": ", at best “{grade}”"},
+    "effect-flag": {"zh": "，标记“{flag}”", "en": ", flagged “{flag}”"},
+    "grade": {"zh": "最终等次：{grade}", "en": "final grade: {grade}"},
+    "not-applicable": {"zh": "不适用，{then}", "en": "not applicable, {then}"},
+}
+LANGUAGES = ("zh", "en")
+
+
+def render(code: str, lang: str = "zh", **fields: Any) -> str:
+    """One reason text from its template, in Chinese or English."""
+    return TEMPLATES[code][lang if lang in LANGUAGES else "zh"].format(**fields)
+
+
+def _effect(reason: str, lang: str, force: str | None = None, cap: str | None = None, flag: str | None = None) -> str:
+    """What a rule did, unless its own reason already says so (“…直接评为先进” is not followed by “定为先进”)."""
+    parts = [render(code, lang, grade=name) for code, name in (("effect-force", force), ("effect-cap", cap)) if name and name not in reason]
+    if flag and flag not in reason:
+        parts.append(render("effect-flag", lang, flag=flag))
+    return "".join(parts)
 
 
 def _entered(rubric: Rubric, ind: Indicator, inputs: pd.DataFrame, column: Column | None) -> pd.Series:
     """What was entered for an indicator, per row (every source, with its name, when there are several)."""
-    sources = _sources(rubric)
+    sources = rubric.sources_of()[ind.id]
     shown: list[pd.Series] = []
-    for position, source in enumerate(sources):
-        key = source_key(ind.column_id, source, position)
-        if key in inputs:
-            text = inputs[key].map(lambda v: display_value(column, v))
-            shown.append(text if len(sources) == 1 else f"{source.name} " + text)
+    for suffix, source in sources:
+        for cid in ind.column_ids:
+            if cid + suffix in inputs:
+                text = inputs[cid + suffix].map(lambda v: display_value(column, v))
+                shown.append(text if len(sources) == 1 else f"{source.name} " + text)
     if not shown:
         return pd.Series("未填", index=inputs.index)
     out = shown[0]
@@ -56,50 +102,69 @@ def _entered(rubric: Rubric, ind: Indicator, inputs: pd.DataFrame, column: Colum
     return out
 
 
-def _primary(rubric: Rubric, ind: Indicator, inputs: pd.DataFrame) -> pd.Series:
-    """The value the method explains: the first source that has one."""
-    keys = [k for p, s in enumerate(_sources(rubric)) if (k := source_key(ind.column_id, s, p)) in inputs]
-    if not keys:
-        return pd.Series(np.nan, index=inputs.index)
-    values = inputs[keys[0]]
-    for key in keys[1:]:
-        values = values.fillna(inputs[key])
-    return values
+def _why(rubric: Rubric, ind: Indicator, inputs: pd.DataFrame, lang: str) -> np.ndarray:
+    """Per row, why an indicator earned what it did: the method's words for each source's value (NaN: nothing filled)."""
+    sources = rubric.sources_of()[ind.id]
+    level = ind.method.kind == "level"
+    notes: dict[Any, str] = {}
+
+    def said(value: float) -> str:
+        if value not in notes:
+            notes[value] = ind.method.explain(value, float(ind.method.score(np.array([value]), ind.points)[0]), ind.points, lang)
+        return notes[value]
+
+    values = [(source, v) for suffix, source in sources if (v := combined(ind, inputs, suffix, level)) is not None]
+    out = np.full(len(inputs), np.nan, dtype=object)
+    if not values:
+        return out
+    if len(values) == 1:
+        one = values[0][1]
+        filled = ~np.isnan(one)
+        out[filled] = [said(v) for v in one[filled]]
+        return out
+    policy = render(f"policy-{rubric.blank_source}", lang)
+    parts = [[render("source-blank", lang, source=s.name, policy=policy) if np.isnan(v)
+              else render("source-value", lang, source=s.name, why=said(v)) for v in vs] for s, vs in values]
+    filled = np.logical_or.reduce([~np.isnan(vs) for _, vs in values])
+    joined = [("；" if lang == "zh" else "; ").join(p) for p in zip(*parts)]
+    out[filled] = np.array(joined, dtype=object)[filled]
+    return out
 
 
-def indicator_table(results: Results, rubrics: RubricSet, label: Any) -> pd.DataFrame:
+def indicator_table(results: Results, rubrics: RubricSet, label: Any, lang: str = "zh") -> pd.DataFrame:
     """Every indicator of one branch: standard, points, maximum, what was entered and why points were lost."""
     row = results.branches.loc[[label]].iloc[0]
     rubric = rubrics.get(str(row["rubric"]))
     columns = rubric.input_columns()
     one = results.inputs.loc[[label]]
+    read = Reading(rubric, one, results.not_applicable.loc[[label]])
     rows: list[dict[str, Any]] = []
-    for std, ind, maximum in _scaled_maxima(rubric, results.not_applicable.loc[[label]]):
+    for std, ind, maximum in _scaled_maxima(rubric, read):
         earned = float(results.indicators.loc[[label], ind.id].iloc[0])
-        value = _primary(rubric, ind, one).iloc[0]
+        why = _why(rubric, ind, one, lang)[0]
         entered = _entered(rubric, ind, one, columns.get(ind.column_id)).iloc[0]
-        if np.isnan(maximum[0]):
-            note = "不适用，本标准按比例折算"
-        elif pd.isna(value):
-            note = "未填写，不得分"
+        if np.isnan(maximum[0]) or (ind.not_applicable == "zero" and read.not_applicable(ind)[0]):
+            note = render("not-applicable", lang, then=render("na-rescale" if np.isnan(maximum[0]) else "na-zero", lang))
+        elif pd.isna(why):
+            note = render("blank", lang)
         elif maximum[0] - earned > _LOST_EPS:
-            note = ind.method.explain(value, earned, ind.points)
+            note = str(why)
         else:
             note = ""
         rows.append({"标准": std, "指标": ind.name, "满分": maximum[0], "得分": earned, "填报值": entered, "说明": note})
     return pd.DataFrame(rows)
 
 
-def _scaled_maxima(rubric: Rubric, na: pd.DataFrame) -> Iterator[tuple[str, Indicator, np.ndarray]]:
+def _scaled_maxima(rubric: Rubric, read: Reading) -> Iterator[tuple[str, Indicator, np.ndarray]]:
     """Each indicator with its effective maximum per row after not-applicable rescaling (NaN when excluded)."""
-    n = len(na)
+    n = len(read.frame)
     for std in rubric.standards:
-        excluded, _, factor = rescale(std, na, n)
+        excluded, _, factor = rescale(std, read)
         for ind, out in zip(std.indicators, excluded):
             yield std.name, ind, np.where(out, np.nan, ind.points * factor)
-    for section, name in ((rubric.bonus, "加分项"), (rubric.penalty, "减分项")):
+    for section in (rubric.bonus, rubric.penalty):
         for ind in section.indicators if section else ():
-            yield name, ind, np.full(n, ind.points)
+            yield section.name if section else "", ind, np.full(n, ind.points)
 
 
 class _Reasons:
@@ -129,70 +194,78 @@ class _Reasons:
         return table
 
 
-def reason_table(results: Results, rubrics: RubricSet) -> pd.DataFrame:
+def reason_table(results: Results, rubrics: RubricSet, lang: str = "zh") -> pd.DataFrame:
     """One row per reason per branch, ordered: lost points (largest first), adjustments, then grading rules."""
     collected = _Reasons()
     rubric_of = results.branches["rubric"].astype(str).to_numpy()
     for rubric in rubrics.concrete:
         at = np.flatnonzero(rubric_of == rubric.id)
         if len(at):
-            _rubric_reasons(results, rubric, at, collected)
+            _rubric_reasons(results, rubric, at, collected, lang)
     return collected.frame(results.branches.index)
 
 
-def reasons(results: Results, rubrics: RubricSet, label: Any) -> list[str]:
+def reasons(results: Results, rubrics: RubricSet, label: Any, lang: str = "zh") -> list[str]:
     """The ordered reasons for one branch."""
-    return reason_table(results.take(pd.Index([label])), rubrics)["text"].tolist()
+    return reason_table(results.take(pd.Index([label])), rubrics, lang)["text"].tolist()
 
 
-def _rubric_reasons(results: Results, rubric: Rubric, at: np.ndarray, out: _Reasons) -> None:
+def _rubric_reasons(results: Results, rubric: Rubric, at: np.ndarray, out: _Reasons, lang: str) -> None:
     inputs = results.inputs.iloc[at]
     columns = rubric.input_columns()
-    standard_of = {i.id for s in rubric.standards for i in s.indicators}
-    for std_name, ind, maximum in _scaled_maxima(rubric, results.not_applicable.iloc[at]):
+    read = Reading(rubric, inputs, results.not_applicable.iloc[at])
+    adjusted = {i.id: kind for kind, a in (("bonus", rubric.bonus), ("penalty", rubric.penalty)) if a for i in a.indicators}
+    for section, ind, maximum in _scaled_maxima(rubric, read):
         earned = results.indicators[ind.id].to_numpy(dtype=float)[at]
-        value = _primary(rubric, ind, inputs).to_numpy(dtype=object)
-        if ind.id in standard_of:
+        names = {"section": section, "indicator": ind.name}
+        na = read.not_applicable(ind)
+        if na.any():
+            rule = ind.not_applicable_when or ind.applies_when
+            then = render("na-zero" if ind.not_applicable == "zero" or ind.id in adjusted else "na-rescale", lang)
+            if rule is not None:
+                condition = describe(rule, columns) if ind.not_applicable_when else f"{describe(rule, columns)}不成立"
+                text = [render("na-rule", lang, **names, condition=condition, then=then)] * int(na.sum())
+            else:
+                text = [render("na-typed", lang, **names, then=then)] * int(na.sum())
+            out.add(at[na], 0, "na", ind.id, 0.0, text)
+        if ind.id not in adjusted:
             lost = np.nan_to_num(maximum - np.nan_to_num(earned), nan=0.0)
-            hit = lost > _LOST_EPS
-            notes = {v: ind.method.explain(v, float(ind.method.score(np.array([float(v)]), ind.points)[0]), ind.points)
-                     for v in pd.unique(value[hit]) if not pd.isna(v)}
-            text = [f"{std_name}·{ind.name}：失 {fmt_points(x)} 分（得 {fmt_points(e)} 分）——"
-                    + ("未填写，不得分" if pd.isna(v) else notes[v]) for x, e, v in zip(lost[hit], earned[hit], value[hit])]
+            hit = (lost > _LOST_EPS) & ~na
+            why = _why(rubric, ind, inputs.iloc[hit], lang) if hit.any() else np.array([], dtype=object)
+            text = [render("lost", lang, **names, lost=fmt_points(x), earned=fmt_points(e),
+                           why=render("blank", lang) if pd.isna(w) else w) for x, e, w in zip(lost[hit], earned[hit], why)]
             out.add(at[hit], 0, "lost", ind.id, lost[hit], text)
         else:
             hit = np.nan_to_num(earned) > _LOST_EPS
-            kind, verb = ("bonus", "加") if std_name == "加分项" else ("penalty", "扣")
-            text = [f"{std_name}·{ind.name}：{verb} {fmt_points(p)} 分（{display_value(columns.get(ind.column_id), v)}）"
-                    for p, v in zip(earned[hit], value[hit])]
-            out.add(at[hit], 1, kind, ind.id, earned[hit], text)
-    _grade_reasons(results, rubric, at, out)
+            entered: Any = _entered(rubric, ind, inputs.iloc[hit], columns.get(ind.column_id)).to_numpy() if hit.any() else []
+            text = [render(adjusted[ind.id], lang, **names, points=fmt_points(p), value=v) for p, v in zip(earned[hit], entered)]
+            out.add(at[hit], 1, adjusted[ind.id], ind.id, earned[hit], text)
+    _grade_reasons(results, rubric, at, out, lang)
 
 
-def _grade_reasons(results: Results, rubric: Rubric, at: np.ndarray, out: _Reasons) -> None:
+def _grade_reasons(results: Results, rubric: Rubric, at: np.ndarray, out: _Reasons, lang: str) -> None:
     """Band first, then each rule that fired, in the order the engine applies them, then the final grade."""
     totals = results.branches["total"].to_numpy(dtype=float)[at]
     band_grades = results.branches["band_grade"].astype(str).to_numpy()[at]
     bands = rubric.grading.bands
-    line = {b.name: f"{fmt_points(b.min)} 分及以上" for b in bands}
+    line = {b.name: render("band-at-least", lang, min=fmt_points(b.min)) for b in bands}
     if len(bands) > 1:
-        line[bands[-1].name] = f"低于 {fmt_points(bands[-2].min)} 分"
-    out.add(at, 2, "band", "band", 0.0, [f"总分 {fmt_points(t)} 分，按分数线评为“{g}”（{line[g]}）" for t, g in zip(totals, band_grades)])
+        line[bands[-1].name] = render("band-below", lang, min=fmt_points(bands[-2].min))
+    out.add(at, 2, "band", "band", 0.0,
+            [render("band", lang, total=fmt_points(t), grade=g, range=line[g]) for t, g in zip(totals, band_grades)])
     columns = rubric.input_columns()
     g = rubric.grading
-    effects: list[tuple[str, str]] = [(d.id, f"{d.reason}，定为“{d.grade}”") for d in g.direct]
-    effects += [(f.id, f"{f.reason or '标准得分低于底线'}（低于 {f.min_share:.0%}），最高评为“{f.cap}”") for f in g.floors]
-    effects += [(v.id, f"{v.reason}（{describe(v.when, columns)}）{_veto_effect(v.force, v.cap, v.flag)}") for v in g.vetoes]
-    effects += [(q.id, f"{q.reason or '先进比例限制'}：超出名额，由“{q.grade}”调整为下一等次") for q in g.quotas]
-    effects += [(b.id, f"{b.reason}" + (f"，定为“{b.force}”" if b.force else "") + (f"，标记“{b.flag}”" if b.flag else "")) for b in g.bottom]
+    effects: list[tuple[str, str]] = [(d.id, render("direct", lang, reason=d.reason, effect=_effect(d.reason, lang, force=d.grade)))
+                                      for d in g.direct]
+    for f in g.floors:
+        reason = f.reason or render("floor-default", lang)
+        effects.append((f.id, render("floor", lang, reason=reason, share=f"{f.min_share:.0%}", effect=_effect(reason, lang, cap=f.cap))))
+    effects += [(v.id, render("veto", lang, reason=v.reason, condition=describe(v.when, columns),
+                              effect=_effect(v.reason, lang, v.force, v.cap, v.flag))) for v in g.vetoes]
+    effects += [(q.id, render("quota", lang, reason=q.reason or render("quota-default", lang), grade=q.grade)) for q in g.quotas]
+    effects += [(b.id, render("bottom", lang, reason=b.reason, effect=_effect(b.reason, lang, force=b.force, flag=b.flag))) for b in g.bottom]
     for rule_id, text in effects:
         if rule_id in results.rules:
             hit = at[results.rules[rule_id].to_numpy(dtype=bool)[at]]
             out.add(hit, 3, "rule", rule_id, 0.0, [text] * len(hit))
-    out.add(at, 4, "grade", "grade", 0.0, [f"最终等次：{g}" for g in results.branches["grade"].astype(str).to_numpy()[at]])
-
-
-def _veto_effect(force: str | None, cap: str | None, flag: str | None) -> str:
-    parts = ([f"，定为“{force}”"] if force else []) + ([f"，最高评为“{cap}”"] if cap else []) + ([f"，标记“{flag}”"] if flag else [])
-    return "".join(parts)
-
+    out.add(at, 4, "grade", "grade", 0.0, [render("grade", lang, grade=g) for g in results.branches["grade"].astype(str).to_numpy()[at]])

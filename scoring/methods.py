@@ -31,8 +31,8 @@ class Method(FrozenModel):
         """Points for every value of a column (NaN in, NaN out)."""
         raise NotImplementedError
 
-    def explain(self, value: object, earned: float, points: float) -> str:
-        """Why a branch with this value earned these points, in Chinese."""
+    def explain(self, value: object, earned: float, points: float, lang: str = "zh") -> str:
+        """Why a branch with this value earned these points, in Chinese (or English with lang="en")."""
         raise NotImplementedError
 
     def describe(self, points: float) -> str:
@@ -56,8 +56,10 @@ class YesNo(Method):
         hit = values >= 0.5 if self.good else values < 0.5
         return np.where(np.isnan(values), np.nan, np.where(hit, points, 0.0))
 
-    def explain(self, value: object, earned: float, points: float) -> str:
+    def explain(self, value: object, earned: float, points: float, lang: str = "zh") -> str:
         answer = "是" if value else "否"
+        if lang == "en":
+            return f"entered “{'yes' if value else 'no'}”, expected “{'yes' if self.good else 'no'}”"
         return f"填报为“{answer}”，应为“{'是' if self.good else '否'}”"
 
     def describe(self, points: float) -> str:
@@ -74,8 +76,10 @@ class Count(Method):
     def score(self, values: np.ndarray, points: float) -> np.ndarray:
         return np.minimum(np.maximum(values, 0.0) * self.per_unit, points)
 
-    def explain(self, value: object, earned: float, points: float) -> str:
+    def explain(self, value: object, earned: float, points: float, lang: str = "zh") -> str:
         need = points / self.per_unit
+        if lang == "en":
+            return f"{fmt_points(float(value))} counted, {fmt_points(self.per_unit)} each, {fmt_points(need)} for full marks"  # type: ignore[arg-type]
         return f"{fmt_points(float(value))}{self.unit}，每{self.unit} {fmt_points(self.per_unit)} 分，满分需 {fmt_points(need)}{self.unit}"  # type: ignore[arg-type]
 
     def describe(self, points: float) -> str:
@@ -102,8 +106,11 @@ class Tiers(Method):
             out = np.where(values >= tier.min, min(tier.points, points), out)
         return out
 
-    def explain(self, value: object, earned: float, points: float) -> str:
+    def explain(self, value: object, earned: float, points: float, lang: str = "zh") -> str:
         better = [t for t in self.tiers if t.points > earned]
+        if lang == "en":
+            up = f"; {fmt_points(better[-1].min)} earns {fmt_points(better[-1].points)}" if better else ""
+            return f"{fmt_points(float(value))}{self.unit}{up}"  # type: ignore[arg-type]
         step = f"，达到 {fmt_points(better[-1].min)}{self.unit} 可得 {fmt_points(better[-1].points)} 分" if better else ""
         return f"{fmt_points(float(value))}{self.unit}{step}"  # type: ignore[arg-type]
 
@@ -130,7 +137,9 @@ class Rate(Method):
         share = (values - self.zero_at) / (self.target - self.zero_at)
         return np.clip(share, 0.0, 1.0) * points
 
-    def explain(self, value: object, earned: float, points: float) -> str:
+    def explain(self, value: object, earned: float, points: float, lang: str = "zh") -> str:
+        if lang == "en":
+            return f"rate {float(value):.1%}, target {self.target:.0%}"  # type: ignore[arg-type]
         return f"比率 {float(value):.1%}，目标 {self.target:.0%}"  # type: ignore[arg-type]
 
     def describe(self, points: float) -> str:
@@ -150,10 +159,10 @@ class Level(Method):
         codes = np.where(np.isnan(values), len(self.levels), values).astype(np.int64)
         return table[np.clip(codes, 0, len(self.levels))]
 
-    def explain(self, value: object, earned: float, points: float) -> str:
+    def explain(self, value: object, earned: float, points: float, lang: str = "zh") -> str:
         names = list(self.levels)
         label = names[int(value)] if isinstance(value, (int, float)) and 0 <= value < len(names) else value
-        return f"评定为“{label}”"
+        return f"rated “{label}”" if lang == "en" else f"评定为“{label}”"
 
     def describe(self, points: float) -> str:
         return "；".join(f"{k} {fmt_points(v)} 分" for k, v in self.levels.items())
@@ -175,7 +184,9 @@ class Deduction(Method):
     def score(self, values: np.ndarray, points: float) -> np.ndarray:
         return np.maximum(points - np.maximum(values, 0.0) * self.per_occurrence, min(self.floor, points))
 
-    def explain(self, value: object, earned: float, points: float) -> str:
+    def explain(self, value: object, earned: float, points: float, lang: str = "zh") -> str:
+        if lang == "en":
+            return f"{fmt_points(float(value))} counted, {fmt_points(self.per_occurrence)} off each"  # type: ignore[arg-type]
         return f"{fmt_points(float(value))}{self.unit}，每{self.unit}扣 {fmt_points(self.per_occurrence)} 分"  # type: ignore[arg-type]
 
     def describe(self, points: float) -> str:
@@ -192,7 +203,9 @@ class Direct(Method):
     def score(self, values: np.ndarray, points: float) -> np.ndarray:
         return np.clip(values, 0.0, points)
 
-    def explain(self, value: object, earned: float, points: float) -> str:
+    def explain(self, value: object, earned: float, points: float, lang: str = "zh") -> str:
+        if lang == "en":
+            return f"scored {fmt_points(float(value))} by the assessors"  # type: ignore[arg-type]
         return f"考评组直接评分 {fmt_points(float(value))} 分"  # type: ignore[arg-type]
 
     def describe(self, points: float) -> str:

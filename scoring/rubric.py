@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Literal
 
 from pydantic import Field
@@ -13,6 +14,7 @@ from scoring.methods import AnyMethod, ColumnType
 BRANCH_ID, NAME, FIELD, PERIOD = "branch_id", "name", "field", "period"
 
 BlankMeaning = Literal["missing", "zero", "not_applicable", "error"]
+Combine = Literal["max", "min", "sum", "first_filled"]
 
 
 class Column(FrozenModel):
@@ -46,12 +48,28 @@ class Indicator(FrozenModel):
     max: Number | None = None
     blank: BlankMeaning = "missing"
     not_applicable: Literal["rescale", "zero"] = Field("rescale", description="不适用时：rescale 剔除并按比例折算本标准，zero 记 0 分")
+    allow_not_applicable: Flag = Field(False, description="允许填报“不适用”（blank: not_applicable 也表示允许）；未允许的填“不适用”按未填处理")
+    applies_when: Condition | None = Field(None, description="仅在条件成立时适用，否则不适用（由规则判定，无需填报）")
+    not_applicable_when: Condition | None = Field(None, description="条件成立时不适用（由规则判定，无需填报）")
+    columns: tuple[str, ...] = Field((), description="读取多列并合并后计分（列须在 columns 中声明）")
+    combine: Combine = Field("max", description="多列合并方式：max 最高、min 最低、sum 合计、first_filled 第一个已填的")
+    sources: tuple[str, ...] | None = Field(None, description="本项使用的评价来源 id；缺省同所在标准")
     method: AnyMethod
 
     @property
     def column_id(self) -> str:
-        """The id of the input column this indicator reads."""
-        return self.column or self.id
+        """The id of the input column this indicator reads (the first one when it combines several)."""
+        return self.columns[0] if self.columns else (self.column or self.id)
+
+    @property
+    def column_ids(self) -> tuple[str, ...]:
+        """Every input column this indicator reads."""
+        return self.columns or (self.column_id,)
+
+    @property
+    def may_be_not_applicable(self) -> bool:
+        """Whether a typed 不适用 counts (rules decide on their own and ignore what was typed)."""
+        return self.allow_not_applicable or self.blank == "not_applicable"
 
 
 class Standard(FrozenModel):
@@ -61,6 +79,7 @@ class Standard(FrozenModel):
     name: str
     points: Number = Field(gt=0)
     description: str = ""
+    sources: tuple[str, ...] | None = Field(None, description="本标准各指标使用的评价来源 id；缺省为全部来源")
     indicators: tuple[Indicator, ...] = Field(min_length=1)
 
 
@@ -69,6 +88,7 @@ class Adjustment(FrozenModel):
 
     name: str
     cap: Number = Field(gt=0, description="本类合计上限")
+    sources: tuple[str, ...] | None = Field(None, description="本类各项使用的评价来源 id；缺省为全部来源")
     indicators: tuple[Indicator, ...] = Field(min_length=1)
 
 
@@ -217,6 +237,8 @@ class Rubric(FrozenModel):
     columns: tuple[Column, ...] = ()
     skip: tuple[Skip, ...] = Field((), description="不参评条件：符合条件的支部不评分，列出原因")
     sources: tuple[Source, ...] = ()
+    blank_source: Literal["rescale", "zero"] = Field(
+        "rescale", description="某一评价来源未填时：rescale 按其余来源的权重折算，zero 该来源记 0 分")
     standards: tuple[Standard, ...] = Field(min_length=1)
     bonus: Adjustment | None = None
     penalty: Adjustment | None = None
@@ -226,6 +248,29 @@ class Rubric(FrozenModel):
         """Every indicator: standards first, then bonus and penalty items."""
         extra = [*(self.bonus.indicators if self.bonus else ()), *(self.penalty.indicators if self.penalty else ())]
         return (*(i for s in self.standards for i in s.indicators), *extra)
+
+    def sections(self) -> tuple[Standard | Adjustment, ...]:
+        """Every place indicators live: the standards, then bonus and penalty."""
+        return (*self.standards, *(a for a in (self.bonus, self.penalty) if a))
+
+    def sources_of(self) -> dict[str, tuple[tuple[str, Source], ...]]:
+        """Per indicator id, the sources it reads, each with the suffix of its frame keys ('' or '@self')."""
+        every = self.sources or (Source(id="main", name="", weight=1.0),)
+        suffix = {s.id: "" if k == 0 else f"@{s.id}" for k, s in enumerate(every)}
+        out: dict[str, tuple[tuple[str, Source], ...]] = {}
+        for section in self.sections():
+            for ind in section.indicators:
+                wanted = ind.sources if ind.sources is not None else section.sources
+                out[ind.id] = tuple((suffix[s.id], s) for s in every if wanted is None or s.id in wanted)
+        return out
+
+    def source_columns(self) -> Iterator[tuple[Indicator, str, Source, str]]:
+        """Every (indicator, key suffix, source, column id) read: one per column of each indicator and source it reads."""
+        scoped = self.sources_of()
+        for ind in self.indicators():
+            for suffix, source in scoped[ind.id]:
+                for cid in ind.column_ids:
+                    yield ind, suffix, source, cid
 
     def grade_names(self) -> tuple[str, ...]:
         """Grade names from best to worst."""
@@ -257,5 +302,5 @@ def _natural_range(kind: str, points: float) -> tuple[float | None, float | None
     return {"rate": (0.0, 1.0), "points": (0.0, points), "number": (0.0, None)}.get(kind, (None, None))
 
 
-for _model in (AnyOf, AllOf, Skip, Veto, DirectGrade, Grading, Rubric):
+for _model in (AnyOf, AllOf, Indicator, Standard, Adjustment, Skip, Veto, DirectGrade, Grading, Rubric):
     _model.model_rebuild()

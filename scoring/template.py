@@ -9,13 +9,14 @@ from scoring.rubric import Rubric, Source
 
 def template_headers(rubric: Rubric) -> list[str]:
     """Every header of the rubric's input file: identity columns, then indicators (and their other sources)."""
-    sources = rubric.sources or (Source(id="main", name="", weight=1.0),)
-    scored = {ind.column_id for ind in rubric.indicators()}
+    further: dict[str, list[Source]] = {}
+    for _, suffix, source, cid in rubric.source_columns():
+        if suffix and source not in further.setdefault(cid, []):
+            further[cid].append(source)
     headers: list[str] = []
     for cid, column in rubric.input_columns().items():
         headers.append(column.label)
-        if cid in scored:
-            headers.extend(source.header.format(label=column.label) for source in sources[1:])
+        headers.extend(source.header.format(label=column.label) for source in further.get(cid, ()))
     return headers
 
 

@@ -87,10 +87,10 @@ def build_vocabulary(rubrics: RubricSet) -> Vocabulary:
         keys = set(columns) | identity
         for source in rubric.sources:
             templates.setdefault(header_key(source.name), []).append(source.header)
-        for source in rubric.sources[1:]:
-            for indicator in rubric.indicators():
-                base = columns[indicator.column_id]
-                key = f"{base.id}@{source.id}"
+        for _, suffix, source, cid in rubric.source_columns():
+            if suffix and cid in columns:
+                base = columns[cid]
+                key = cid + suffix
                 keys.add(key)
                 if key not in specs:
                     spelled = tuple(source.header.format(label=x) for x in (base.label, *base.aliases))

@@ -21,6 +21,7 @@ import pandas as pd
 
 from scoring.errors import InputError
 from scoring.ingest import vocab
+from scoring.ingest.applicability import Applicability, absent_values
 from scoring.ingest.cells import (
     STR,
     Converted,
@@ -198,6 +199,20 @@ class _Found:
         self.positions.extend(other.positions)
         self.order.extend(other.order)
 
+    def without(self, code: str, positions: np.ndarray) -> _Found:
+        """The same problems less those of `code` in the masked body positions."""
+        out = _Found()
+        for problem, position, order in zip(self.problems, self.positions, self.order):
+            if not (problem.code == code and position >= 0 and positions[position]):
+                out.add_at(problem, position, order)
+        return out
+
+    def add_at(self, problem: Problem, position: int, order: tuple[int, int]) -> None:
+        """One problem with its sort key as already computed."""
+        self.problems.append(problem)
+        self.positions.append(position)
+        self.order.append(order)
+
     def sorted(self) -> tuple[Problem, ...]:
         """File-level problems first, then by row and column as they appear in the spreadsheet (ties as found)."""
         if not self.order:
@@ -246,6 +261,7 @@ class _Reader:
         self.row0 = header.index + 2  # spreadsheet row number of the first record below the header
         self.unit_notes: list[tuple[str, HeaderColumn, str, str]] = []  # key, column, unit in the header, rubric's unit
         self.body = pd.DataFrame()
+        self.scope = Applicability(self.concrete)
 
     # -- columns ------------------------------------------------------------------------------------
 
@@ -304,6 +320,7 @@ class _Reader:
                                     [converted[k] if k in converted else texts[k] for k in keys], [applicable[k] for k in keys],
                                     [block_row.get(k) for k in keys]))
             found_identities = identities.result()
+        self._applicability(dict(zip(keys, checked)), converted, rubric_index, keep, applicable, block_row)
         err = np.zeros(len(keep), dtype=bool)
         warn = np.zeros(len(keep), dtype=bool)
         text_values: dict[str, pd.Series] = {}
@@ -403,6 +420,43 @@ class _Reader:
             else:
                 out[key] = member[rubric_index] & keep
         return out
+
+    def _applicability(self, checked: dict[str, _Checked], converted: dict[str, Converted], rubric_index: np.ndarray,
+                       keep: np.ndarray, applicable: dict[str, np.ndarray], block_row: dict[str, np.ndarray]) -> None:
+        """不适用 where the rubric does not allow it, and cells that contradict an applicability rule, reported per cell;
+        a blank cell where a rule says the item does not apply is not a problem."""
+        for i, rubric in enumerate(self.concrete):
+            rows = keep & (rubric_index == i)
+            if not rows.any():
+                continue
+            frame = self._condition_frame(self.scope.condition_columns(rubric), checked, applicable, block_row)
+            for key, verdict in self.scope.verdicts(rubric, frame, rows):
+                if key not in checked or key not in converted:
+                    continue
+                col, result, status = self.header.columns[self._position(key)], checked[key], converted[key].status
+                if verdict.ruled_out is not None and result.warn is not None:  # value columns warn only for blank cells
+                    quiet = verdict.ruled_out & (status == Status.BLANK)
+                    result.found = result.found.without("blank-cell", quiet)
+                    result.warn &= ~quiet
+                for code, mask, message in verdict.problems(status):
+                    self._cell_problems(result.found, code, "warning", mask, col, self.body[col.position], message)
+                    result.flag("warn", mask)
+
+    def _position(self, key: str) -> int:
+        return next(c.position for c in self.header.columns if key in c.keys)
+
+    def _condition_frame(self, keys: set[str], checked: dict[str, _Checked], applicable: dict[str, np.ndarray],
+                         block_row: dict[str, np.ndarray]) -> pd.DataFrame:
+        """The columns applicability rules test, as the scoring frame will hold them (absent ones filled as blank)."""
+        data: dict[str, Any] = {}
+        for key in keys:
+            if key in checked and isinstance(checked[key].values, pd.Series):
+                data[key] = checked[key].values
+            elif key in checked and key in block_row:
+                data[key] = block_row[key]
+            elif key in self.vocabulary.specs and key in applicable:
+                data[key] = absent_values(self.vocabulary.specs[key].column, applicable[key])
+        return pd.DataFrame(data, index=self.body.index)
 
     # -- rows ---------------------------------------------------------------------------------------
 
@@ -538,8 +592,7 @@ class _Reader:
             self._cell_problems(checked.found, "blank-required", "error", blank, col, raw, f"“{spec.label}”是必填项，不能为空；请补填")
             checked.flag("err", blank)
         elif column.blank == "missing":
-            self._cell_problems(checked.found, "blank-cell", "warning", blank, col, raw,
-                                "未填写，本项按未填处理、不得分；如确实不适用请填“不适用”")
+            self._cell_problems(checked.found, "blank-cell", "warning", blank, col, raw, self.scope.blank_message(spec.key))
             checked.flag("warn", blank)
         out = conv.values  # owned by this read; NaN already except out-of-range values and rows of other rubrics
         if present[Status.RANGE]:
@@ -583,7 +636,7 @@ class _Reader:
             fields = "、".join(self.concrete[i].fields[0] if self.concrete[i].fields else self.concrete[i].name for i in needed[key])
             spellings = "、".join(dict.fromkeys(h for h in spec.headers if h not in (spec.label, spec.key, spec.column.id)))
             also = f"（也可写作：{spellings}）" if spellings else ""
-            then = "这些行无法计分" if fatal else "该项按未填处理"
+            then = "这些行无法计分" if fatal else self.scope.absent_effect(key, spec.column)
             severity: Severity = "error" if fatal else ("info" if spec.column.type == "text" else "warning")
             self.found.add(Problem("missing-column", severity, None, None, spec.label, None, (
                 f"缺少“{spec.label}”列（{fields}需要），{then}；请在表头中加上“{spec.label}”列{also}")))
@@ -699,7 +752,7 @@ class _Reader:
                 if na[key].any() and na[key][rows].any():
                     na_columns[key] = na[key][rows]
             else:
-                block[j] = np.where(applicable[key], 0.0 if column.blank == "zero" and not column.required else np.nan, np.nan)
+                block[j] = absent_values(column, applicable[key])
                 if column.blank == "not_applicable" and applicable[key][rows].any():
                     na_columns[key] = applicable[key][rows]
         if not every:

@@ -144,7 +144,9 @@ CASES = [
     Case("level-synonyms", csv_bytes([row(综合评价="优秀"), row(COMMUNITY, 综合评价="良好")]),
          check=_all(_values(a=(2, "evaluation", 0.0), b=(3, "evaluation", 1.0)), _normalized(等次=2))),
     Case("level-invalid", csv_bytes([row(综合评价="优良"), COMMUNITY]), [("level-error", 2, L["综合评价"])]),
+    # 三会一课 may not be 不适用 (only 党小组设置 says so): the word is still recognized, and reported
     Case("not-applicable-words", csv_bytes([row(党小组设置="不适用", 三会一课次数="—"), row(COMMUNITY, 党小组设置="N/A")]),
+         [("na-not-allowed", 2, L["三会一课次数"])],
          check=lambda f: (f.not_applicable.loc[2, "group_size"] and f.not_applicable.loc[2, "meetings"]
                           and f.not_applicable.loc[3, "group_size"] and np.isnan(f.frame.loc[2, "meetings"])) or pytest.fail("na")),
     Case("blank-means-not-applicable", csv_bytes([row(党小组设置=""), COMMUNITY]),

@@ -41,7 +41,7 @@ def test_markdown_reads_like_a_published_rubric():
     assert "| 先进 | 90 分及以上 |" in text and "| 中间 | 75 分及以上、不足 90 分 |" in text and "| 后进 | 不足 75 分 |" in text
     assert "| 书记空缺月数 ≥ 3个月 | 直接定为后进；标记“软弱涣散” |" in text
     assert "| 群众满意度 < 90% | 最高评为中间 |" in text
-    assert "不适用的填空白，本标准按其余指标分值折算。" in text
+    assert "正式党员数 < 7人时不适用（无需填写），本标准按其余指标分值折算。" in text  # applicability by rule
     assert "| 绿 | 0–2 项 |" in text and "| 红 | 7 项及以上 |" in text
     assert "每次扣 2 分，最多扣 6 分" in text  # penalty items speak of deductions
     payroll = rubric_markdown(ALL["state_enterprise"])

@@ -85,14 +85,18 @@ def test_not_applicable_rescales_the_standard():
     import pandas as pd
 
     from scoring.engine import score
-    from tests.unit.mini import frame, mini_rubrics
+    from tests.unit.mini import BASE, frame, mini_rubrics
 
+    standards = [dict(s) for s in BASE["standards"]]
+    standards[0] = {**standards[0], "indicators": [standards[0]["indicators"][0], {**standards[0]["indicators"][1], "allow_not_applicable": True}]}
     data = frame([{"x": 4, "y": 0, "z": 4}, {"x": 2, "y": 0, "z": 4}])
     na = pd.DataFrame({"y": [True, False]}, index=data.index)
-    results = score(data, mini_rubrics(), na)
+    results = score(data, mini_rubrics(standards=standards), na)
     assert results.standards["a"].tolist() == [6.0, 2.0]
     assert results.indicators["x"].iloc[0] == 6.0
     assert pd.isna(results.indicators["y"].iloc[0])
+    # the same 不适用 where the rubric does not allow it earns nothing: the item counts as not filled in
+    assert score(data, mini_rubrics(), na).standards["a"].tolist() == [4.0, 2.0]
 
 
 def test_not_applicable_scored_zero_when_rubric_says_so():
@@ -102,7 +106,8 @@ def test_not_applicable_scored_zero_when_rubric_says_so():
     from tests.unit.mini import BASE, frame, mini_rubrics
 
     standards = [dict(s) for s in BASE["standards"]]
-    standards[0] = {**standards[0], "indicators": [standards[0]["indicators"][0], {**standards[0]["indicators"][1], "not_applicable": "zero"}]}
+    y = {**standards[0]["indicators"][1], "not_applicable": "zero", "allow_not_applicable": True}
+    standards[0] = {**standards[0], "indicators": [standards[0]["indicators"][0], y]}
     data = frame([{"x": 4, "y": 0, "z": 4}])
     results = score(data, mini_rubrics(standards=standards), pd.DataFrame({"y": [True]}, index=data.index))
     assert results.standards["a"].iloc[0] == 4.0

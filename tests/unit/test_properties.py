@@ -1,6 +1,7 @@
 """Invariants of the engine on random rural-rubric data (hypothesis)."""
 
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -8,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.conditions import evaluate
-from scoring.engine import rescale, round_half_up, score
-from scoring.loader import load_rubrics
+from scoring.engine import Reading, rescale, round_half_up, score
+from scoring.loader import load_rubrics, parse_rubrics
 from scoring.synthetic import synthetic_frame
 
 SETTINGS = settings(max_examples=25, deadline=None)
@@ -42,8 +43,9 @@ def with_not_applicable(draw):
 def test_every_indicator_within_zero_and_its_scaled_maximum(data):
     frame, na = data
     results = score(frame, rubrics(), na)
+    read = Reading(rural(), frame, na)
     for std in rural().standards:
-        excluded, _, factor = rescale(std, na, len(frame))
+        excluded, _, factor = rescale(std, read)
         for ind, out in zip(std.indicators, excluded):
             points = results.indicators[ind.id].to_numpy()
             assert np.isnan(points[out]).all()
@@ -79,7 +81,7 @@ def test_more_of_a_good_thing_never_lowers_a_score(frame, data):
     else:
         better[ind.column_id] = (column + step * ind.method.direction).clip(lower=0)
     before, after = score(frame, rubrics()), score(better, rubrics())
-    assert (after.indicators[ind.id] >= before.indicators[ind.id] - 1e-9).all()
+    assert (after.indicators[ind.id].fillna(0) >= before.indicators[ind.id].fillna(0) - 1e-9).all()  # NaN: not applicable
     assert (after.branches["total"] >= before.branches["total"] - 1e-9).all()
 
 
@@ -120,3 +122,66 @@ def test_scoring_is_deterministic_and_order_independent(frame):
     again = score(shuffled, rubrics())
     assert results.branches["grade"].equals(again.branches.loc[results.branches.index, "grade"])
     assert results.branches["total"].equals(again.branches.loc[results.branches.index, "total"])
+
+
+def full_marks(ind) -> float:
+    """A value at which the indicator earns its full points."""
+    method = ind.method
+    return {
+        "yes_no": lambda: 1.0 if method.good else 0.0,
+        "count": lambda: ind.points / method.per_unit,
+        "tiers": lambda: method.tiers[0].min,
+        "rate": lambda: 1.0,
+        "level": lambda: float(int(np.argmax(list(method.levels.values())))),
+        "deduction": lambda: 0.0,
+        "direct": lambda: ind.points,
+    }[method.kind]()
+
+
+@cache
+def allowing():
+    """The rural rubric with every standard indicator allowed to be typed 不适用 (its rules dropped)."""
+    blocks = []
+    for std in rural().standards:
+        items = "\n".join(f"      - {{id: {i.id}, allow_not_applicable: true, not_applicable_when: null}}" for i in std.indicators)
+        blocks.append(f"  - id: {std.id}\n    indicators:\n{items}")
+    text = "id: hand\nname: 手填不适用\nextends: rural\nstandards:\n" + "\n".join(blocks) + "\n"
+    library = {str(p): p.read_text(encoding="utf-8") for p in Path("rubrics").glob("*.yaml")}
+    return parse_rubrics({"hand.yaml": text}, library=library)
+
+
+@SETTINGS
+@given(frames, st.data())
+def test_not_applicable_never_beats_full_marks(frame, data):
+    """A branch cannot raise its score by typing 不适用: the same row with the item applicable at full marks scores at least as much."""
+    rubric = allowing().concrete[0]
+    items = [i for s in rubric.standards for i in s.indicators]
+    chosen = data.draw(st.lists(st.sampled_from(items), min_size=1, max_size=4, unique_by=lambda i: i.id))
+    marked = np.random.default_rng(data.draw(st.integers(0, 1000))).random(len(frame)) < 0.5
+    typed, full = frame.copy(), frame.copy()
+    for ind in chosen:
+        typed[ind.column_id] = np.where(marked, np.nan, typed[ind.column_id])
+        full[ind.column_id] = np.where(marked, full_marks(ind), full[ind.column_id])
+    na = pd.DataFrame({i.column_id: marked for i in chosen}, index=frame.index)
+    with_na = score(typed, allowing(), na).branches["total"].to_numpy()
+    applicable = score(full, allowing()).branches["total"].to_numpy()
+    assert (with_na <= applicable + 1e-9).all()
+
+
+@SETTINGS
+@given(frames)
+def test_applicability_by_rule_equals_applicability_typed_by_hand(frame):
+    """core's rules (支委会 under 7 members, 党小组 under 10) score exactly as the same 不适用 typed by hand."""
+    rubric = rural()
+    ruled = [i for s in rubric.standards for i in s.indicators if i.not_applicable_when is not None]
+    assert ruled
+    typed = frame.copy()
+    na = {}
+    for ind in ruled:
+        mask = evaluate(ind.not_applicable_when, frame, rubric.input_columns())
+        typed[ind.column_id] = np.where(mask, np.nan, typed[ind.column_id])
+        na[ind.column_id] = mask
+    by_rule = score(frame, rubrics())
+    by_hand = score(typed, allowing(), pd.DataFrame(na, index=frame.index))
+    assert np.array_equal(by_rule.branches["total"].to_numpy(), by_hand.branches["total"].to_numpy())
+    assert by_rule.branches["grade"].astype(str).tolist() == by_hand.branches["grade"].astype(str).tolist()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from scoring.engine import rescale
+from scoring.engine import Reading, rescale
 from scoring.results import Results
 from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Rubric
 from scoring.rubricset import RubricSet
@@ -266,11 +266,12 @@ def heatmap(results: Results, rubrics: RubricSet, by: str, other: str = "…", l
     return table.rename(columns=standard_names(rubrics))
 
 
-def _indicator_maxima(na: pd.DataFrame, rubric: Rubric) -> dict[str, np.ndarray]:
+def _indicator_maxima(inputs: pd.DataFrame, na: pd.DataFrame, rubric: Rubric) -> dict[str, np.ndarray]:
     """Effective maximum per standard indicator for rows of one rubric (NaN when not applicable)."""
     out: dict[str, np.ndarray] = {}
+    read = Reading(rubric, inputs, na)
     for std in rubric.standards:
-        excluded, _, factor = rescale(std, na, len(na))
+        excluded, _, factor = rescale(std, read)
         for ind, gone in zip(std.indicators, excluded, strict=True):
             out[ind.id] = np.where(gone, np.nan, ind.points * factor)
     return out
@@ -288,7 +289,7 @@ def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     for k, rid in enumerate(used):
         rows: slice | np.ndarray = slice(None) if len(used) == 1 else np.flatnonzero(codes == k)
         na = results.not_applicable.iloc[rows]
-        for iid, maximum in _indicator_maxima(na, rubrics.get(str(rid))).items():
+        for iid, maximum in _indicator_maxima(results.inputs.iloc[rows], na, rubrics.get(str(rid))).items():
             got = earned_all[rows, earned_at[iid]] if iid in earned_at else np.zeros(len(maximum))
             lost[rows, position[iid]] = np.clip(maximum - np.nan_to_num(got), 0, None)
     return pd.DataFrame(lost, index=results.branches.index, columns=ids)
