@@ -36,6 +36,7 @@ class Indicator(FrozenModel):
 
     id: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     name: str
+    name_en: str = Field("", description="英文名称（英文界面使用；缺省显示中文名称）")
     description: str = ""
     evidence: str = Field("", description="考评方式，如 查阅会议记录")
     points: float = Field(gt=0, description="本项满分")
@@ -60,6 +61,7 @@ class Standard(FrozenModel):
 
     id: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     name: str
+    name_en: str = Field("", description="英文名称（英文界面使用；缺省显示中文名称）")
     points: float = Field(gt=0)
     description: str = ""
     indicators: tuple[Indicator, ...] = Field(min_length=1)
@@ -117,6 +119,7 @@ class Band(FrozenModel):
     """A grade and the lowest total that earns it."""
 
     name: str
+    name_en: str = Field("", description="英文名称（英文界面使用；缺省显示中文名称）")
     min: float
 
 
@@ -177,6 +180,7 @@ class AlertLevel(FrozenModel):
     """A warning colour and the most unmet indicators it allows (None: no upper bound)."""
 
     name: str
+    name_en: str = Field("", description="英文名称（英文界面使用；缺省显示中文名称）")
     max_unmet: int | None = None
 
 

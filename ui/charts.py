@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -41,21 +41,21 @@ def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     return fig
 
 
-def grade_colors(grades: Sequence[str]) -> dict[str, str]:
-    """A colour per grade, best first."""
-    return {g: GRADE_COLORS[min(i, len(GRADE_COLORS) - 1)] for i, g in enumerate(grades)}
+def grade_colors(scale: Sequence[str]) -> dict[str, str]:
+    """A colour per grade of the whole scale (best first), so a grade has one colour whatever a filter leaves."""
+    return {g: GRADE_COLORS[min(i, len(GRADE_COLORS) - 1)] for i, g in enumerate(scale)}
 
 
-def grade_bars(mix: pd.DataFrame, title: str, count_label: str) -> go.Figure:
-    """Stacked horizontal bars: grade counts per group (rows of `mix`, largest first)."""
+def grade_bars(mix: pd.DataFrame, title: str, count_label: str, scale: Sequence[str]) -> go.Figure:
+    """Stacked horizontal bars: grade counts per group (rows of `mix`, largest first), coloured by the grade's place in `scale`."""
     fig = go.Figure()
-    colors = grade_colors(list(mix.columns))
+    colors = grade_colors(scale)
     ys = _labels(list(mix.index))
     totals = mix.sum(axis=1).replace(0, 1)
     for grade in mix.columns:
         share = (mix[grade] / totals * 100).round(1)
         fig.add_bar(
-            y=ys, x=mix[grade], name=label(grade), orientation="h", marker_color=colors[grade],
+            y=ys, x=mix[grade], name=label(grade), orientation="h", marker_color=colors.get(grade, GRADE_COLORS[-1]),
             customdata=share, hovertemplate=f"%{{y}} · {label(grade)}：%{{x}}（%{{customdata}}%）<extra></extra>",
         )
     fig.update_layout(barmode="stack", yaxis={"autorange": "reversed", "type": "category"}, xaxis_title=count_label)
@@ -152,13 +152,14 @@ def _stack(flows: pd.DataFrame, side: str, order: Sequence[str], grade: str) -> 
     return min(max((before + float(sizes.loc[grade]) / 2) / total, 0.001), 0.999)
 
 
-def move_bars(counts: pd.DataFrame, title: str, count_label: str) -> go.Figure:
-    """Stacked bars of moves (晋位/持平/降级 …) per group."""
+def move_bars(counts: pd.DataFrame, title: str, names: Mapping[str, str], count_label: str) -> go.Figure:
+    """Stacked bars of moves (晋位/持平/降级 …) per group; the legend shows each move by `names`."""
     fig = go.Figure()
     ys = _labels(list(counts.index))
     for move in counts.columns:
-        fig.add_bar(y=ys, x=counts[move], name=label(move), orientation="h", marker_color=MOVE_COLORS.get(move, "#78909c"),
-                    hovertemplate=f"%{{y}} · {label(move)}：%{{x}}<extra></extra>")
+        shown = label(names.get(move, move))
+        fig.add_bar(y=ys, x=counts[move], name=shown, orientation="h", marker_color=MOVE_COLORS.get(move, "#78909c"),
+                    hovertemplate=f"%{{y}} · {shown}：%{{x}}<extra></extra>")
     fig.update_layout(barmode="stack", yaxis={"autorange": "reversed", "type": "category"}, xaxis_title=count_label)
     return _layout(fig, title, height=max(260, 60 + 24 * len(counts)))
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from snapshots.errors import CORRUPT_MESSAGE, STORE_MESSAGE, UNAVAILABLE_MESSAGE
 from ui import state
+from ui.model.names import english_names
+
+if TYPE_CHECKING:
+    from scoring.rubricset import RubricSet
 
 # key: (中文, English). Placeholders use str.format names and must match in both languages.
 TEXT: dict[str, tuple[str, str]] = {
@@ -339,3 +345,8 @@ def translate(key: str, lang: str, **values: object) -> str:
 def t(key: str, **values: object) -> str:
     """The text of `key` in the current language."""
     return translate(key, state.lang(), **values)
+
+
+def names(rubrics: RubricSet) -> dict[str, str]:
+    """Rubric names (grades, warning colours, standards, indicators, moves) in the current language: {} in Chinese."""
+    return english_names(rubrics) if state.lang() == "en" else {}

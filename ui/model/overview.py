@@ -9,6 +9,7 @@ import pandas as pd
 from scoring.results import Results
 from scoring.rubric import FIELD
 from scoring.rubricset import RubricSet
+from ui.model.names import grade_scale
 from ui.model.select import (
     BLANK,
     Kpis,
@@ -41,6 +42,7 @@ class Overview:
     heat_township: pd.DataFrame
     heat_field: pd.DataFrame
     weak: pd.DataFrame
+    scale: tuple[str, ...]
 
 
 def overview(results: Results, rubrics: RubricSet, filters: Filters, other: str = "…", blank: str = BLANK) -> Overview:
@@ -56,5 +58,5 @@ def overview(results: Results, rubrics: RubricSet, filters: Filters, other: str 
         grade_mix(chosen.branches, FIELD, other, blank=blank), grade_mix(chosen.branches, township, other, blank=blank),
         histogram(chosen.branches["total"]), thresholds(rubrics, list(chosen.branches["rubric"].astype(str).unique())),
         heatmap(chosen, rubrics, township, other, blank=blank), heatmap(chosen, rubrics, FIELD, other, blank=blank),
-        weak_points(chosen, rubrics),
+        weak_points(chosen, rubrics), grade_scale(rubrics),
     )

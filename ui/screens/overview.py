@@ -9,13 +9,14 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui import cached, charts, common, exports, state
-from ui.i18n import t
+from ui.i18n import names, t
 from ui.model import overview as overview_model
 from ui.model import select
+from ui.model.names import renamed
 from ui.safe import md
 
 
-def _kpis(data: overview_model.Overview) -> None:
+def _kpis(data: overview_model.Overview, shown: dict[str, str]) -> None:
     now, before = data.kpis, data.previous
     help_text = t("kpi.delta_help", period=md(data.previous_period)) if before else None
     cols = st.columns(2 + len(now.grades))
@@ -28,7 +29,7 @@ def _kpis(data: overview_model.Overview) -> None:
         delta = f"{(grade.share - old) * 100:+.1f} pp" if old is not None else None
         # A lower share of the lowest grade is good news, so its arrow colours are inverted.
         lowest = grade is now.grades[-1] and len(now.grades) > 1
-        col.metric(t("kpi.grade", grade=md(grade.grade), count=f"{grade.count:,}"), common.percent(grade.share),
+        col.metric(t("kpi.grade", grade=md(shown.get(grade.grade, grade.grade)), count=f"{grade.count:,}"), common.percent(grade.share),
                    delta=delta, delta_color="inverse" if lowest else "normal", help=help_text)
 
 
@@ -41,26 +42,29 @@ def render() -> None:
     if not bundle.kpis.count:
         st.info(t("common.empty"))
         return
-    _kpis(bundle)
+    shown = names(data.rubrics)
+    _kpis(bundle, shown)
+    scale = [shown.get(g, g) for g in bundle.scale]
 
     def chart(name: str, build: Callable[[], go.Figure], target: DeltaGenerator) -> None:
         target.plotly_chart(cached.figure(name, data.key, view.filters, state.lang(), build), key=f"ov_{name}",
                             config=charts.CONFIG, width="stretch")
 
     left, right = st.columns(2)
-    chart("by_field", lambda: charts.grade_bars(bundle.by_field, t("overview.by_field"), t("overview.count")), left)
-    chart("by_township", lambda: charts.grade_bars(bundle.by_township, t("overview.by_township"), t("overview.count")), right)
+    chart("by_field", lambda: charts.grade_bars(bundle.by_field.rename(columns=shown), t("overview.by_field"), t("overview.count"), scale), left)
+    chart("by_township", lambda: charts.grade_bars(bundle.by_township.rename(columns=shown), t("overview.by_township"), t("overview.count"),
+                                                                      scale), right)
     left, right = st.columns(2)
-    chart("hist", lambda: charts.score_histogram(bundle.bins, bundle.cuts, t("overview.histogram"), t("overview.score"),
+    chart("hist", lambda: charts.score_histogram(bundle.bins, renamed(bundle.cuts, shown), t("overview.histogram"), t("overview.score"),
                                                  t("overview.count")), left)
-    chart("weak", lambda: charts.weak_points(bundle.weak, t("overview.weak"), t("col.lost_total")), right)
+    chart("weak", lambda: charts.weak_points(renamed(bundle.weak, shown), t("overview.weak"), t("col.lost_total")), right)
     groupings = {v: t(f"overview.heat_{v}") for v in ("township", "field")}
     by = st.segmented_control(t("overview.heat_by"), list(groupings), key="ov_heat_by", required=True,
                               default="township", format_func=groupings.__getitem__)
     heat = bundle.heat_field if by == "field" else bundle.heat_township
-    chart(f"heat_{by}", lambda: charts.heatmap(heat, t("overview.heat"), t("overview.share")), st.container())
+    chart(f"heat_{by}", lambda: charts.heatmap(heat.rename(columns=shown), t("overview.heat"), t("overview.share")), st.container())
     st.subheader(t("overview.weak"))
-    common.table(bundle.weak, "ov_weak_table", {
+    common.table(renamed(bundle.weak, shown), "ov_weak_table", {
         "lost_total": st.column_config.NumberColumn(t("col.lost_total"), format="%.1f"),
         "lost_mean": st.column_config.NumberColumn(t("col.lost_mean"), format="%.2f"),
         "share_losing": st.column_config.ProgressColumn(t("col.share_losing"), min_value=0.0, max_value=1.0, format="percent"),

@@ -6,16 +6,18 @@ import streamlit as st
 
 from scoring.rubric import BRANCH_ID
 from ui import cached, common, state
-from ui.i18n import t
+from ui.i18n import names, t
 from ui.model import ranking as ranking_model
+from ui.model.names import renamed
 
 LIMITS = (100, 500, 2000)
 
 
-def _standard_columns(ranking: ranking_model.Ranking) -> dict[str, object]:
+def _standard_columns(ranking: ranking_model.Ranking, shown: dict[str, str]) -> dict[str, object]:
     """Each standard as a progress bar: points out of the standard's points, or a share when rubrics are mixed."""
     config: dict[str, object] = {}
-    for sid, (name, full) in ranking.standards.items():
+    for sid, (zh, full) in ranking.standards.items():
+        name = shown.get(zh, zh)
         title = t("col.standard_share", name=name) if ranking.as_share else name
         config[f"std:{sid}"] = st.column_config.ProgressColumn(title, min_value=0.0, max_value=float(full),
                                                                format="%.0f%%" if ranking.as_share else "%.1f")
@@ -41,7 +43,8 @@ def render() -> None:
     st.caption(t("ranking.matched", matched=f"{ranking.matched:,}", shown=f"{len(ranking.frame):,}"))
     if ranking.as_share:
         st.caption(t("ranking.share_note"))
-    event = common.table(ranking.frame, "rank_table", _standard_columns(ranking), on_select="rerun",
+    shown = names(data.rubrics)
+    event = common.table(renamed(ranking.frame, shown), "rank_table", _standard_columns(ranking, shown), on_select="rerun",
                          selection_mode="single-row", height=560)
     rows = event.selection.rows if event is not None else []
     if rows:

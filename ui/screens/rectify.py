@@ -7,9 +7,10 @@ from functools import partial
 import streamlit as st
 
 from ui import cached, common, exports, state
-from ui.i18n import t
+from ui.i18n import names, t
 from ui.model import rectify as rectify_model
 from ui.model import select
+from ui.model.names import renamed
 from ui.safe import filename, md
 
 PERSISTENT_COLUMNS = ["branch_id", "name", "township", "parent", "total_before", "total_after", "grade_before",
@@ -24,10 +25,11 @@ def render() -> None:
     with st.spinner(t("common.working")):
         bundle = cached.rectification(data.key, view.filters, data)
     common.heading("rectify.title", period, bundle.selected)
+    shown = names(data.rubrics)
     cols = st.columns(1 + len(bundle.alerts))
     cols[0].metric(t("rectify.count"), f"{bundle.count:,}")
     for col, (level, count) in zip(cols[1:], bundle.alerts.items(), strict=True):
-        col.metric(t("rectify.alert_level", level=md(level)), f"{count:,}")
+        col.metric(t("rectify.alert_level", level=md(shown.get(level, level))), f"{count:,}")
     st.caption(t("rectify.alerts"))
     st.subheader(t("rectify.list"))
     if bundle.watch.empty:
@@ -35,7 +37,7 @@ def render() -> None:
     else:
         if bundle.count > len(bundle.watch):
             st.caption(t("ranking.matched", matched=f"{bundle.count:,}", shown=f"{len(bundle.watch):,}"))
-        common.table(bundle.watch, "rect_table", {"reasons": st.column_config.TextColumn(t("col.reasons"), width="large")},
+        common.table(renamed(bundle.watch, shown), "rect_table", {"reasons": st.column_config.TextColumn(t("col.reasons"), width="large")},
                      height=420)
         notice = partial(rectify_model.notice_list, data.results, data.rubrics, view.filters, t("col.persistent"))
         common.downloads(f"notice-{filename(period or '')}", "rect_dl", exports.frame_csv(notice),
@@ -46,7 +48,7 @@ def render() -> None:
     elif bundle.persistent.empty:
         st.caption(t("common.none"))
     else:
-        common.table(bundle.persistent[[c for c in PERSISTENT_COLUMNS if c in bundle.persistent]], "rect_persistent", height=320)
+        common.table(renamed(bundle.persistent[[c for c in PERSISTENT_COLUMNS if c in bundle.persistent]], shown), "rect_persistent", height=320)
 
 
 if __name__ == "__main__":
