@@ -35,7 +35,7 @@ def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     fig.update_layout(
         title={"text": html.escape(title), "font": {"size": 15}, "y": 0.98, "yanchor": "top"}, height=height,
         font={"family": FONT},
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        margin={"l": 10, "r": 10, "t": 80 if title else 30, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0, "traceorder": "normal"},
     )
     return fig
@@ -109,17 +109,27 @@ def radar(frame: pd.DataFrame, title: str, names: Sequence[str]) -> go.Figure:
         r = (frame[column] * 100).round(1).tolist()
         fig.add_trace(go.Scatterpolar(r=[*r, r[0]], theta=[*theta, theta[0]], name=label(name), line_color=color,
                                       fill="toself" if column == "branch" else None, opacity=0.85))
-    fig.update_layout(polar={"radialaxis": {"range": [0, 100], "ticksuffix": "%"}})
-    return _layout(fig, title, height=420)
+    # First standard on top, clockwise; the radial ticks sit halfway between the first two standards so no label overlaps them.
+    between = 90 - 180 / max(len(theta), 1)
+    fig.update_layout(polar={"angularaxis": {"rotation": 90, "direction": "clockwise"},
+                             "radialaxis": {"range": [0, 100], "ticksuffix": "%", "angle": between, "tickangle": between,
+                                            "tickvals": [25, 50, 75, 100], "tickfont": {"size": 10, "color": "#607d8b"}}})
+    return _layout(fig, title, height=440)
 
 
-def history(frame: pd.DataFrame, title: str, y_title: str) -> go.Figure:
-    """Total per period for one branch, labelled with its grade."""
+def history(frame: pd.DataFrame, y_title: str, full: float, title: str = "") -> go.Figure:
+    """Total per period for one branch, labelled with its grade, on an axis of at least a tenth of the full score."""
+    totals = frame["total"].astype(float)
+    low, high = float(totals.min()), float(totals.max())
+    span = max(high - low, full / 10)
+    bottom = max(0.0, min(low, high - span) - span * 0.25)
+    top = max(high, bottom + span) + span * 0.35  # room above the highest point for its grade label
     fig = go.Figure(go.Scatter(
-        x=_labels(list(frame["period"])), y=frame["total"], mode="lines+markers+text",
+        x=_labels(list(frame["period"])), y=totals, mode="lines+markers+text", cliponaxis=False,
         text=_labels(list(frame["grade"])), textposition="top center", line_color="#1565c0",
+        hovertemplate="%{x}：%{y:.2f}（%{text}）<extra></extra>",
     ))
-    fig.update_layout(xaxis={"type": "category"}, yaxis_title=y_title)
+    fig.update_layout(xaxis={"type": "category"}, yaxis={"title": y_title, "range": [bottom, top]})
     return _layout(fig, title, height=300)
 
 

@@ -165,6 +165,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "hdr.指标": ("指标", "Indicator"),
     "hdr.满分": ("满分", "Max"),
     "hdr.得分": ("得分", "Points"),
+    "hdr.扣分": ("扣分", "Deducted"),
     "hdr.填报值": ("填报值", "Value entered"),
     "hdr.说明": ("说明", "Notes"),
     "hdr.代码": ("代码", "Code"),
@@ -243,6 +244,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "branch.reasons": ("评定依据", "Why this grade"),
     "branch.indicators": ("逐项得分", "Every indicator"),
     "branch.history": ("历次考核", "History"),
+    "branch.max_or_cap": ("满分/上限", "Max / cap"),
+    "branch.max_or_cap_help": ("标准项为满分；减分项为扣分上限（扣分列为实际扣分，0 即未扣分）",
+                               "The points of a standard item; for a penalty item, the most it can deduct "
+                               "(Deducted shows what it did deduct, 0 = none)"),
     "branch.sheet": ("下载打印版评分表（HTML）", "Download a printable sheet (HTML)"),
     "branch.meta": ("{field} · {parent} · 考核期 {period}", "{field} · {parent} · period {period}"),
     # year over year
