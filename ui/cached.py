@@ -26,8 +26,8 @@ def options(key: str, filters: Filters, _data: Dataset) -> select.Options:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def overview(key: str, filters: Filters, labels: tuple[str, str], _data: Dataset) -> overview_model.Overview:
-    """The overview bundle for a selection (labels: the "other" and "blank" group names)."""
+def overview(key: str, filters: Filters, labels: tuple[str, str, str], _data: Dataset) -> overview_model.Overview:
+    """The overview bundle for a selection (labels: the "other" and "blank" group names, the system committee template)."""
     return overview_model.overview(_data.results, _data.rubrics, filters, *labels)
 
 
@@ -46,9 +46,9 @@ def branch_choices(key: str, filters: Filters, query: str, _data: Dataset) -> di
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def year_over_year(key: str, before: str, after: str, filters: Filters, labels: tuple[str, str, str, str],
+def year_over_year(key: str, before: str, after: str, filters: Filters, labels: tuple[str, str, str, str, str],
                    _data: Dataset) -> yoy_model.YearOverYear:
-    """The comparison bundle for two periods (labels: new, gone, other and blank)."""
+    """The comparison bundle for two periods (labels: new, gone, other, blank, system committee template)."""
     return yoy_model.year_over_year(_data.results, _data.rubrics, before, after, filters, *labels)
 
 

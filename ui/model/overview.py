@@ -12,11 +12,13 @@ from scoring.rubricset import RubricSet
 from ui.model.names import grade_scale
 from ui.model.select import (
     BLANK,
+    LOCAL_LIMIT,
     Kpis,
     grade_mix,
     heatmap,
     histogram,
     kpis,
+    local_groups,
     previous_period,
     resolve_period,
     selection,
@@ -45,18 +47,19 @@ class Overview:
     scale: tuple[str, ...]
 
 
-def overview(results: Results, rubrics: RubricSet, filters: Filters, other: str = "…", blank: str = BLANK) -> Overview:
+def overview(results: Results, rubrics: RubricSet, filters: Filters, other: str = "…", blank: str = BLANK,
+             system: str = "{parent}") -> Overview:
     """KPIs against the previous period, grade mixes, score distribution, heat maps and weak points."""
     b = results.branches
     period = resolve_period(b, filters.period)
     before = previous_period(b, period)
     chosen = take(results, selection(b, filters, period), light=True)
+    township = local_groups(chosen.branches, system)
     previous = kpis(b[selection(b, filters, before)]) if before else None
-    township = "township" if "township" in b else "parent"
     return Overview(
         period, before, kpis(chosen.branches), previous,
-        grade_mix(chosen.branches, FIELD, other, blank=blank), grade_mix(chosen.branches, township, other, blank=blank),
+        grade_mix(chosen.branches, FIELD, other, blank=blank), grade_mix(chosen.branches, township, other, LOCAL_LIMIT, blank),
         histogram(chosen.branches["total"]), thresholds(rubrics, list(chosen.branches["rubric"].astype(str).unique())),
-        heatmap(chosen, rubrics, township, other, blank=blank), heatmap(chosen, rubrics, FIELD, other, blank=blank),
+        heatmap(chosen, rubrics, township, other, LOCAL_LIMIT, blank), heatmap(chosen, rubrics, FIELD, other, blank=blank),
         weak_points(chosen, rubrics), grade_scale(rubrics),
     )

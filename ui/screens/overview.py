@@ -37,7 +37,7 @@ def render() -> None:
     """Draw the overview page."""
     data = state.dataset()
     view = state.view()
-    bundle = cached.overview(data.key, view.filters, (t("common.other"), t("common.blank")), data)
+    bundle = cached.overview(data.key, view.filters, (t("common.other"), t("common.blank"), t("common.system_group")), data)
     common.heading("overview.title", bundle.period, bundle.kpis.count)
     if not bundle.kpis.count:
         st.info(t("common.empty"))

@@ -41,7 +41,7 @@ def render() -> None:
         st.info(t("yoy.need_two"))
         return
     before = _baseline(periods, after)
-    labels = (t("yoy.new"), t("yoy.gone"), t("common.other"), t("common.blank"))
+    labels = (t("yoy.new"), t("yoy.gone"), t("common.other"), t("common.blank"), t("common.system_group"))
     with st.spinner(t("common.working")):
         yoy = cached.year_over_year(data.key, before, after, view.filters, labels, data)
     st.caption(t("yoy.caption", before=md(before), after=md(after)))
