@@ -327,3 +327,11 @@ def rubric_problems(problems: Sequence[object]) -> pd.DataFrame:
 def labelled(frame: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:
     """The same table with translated headers (for downloads and printouts)."""
     return frame.rename(columns=headers)
+
+
+def first_rubric(rubrics: RubricSet, branches: pd.DataFrame, fallback_field: str = "农村") -> str:
+    """The rubric to open with: that of the data's first row, else the one for `fallback_field`, else the first."""
+    ids = [r.id for r in rubrics.concrete]
+    if "rubric" in branches and len(branches) and str(branches["rubric"].iloc[0]) in ids:
+        return str(branches["rubric"].iloc[0])
+    return next((r.id for r in rubrics.concrete if fallback_field in r.fields), ids[0])

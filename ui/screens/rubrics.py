@@ -22,7 +22,7 @@ def _show(rubrics: RubricSet) -> None:
     ids = [r.id for r in rubrics.rubrics]
     names = {r.id: f"{r.name}（{r.id}）" for r in rubrics.rubrics}
     if state.widget("rb_pick") not in ids:
-        state.force("rb_pick", next((r.id for r in rubrics.concrete), ids[0]))
+        state.force("rb_pick", select.first_rubric(rubrics, state.dataset().results.branches))
     rid = st.selectbox(t("rubrics.pick"), ids, key="rb_pick", format_func=names.__getitem__)
     rubric = rubrics.get(rid)
     st.subheader(md(rubric.name))

@@ -10,6 +10,7 @@ from scoring.rubricset import RubricSet
 from scoring.template import template_bytes
 from ui import common, data, state
 from ui.i18n import t
+from ui.model import select
 from ui.safe import filename, md
 
 TYPES = ["csv", "xlsx", "txt", "tsv"]
@@ -70,6 +71,7 @@ def _templates() -> None:
     rubrics = data.builtin_rubrics()
     ids = [r.id for r in rubrics.concrete]
     names = {r.id: "、".join(r.fields[:1]) or r.name for r in rubrics.concrete}
+    state.seed("up_tpl_field", select.first_rubric(rubrics, state.dataset().results.branches))
     rid = st.selectbox(t("upload.template_field"), ids, key="up_tpl_field", format_func=names.__getitem__)
     rubric = rubrics.get(rid)
     left, right = st.columns(2)
