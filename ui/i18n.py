@@ -99,6 +99,7 @@ TEXT: dict[str, tuple[str, str]] = {
                     "Rubrics: {rubrics}\n\nNumbers, charts and rubrics are frozen as they were; later changes to the data "
                     "or rubrics do not show here."),
     "snap.rubric_version": ("（版本 {version}）", " (version {version})"),
+    "snap.rubric_ending": ("；名称均以“{ending}”结尾", "; each name ends in “{ending}”"),
     "snap.expires": ("有效期至 {date}", "valid until {date}"),
     "snap.never": ("永久有效", "never expires"),
     "snap.leave": ("退出快照，返回实时数据", "Leave the snapshot, back to live data"),
@@ -216,6 +217,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview.share": ("得分率 %", "% of points"),
     "overview.download": ("下载筛选结果", "Download the filtered results"),
     # ranking
+    "ranking.download": ("下载排名", "Download the ranking"),
     "ranking.title": ("排名", "Ranking"),
     "ranking.search": ("按名称或代码查找", "Search by name or code"),
     "ranking.sort": ("排序", "Sort by"),

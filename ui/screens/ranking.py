@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from scoring.rubric import BRANCH_ID
-from ui import cached, common, state
+from ui import cached, common, exports, state
 from ui.i18n import names, t
 from ui.model import ranking as ranking_model
+from ui.model import select
 from ui.model.names import renamed
+from ui.safe import filename
 
 LIMITS = (100, 500, 2000)
 
@@ -23,6 +26,15 @@ def _standard_columns(ranking: ranking_model.Ranking, shown: dict[str, str]) -> 
                                                                format="%.0f%%" if ranking.as_share else "%.1f")
     config["total"] = st.column_config.NumberColumn(t("col.total"), format="%.2f")
     return config
+
+
+def _download(ranking: ranking_model.Ranking, shown: dict[str, str]) -> pd.DataFrame:
+    """The ranking as a file: every matching row, translated headers and names."""
+    headers = common.headers(ranking.frame.columns)
+    for sid, (zh, _) in ranking.standards.items():
+        name = shown.get(zh, zh)
+        headers[f"std:{sid}"] = t("col.standard_share", name=name) if ranking.as_share else name
+    return select.labelled(renamed(ranking.frame, shown), headers)
 
 
 def render() -> None:
@@ -46,6 +58,13 @@ def render() -> None:
     shown = names(data.rubrics)
     event = common.table(renamed(ranking.frame, shown), "rank_table", _standard_columns(ranking, shown), on_select="rerun",
                          selection_mode="single-row", height=560)
+    st.subheader(t("ranking.download"))
+
+    def table() -> pd.DataFrame:  # every matching row, built only when a button is clicked
+        return _download(cached.ranking(data.key, view.filters, query, sort, None, data), shown)
+
+    common.downloads(f"ranking-{filename(view.filters.period or 'latest')}", "rank_dl", exports.frame_csv(table),
+                     exports.frame_xlsx(table, t("ranking.title")))
     rows = event.selection.rows if event is not None else []
     if rows:
         state.update(branch=str(ranking.frame[BRANCH_ID].iloc[rows[0]]))
