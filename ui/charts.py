@@ -56,7 +56,7 @@ def grade_bars(mix: pd.DataFrame, title: str, count_label: str, scale: Sequence[
         share = (mix[grade] / totals * 100).round(1)
         fig.add_bar(
             y=ys, x=mix[grade], name=label(grade), orientation="h", marker_color=colors.get(grade, GRADE_COLORS[-1]),
-            customdata=share, hovertemplate=f"%{{y}} · {label(grade)}：%{{x}}（%{{customdata}}%）<extra></extra>",
+            customdata=share, hovertemplate=f"%{{y}} · {label(grade)}: %{{x}} (%{{customdata}}%)<extra></extra>",
         )
     fig.update_layout(barmode="stack", yaxis={"autorange": "reversed", "type": "category"}, xaxis_title=count_label)
     return _layout(fig, title, height=max(260, 60 + 24 * len(mix)))
@@ -67,7 +67,7 @@ def score_histogram(bins: pd.DataFrame, cuts: pd.DataFrame, title: str, x_title:
     fig = go.Figure(go.Bar(
         x=(bins["left"] + bins["right"]) / 2, y=bins["count"], width=(bins["right"] - bins["left"]) * 0.95,
         marker_color="#1565c0", customdata=bins[["left", "right"]],
-        hovertemplate="%{customdata[0]:.1f}–%{customdata[1]:.1f}：%{y}<extra></extra>",
+        hovertemplate="%{customdata[0]:.1f}–%{customdata[1]:.1f}: %{y}<extra></extra>",
     ))
     lines = [{"type": "line", "xref": "x", "yref": "paper", "x0": float(m), "x1": float(m), "y0": 0, "y1": 1,
               "line": {"color": "#c62828", "dash": "dash"}} for m in cuts["min"]]
@@ -83,7 +83,7 @@ def heatmap(table: pd.DataFrame, title: str, value_label: str) -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=values.to_numpy(), x=_labels(list(table.columns)), y=_labels(list(table.index)),
         colorscale="RdYlGn", zmin=50, zmax=100, text=values.to_numpy(), texttemplate="%{text:.0f}",
-        colorbar={"title": value_label}, hovertemplate="%{y} · %{x}：%{z:.1f}%<extra></extra>",
+        colorbar={"title": value_label}, hovertemplate="%{y} · %{x}: %{z:.1f}%<extra></extra>",
     ))
     fig.update_layout(yaxis={"autorange": "reversed", "type": "category"}, xaxis={"type": "category"})
     return _layout(fig, title, height=max(280, 80 + 26 * len(table)))
@@ -95,7 +95,7 @@ def weak_points(table: pd.DataFrame, title: str, x_title: str) -> go.Figure:
     fig = go.Figure(go.Bar(
         x=table["lost_total"].round(1), y=names, orientation="h", marker_color="#ef6c00",
         customdata=(table["share_losing"] * 100).round(1),
-        hovertemplate="%{y}：%{x}（%{customdata}%）<extra></extra>",
+        hovertemplate="%{y}: %{x} (%{customdata}%)<extra></extra>",
     ))
     fig.update_layout(yaxis={"autorange": "reversed", "type": "category"}, xaxis_title=x_title)
     return _layout(fig, title, height=max(260, 60 + 28 * len(table)))
@@ -127,7 +127,7 @@ def history(frame: pd.DataFrame, y_title: str, full: float, title: str = "") -> 
     fig = go.Figure(go.Scatter(
         x=_labels(list(frame["period"])), y=totals, mode="lines+markers+text", cliponaxis=False,
         text=_labels(list(frame["grade"])), textposition="top center", line_color="#1565c0",
-        hovertemplate="%{x}：%{y:.2f}（%{text}）<extra></extra>",
+        hovertemplate="%{x}: %{y:.2f} (%{text})<extra></extra>",
     ))
     fig.update_layout(xaxis={"type": "category"}, yaxis={"title": y_title, "range": [bottom, top]})
     return _layout(fig, title, height=300)
@@ -138,7 +138,7 @@ def sankey(flows: pd.DataFrame, title: str, before: str, after: str, order: Sequ
     ranked = list(dict.fromkeys([*order, *flows["source"], *flows["target"]]))
     left = [g for g in ranked if g in set(flows["source"])]
     right = [g for g in ranked if g in set(flows["target"])]
-    nodes = [f"{label(g)}（{label(before)}）" for g in left] + [f"{label(g)}（{label(after)}）" for g in right]
+    nodes = [f"{label(g)} ({label(before)})" for g in left] + [f"{label(g)} ({label(after)})" for g in right]
     colors = grade_colors(list(order))
     node_colors = [colors.get(g, "#90a4ae") for g in left + right]
     # Fixed positions keep the best grade on top on both sides (plotly would otherwise order nodes freely).
@@ -169,7 +169,7 @@ def move_bars(counts: pd.DataFrame, title: str, names: Mapping[str, str], count_
     for move in counts.columns:
         shown = label(names.get(move, move))
         fig.add_bar(y=ys, x=counts[move], name=shown, orientation="h", marker_color=MOVE_COLORS.get(move, "#78909c"),
-                    hovertemplate=f"%{{y}} · {shown}：%{{x}}<extra></extra>")
+                    hovertemplate=f"%{{y}} · {shown}: %{{x}}<extra></extra>")
     fig.update_layout(barmode="stack", yaxis={"autorange": "reversed", "type": "category"}, xaxis_title=count_label)
     return _layout(fig, title, height=max(260, 60 + 24 * len(counts)))
 
@@ -180,7 +180,7 @@ def change_histogram(bins: pd.DataFrame, title: str, x_title: str, y_title: str)
     fig = go.Figure(go.Bar(
         x=mid, y=bins["count"], width=(bins["right"] - bins["left"]) * 0.95,
         marker_color=["#c62828" if m < 0 else "#2e7d32" for m in mid],
-        hovertemplate="%{x:.1f}：%{y}<extra></extra>",
+        hovertemplate="%{x:.1f}: %{y}<extra></extra>",
     ))
     fig.add_vline(x=0, line_color="#455a64")
     fig.update_layout(xaxis_title=x_title, yaxis_title=y_title, bargap=0)

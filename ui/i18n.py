@@ -35,6 +35,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "filter.parent": ("上级党组织", "Parent organization"),
     "filter.grade": ("等次", "Grade"),
     "filter.all": ("全部", "All"),
+    "filter.help": ("不选即为全部；可选多项。下拉列表顶部的“Select all”即全选，右侧 × 即清空（控件自带的英文，无法翻译）。",
+                    "Leave empty for all; pick as many as you like."),
     "filter.reset": ("清除筛选", "Clear filters"),
     "sidebar.data_snapshot": ("数据：快照《{title}》（{rows} 行）", "Data: snapshot “{title}” ({rows} rows)"),
     # sharing a snapshot (sidebar)
@@ -127,6 +129,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "common.download_csv": ("下载 CSV", "Download CSV"),
     "common.other": ("其他", "Other"),
     "common.blank": ("（未填）", "(blank)"),
+    "common.sep": ("、", ", "),
+    "rubrics.option": ("{name}（{id}）", "{name} ({id})"),
     "common.system_group": ("{parent}（系统/行业）", "{parent} (sector)"),
     "common.working": ("正在计算…", "Working…"),
     "common.none": ("无", "None"),
