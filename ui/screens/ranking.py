@@ -14,6 +14,7 @@ from ui.model.names import renamed
 from ui.safe import filename
 
 LIMITS = (100, 500, 2000)
+RANKING_ORDER = ["rank", "name", "total", "grade", "alert"]  # visible without scrolling at 1400 px; standards follow
 
 
 def _standard_columns(ranking: ranking_model.Ranking, shown: dict[str, str]) -> dict[str, object]:
@@ -56,8 +57,11 @@ def render() -> None:
     if ranking.as_share:
         st.caption(t("ranking.share_note"))
     shown = names(data.rubrics)
+    first = [c for c in RANKING_ORDER if c in ranking.frame]
+    order = [*first, *(c for c in ranking.frame.columns if c.startswith("std:")), "flags",
+             *(c for c in ranking.frame.columns if c not in first and not c.startswith("std:") and c != "flags")]
     event = common.table(renamed(ranking.frame, shown), "rank_table", _standard_columns(ranking, shown), on_select="rerun",
-                         selection_mode="single-row", height=560)
+                         selection_mode="single-row", height=560, column_order=order)
     st.subheader(t("ranking.download"))
 
     def table() -> pd.DataFrame:  # every matching row, built only when a button is clicked

@@ -13,8 +13,10 @@ from ui.model import select
 from ui.model.names import renamed
 from ui.safe import filename, md
 
-PERSISTENT_COLUMNS = ["branch_id", "name", "township", "parent", "total_before", "total_after", "grade_before",
-                      "grade_after", "flags"]
+# Name, grade and reasons first so they are on screen without scrolling at 1400 px; codes and places after.
+WATCH_ORDER = ["name", "grade", "reasons", "total", "alert", "flags", "persistent", "township", "parent", "field", "branch_id"]
+PERSISTENT_COLUMNS = ["name", "grade_before", "grade_after", "flags", "total_before", "total_after", "township", "parent",
+                      "branch_id"]
 
 
 def render() -> None:
@@ -37,8 +39,10 @@ def render() -> None:
     else:
         if bundle.count > len(bundle.watch):
             st.caption(t("ranking.matched", matched=f"{bundle.count:,}", shown=f"{len(bundle.watch):,}"))
-        common.table(renamed(bundle.watch, shown), "rect_table", {"reasons": st.column_config.TextColumn(t("col.reasons"), width="large")},
-                     height=420)
+        common.table(renamed(bundle.watch, shown), "rect_table", {
+            "name": st.column_config.TextColumn(t("col.name"), width="medium"),
+            "reasons": st.column_config.TextColumn(t("col.reasons"), width="large"),
+        }, height=420, column_order=[c for c in WATCH_ORDER if c in bundle.watch])
         notice = partial(rectify_model.notice_list, data.results, data.rubrics, view.filters, t("col.persistent"))
         common.downloads(f"notice-{filename(period or '')}", "rect_dl", exports.frame_csv(notice),
                          exports.frame_xlsx(notice, t("rectify.title")))

@@ -16,6 +16,9 @@ from ui.safe import filename, md
 TYPES = ["csv", "xlsx", "txt", "tsv"]
 
 
+PROBLEM_ORDER = ("行", "列名", "说明", "级别", "值", "列", "代码")
+
+
 def _rubrics() -> tuple[RubricSet, str]:
     """The rubric set to score with: built-in, or the custom rubric from the rubrics page."""
     custom = state.custom_rubric()
@@ -40,7 +43,8 @@ def _report(report: ValidationReport, stem: str) -> None:
     if not report.problems:
         st.caption(t("upload.no_problems"))
         return
-    common.table(report.to_frame(), "up_problems")
+    common.table(report.to_frame(), "up_problems", {"说明": st.column_config.TextColumn(t("hdr.说明"), width="large")},
+                 column_order=PROBLEM_ORDER)  # where and what first: no scrolling to the message at 1400 px
     st.download_button(t("upload.download_problems"), lambda: data.problems_csv(report), key="up_problems_dl",
                        file_name=f"problems-{filename(stem)}.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:")

@@ -13,8 +13,8 @@ from ui.model.names import grade_scale, renamed
 from ui.safe import filename, md
 
 MOVE_KEYS = {"晋位": "yoy.up", "持平": "yoy.same", "降级": "yoy.down"}
-LIST_COLUMNS = ["branch_id", "name", "field", "township", "parent", "total_before", "total_after", "change",
-                "grade_before", "grade_after", "move", "flags"]
+LIST_COLUMNS = ["name", "grade_before", "grade_after", "change", "total_before", "total_after", "flags", "township",
+                "parent", "field", "branch_id"]
 
 
 def _baseline(periods: tuple[str, ...], after: str) -> str:
