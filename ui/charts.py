@@ -114,7 +114,9 @@ def radar(frame: pd.DataFrame, title: str, names: Sequence[str]) -> go.Figure:
     fig.update_layout(polar={"angularaxis": {"rotation": 90, "direction": "clockwise"},
                              "radialaxis": {"range": [0, 100], "ticksuffix": "%", "angle": between, "tickangle": between,
                                             "tickvals": [25, 50, 75, 100], "tickfont": {"size": 10, "color": "#607d8b"}}})
-    return _layout(fig, title, height=440)
+    _layout(fig, title, height=460)
+    fig.update_layout(legend={"yanchor": "top", "y": -0.1}, margin={"b": 50})  # below the bottom label; above, it covered the top one
+    return fig
 
 
 def history(frame: pd.DataFrame, y_title: str, full: float, title: str = "") -> go.Figure:

@@ -14,13 +14,13 @@ pytestmark = pytest.mark.e2e
 WIDTH = 1400
 
 
-def _visible_headers(tab, index: int) -> tuple[list[str], list[str], dict]:
-    """Headers in the grid's visible window (twice, for symmetry with callers that unpack), and the grid's box."""
+def _visible_headers(tab, index: int) -> tuple[list[str], dict]:
+    """Headers in the grid's visible scroll window, and the grid's box on the page."""
     grid = tab.locator('[data-testid="stDataFrame"]').nth(index)
     grid.scroll_into_view_if_needed()
     tab.wait_for_timeout(500)
     shown = [h.strip() for h in grid.locator('[role="columnheader"]').all_inner_texts()]
-    return shown, shown, grid.bounding_box()
+    return shown, grid.bounding_box()
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def wide(browser, server):
 ])
 def test_key_columns_are_visible_without_scrolling(wide, path, index, wanted, offscreen):
     open_page(wide, path)
-    shown, _, box = _visible_headers(wide, index)
+    shown, box = _visible_headers(wide, index)
     assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
     assert set(wanted) <= set(shown), shown
     if offscreen is not None:  # the check can fail: a column at the far end of a wide table is not in the window
@@ -53,7 +53,7 @@ def test_the_problem_message_is_visible_without_scrolling(wide):
     wide.locator('[role="columnheader"]', has_text="列名").first.wait_for(state="attached", timeout=120_000)
     grids = wide.locator('[data-testid="stDataFrame"]')
     for index in range(grids.count()):
-        shown, _, box = _visible_headers(wide, index)
+        shown, box = _visible_headers(wide, index)
         if "列名" in shown:
             assert box["x"] + box["width"] <= WIDTH
             assert {"行", "列名", "说明"} <= set(shown), shown
