@@ -13,7 +13,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 run: $(BIN)/.installed  ## create the environment and open the dashboard on the sample city
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --browser.serverPort $(PORT)  # the printed URL follows PORT
 
 test: $(BIN)/.installed  ## create the environment, check style and types, run every test
 	$(BIN)/ruff check .

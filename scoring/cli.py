@@ -163,7 +163,8 @@ def _validate_rubric(args: argparse.Namespace) -> int:
     rubrics = _load_rubrics(args.paths)
     for rubric in rubrics.rubrics:
         kind = "公共核心" if rubric.abstract else "、".join(rubric.fields)
-        print(f"✓ {rubric.id}（{rubric.name}，版本 {rubric.version}，{kind}）：{len(rubric.indicators())} 项指标")
+        extends = f"，继承 {rubric.extends}" if rubric.extends else ""
+        print(f"✓ {rubric.id}（{rubric.name}，版本 {rubric.version}，{kind}{extends}）：{len(rubric.indicators())} 项指标")
     return OK
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,11 @@ def load_rubrics(paths: Iterable[Path | str], relative_to: Path | None = None) -
             docs[named(file)] = _read_text(file, named(file))
         folder = path if path.is_dir() else path.parent
         for sibling in sorted(folder.glob("*.y*ml")):
-            library.setdefault(named(sibling), _read_text(sibling, named(sibling)))
+            if named(sibling) not in library:
+                try:
+                    library[named(sibling)] = _read_text(sibling, named(sibling))
+                except RubricError:  # a sibling that cannot be read is only a problem if something extends it
+                    continue
     return parse_rubrics(docs, library)
 
 
@@ -115,8 +119,9 @@ def parse_rubrics(docs: Mapping[str, str], library: Mapping[str, str] | None = N
     problems = _Problems()
     raw: dict[str, tuple[str, LocDict]] = {}
     chosen: list[str] = []
+    aside: dict[str, _Problems] = {}  # problems of files only looked up as parents: reported only if one is extended
     for name, text in {**(library or {}), **docs}.items():
-        doc = _parse_one(name, text, problems)
+        doc = _parse_one(name, text, problems if name in docs else aside.setdefault(name, _Problems()))
         if doc is None:
             continue
         rid = doc.get("id")
@@ -134,6 +139,8 @@ def parse_rubrics(docs: Mapping[str, str], library: Mapping[str, str] | None = N
             raw[rid] = (name, doc)
         if name in docs and rid not in chosen:
             chosen.append(rid)
+    for name in dict.fromkeys(n for rid in chosen for n in _parents(rid, raw) + _unread_parent(rid, raw, aside)):
+        problems.extend(aside.get(name, ()))
     rubrics: list[Rubric] = []
     used: set[str] = set()
     for rid in chosen:
@@ -320,6 +327,19 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+def _chinese_message(err: Any) -> str:
+    """Pydantic's message with a Chinese lead, for the error types without a dedicated hint."""
+    return f"取值不符合要求（{err['msg']}），当前为 {err.get('input')!r}"
+
+
+def _unread_parent(rid: str, raw: dict[str, tuple[str, LocDict]], aside: Mapping[str, Sequence[RubricProblem]]) -> list[str]:
+    """The file a missing parent most likely lives in (named after its id), when that file could not be parsed."""
+    parent = raw[rid][1].get("extends")
+    if not isinstance(parent, str) or parent in raw:
+        return []
+    return [name for name, found in aside.items() if found and Path(name).stem == parent]
 
 
 def _parents(rid: str, raw: dict[str, tuple[str, LocDict]]) -> list[str]:

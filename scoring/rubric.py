@@ -37,6 +37,7 @@ class Indicator(FrozenModel):
 
     id: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     name: str
+    name_en: str = Field("", description="英文名称（英文界面使用；缺省显示中文名称）")
     description: str = ""
     evidence: str = Field("", description="考评方式，如 查阅会议记录")
     points: Number = Field(gt=0, description="本项满分")
@@ -77,6 +78,7 @@ class Standard(FrozenModel):
 
     id: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     name: str
+    name_en: str = Field("", description="英文名称（英文界面使用；缺省显示中文名称）")
     points: Number = Field(gt=0)
     description: str = ""
     sources: tuple[str, ...] | None = Field(None, description="本标准各指标使用的评价来源 id；缺省为全部来源")
@@ -136,6 +138,7 @@ class Band(FrozenModel):
     """A grade and the lowest total that earns it."""
 
     name: str
+    name_en: str = Field("", description="英文名称（英文界面使用；缺省显示中文名称）")
     min: Number
 
 
@@ -196,6 +199,7 @@ class AlertLevel(FrozenModel):
     """A warning colour and the most unmet indicators it allows (None: no upper bound)."""
 
     name: str
+    name_en: str = Field("", description="英文名称（英文界面使用；缺省显示中文名称）")
     max_unmet: Whole | None = None
 
 

@@ -57,10 +57,10 @@ def _overviews() -> Recent:
     return Recent(64)
 
 
-def overview(key: str, filters: Filters, labels: tuple[str, str], data: Dataset,
+def overview(key: str, filters: Filters, labels: tuple[str, str, str], data: Dataset,
              progress: overview_model.Progress | None = None) -> overview_model.Overview:
-    """The overview bundle for a selection (labels: the "other" and "blank" group names); `progress` hears the
-    stages only when the bundle has to be built."""
+    """The overview bundle for a selection (labels: the "other" and "blank" group names, the system committee template);
+    `progress` hears the stages only when the bundle has to be built."""
     return _overviews().get((key, filters, labels),
                             lambda: overview_model.overview(data.results, data.rubrics, filters, *labels, progress=progress))
 
@@ -80,9 +80,9 @@ def branch_choices(key: str, filters: Filters, query: str, _data: Dataset) -> di
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
-def year_over_year(key: str, before: str, after: str, filters: Filters, labels: tuple[str, str, str, str],
+def year_over_year(key: str, before: str, after: str, filters: Filters, labels: tuple[str, str, str, str, str],
                    _data: Dataset) -> yoy_model.YearOverYear:
-    """The comparison bundle for two periods (labels: new, gone, other and blank)."""
+    """The comparison bundle for two periods (labels: new, gone, other, blank, system committee template)."""
     return yoy_model.year_over_year(_data.results, _data.rubrics, before, after, filters, *labels)
 
 

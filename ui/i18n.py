@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from snapshots.errors import BUSY_MESSAGE, CORRUPT_MESSAGE, FULL_MESSAGE, MAX_BYTES_MESSAGE, STORE_MESSAGE, TOO_LARGE_MESSAGE, UNAVAILABLE_MESSAGE
 from snapshots.manifest import CORRUPT_MANIFEST as WS_RECORD_CORRUPT
 from snapshots.workspaces import BUSY_MESSAGE as WS_BUSY
 from snapshots.workspaces import FILE_CORRUPT_MESSAGE as WS_FILE_CORRUPT
 from snapshots.workspaces import UNAVAILABLE_MESSAGE as WS_UNAVAILABLE
 from ui import state
+from ui.model.names import english_names
+
+if TYPE_CHECKING:
+    from scoring.rubricset import RubricSet
 
 # key: (中文, English). Placeholders use str.format names and must match in both languages.
 TEXT: dict[str, tuple[str, str]] = {
@@ -33,6 +39,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "filter.parent": ("上级党组织", "Parent organization"),
     "filter.grade": ("等次", "Grade"),
     "filter.all": ("全部", "All"),
+    "filter.help": ("不选即为全部；可选多项。下拉列表顶部的“Select all”即全选，右侧 × 即清空（控件自带的英文，无法翻译）。",
+                    "Leave empty for all; pick as many as you like."),
     "filter.reset": ("清除筛选", "Clear filters"),
     "sidebar.data_snapshot": ("数据：快照《{title}》（{rows} 行）", "Data: snapshot “{title}” ({rows} rows)"),
     # sharing a snapshot (sidebar)
@@ -118,6 +126,7 @@ TEXT: dict[str, tuple[str, str]] = {
                     "Rubrics: {rubrics}\n\nNumbers, charts and rubrics are frozen as they were; later changes to the data "
                     "or rubrics do not show here."),
     "snap.rubric_version": ("（版本 {version}）", " (version {version})"),
+    "snap.rubric_ending": ("；名称均以“{ending}”结尾", "; each name ends in “{ending}”"),
     "snap.expires": ("有效期至 {date}", "valid until {date}"),
     "snap.never": ("永久有效", "never expires"),
     "snap.leave": ("退出快照，返回实时数据", "Leave the snapshot, back to live data"),
@@ -145,6 +154,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "common.download_csv": ("下载 CSV", "Download CSV"),
     "common.other": ("其他", "Other"),
     "common.blank": ("（未填）", "(blank)"),
+    "common.sep": ("、", ", "),
+    "rubrics.option": ("{name}（{id}）", "{name} ({id})"),
+    "common.system_group": ("{parent}（系统/行业）", "{parent} (sector)"),
     "common.working": ("正在计算…", "Working…"),
     "common.none": ("无", "None"),
     # column headers
@@ -184,6 +196,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "hdr.指标": ("指标", "Indicator"),
     "hdr.满分": ("满分", "Max"),
     "hdr.得分": ("得分", "Points"),
+    "hdr.扣分": ("扣分", "Deducted"),
     "hdr.填报值": ("填报值", "Value entered"),
     "hdr.说明": ("说明", "Notes"),
     "hdr.代码": ("代码", "Code"),
@@ -221,11 +234,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi.grade": ("{grade}：{count} 个", "{grade}: {count}"),
     "kpi.delta_help": ("与上一考核期（{period}）相比", "Compared with the previous period ({period})"),
     "overview.by_field": ("各领域等次分布", "Grades by field"),
-    "overview.by_township": ("各乡镇（街道）等次分布", "Grades by township"),
+    "overview.by_township": ("各乡镇（街道）及系统/行业党委等次分布", "Grades by township or sector committee"),
     "overview.histogram": ("得分分布（虚线为等次分数线）", "Score distribution (dashed lines: grade thresholds)"),
     "overview.heat": ("各标准平均得分率", "Average share of points per standard"),
     "overview.heat_by": ("热力图分组", "Heat map rows"),
-    "overview.heat_township": ("按乡镇（街道）", "By township"),
+    "overview.heat_township": ("按乡镇（街道）及系统/行业党委", "By township or sector committee"),
     "overview.heat_field": ("按领域", "By field"),
     "overview.weak": ("共性薄弱指标（失分最多）", "Common weak points (most points lost)"),
     "overview.count": ("支部数", "Branches"),
@@ -241,6 +254,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "progress.charts": ("正在绘制图表…", "Drawing the charts…"),
     "overview.download": ("下载筛选结果", "Download the filtered results"),
     # ranking
+    "ranking.download": ("下载排名", "Download the ranking"),
     "ranking.title": ("排名", "Ranking"),
     "ranking.search": ("按名称或代码查找", "Search by name or code"),
     "ranking.sort": ("排序", "Sort by"),
@@ -270,6 +284,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "branch.reasons": ("评定依据", "Why this grade"),
     "branch.indicators": ("逐项得分", "Every indicator"),
     "branch.history": ("历次考核", "History"),
+    "branch.max_or_cap": ("满分/上限", "Max / cap"),
+    "branch.max_or_cap_help": ("标准项为满分；减分项为扣分上限（扣分列为实际扣分，0 即未扣分）",
+                               "The points of a standard item; for a penalty item, the most it can deduct "
+                               "(Deducted shows what it did deduct, 0 = none)"),
     "branch.sheet": ("下载打印版评分表（HTML）", "Download a printable sheet (HTML)"),
     "branch.meta": ("{field} · {parent} · 考核期 {period}", "{field} · {parent} · period {period}"),
     # year over year
@@ -283,7 +301,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "yoy.down": ("降级", "Moved down"),
     "yoy.lagging": ("连续两期后进", "Lagging twice"),
     "yoy.sankey": ("等次变动", "Grade moves"),
-    "yoy.by_township": ("各乡镇（街道）晋位升级情况", "Moves per township"),
+    "yoy.by_township": ("各乡镇（街道）及系统/行业党委晋位升级情况", "Moves per township or sector committee"),
     "yoy.change": ("分数变化分布", "Score change distribution"),
     "yoy.change_x": ("分数变化", "Score change"),
     "yoy.new": ("新参评", "New"),
@@ -394,3 +412,8 @@ def translate(key: str, lang: str, **values: object) -> str:
 def t(key: str, **values: object) -> str:
     """The text of `key` in the current language."""
     return translate(key, state.lang(), **values)
+
+
+def names(rubrics: RubricSet) -> dict[str, str]:
+    """Rubric names (grades, warning colours, standards, indicators, moves) in the current language: {} in Chinese."""
+    return english_names(rubrics) if state.lang() == "en" else {}

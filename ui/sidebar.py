@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import cached, share, state
 from ui.data import Dataset
-from ui.i18n import t
+from ui.i18n import names, t
 from ui.model.view import Filters
 from ui.safe import md
 from ui.state import FILTER_KEYS, LANG_KEY
@@ -60,10 +60,12 @@ def render(data: Dataset, page: str) -> Filters:
         labels = {"fields": "filter.field", "districts": "filter.district", "townships": "filter.township",
                   "parents": "filter.parent", "grades": "filter.grade"}
         picked = {}
+        shown = names(data.rubrics)
         for attr in _MULTI:
             values = getattr(options, attr)
             if values or attr in ("fields", "grades"):
-                picked[attr] = tuple(st.multiselect(t(labels[attr]), values, key=FILTER_KEYS[attr], placeholder=t("filter.all")))
+                picked[attr] = tuple(st.multiselect(t(labels[attr]), values, key=FILTER_KEYS[attr], placeholder=t("filter.all"),
+                                                    format_func=lambda v: shown.get(v, v), help=t("filter.help")))
         st.button(t("filter.reset"), key="f_reset", on_click=_clear, icon=":material/filter_alt_off:")
         latest = options.periods[-1] if options.periods else None
         filters = Filters(None if period == latest else period, **picked)

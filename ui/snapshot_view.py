@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
@@ -15,6 +13,7 @@ from snapshots.tokens import is_valid_id
 from ui import state
 from ui.data import Dataset, digest
 from ui.i18n import t
+from ui.model.share import local_time, shortened
 from ui.model.view import ViewState
 from ui.safe import md
 from ui.share import error_text, service
@@ -139,29 +138,19 @@ def _delete(snapshot_id: str, token: str) -> bool:
     return done
 
 
-def _when(moment: datetime) -> str:
-    """A moment in the viewer's time zone when the browser tells it, else in UTC."""
-    zone = st.context.timezone
-    try:
-        return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M ") + zone if zone else _utc(moment)
-    except (ZoneInfoNotFoundError, ValueError):
-        return _utc(moment)
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
 def _describe(meta: SnapshotMeta) -> str:
     about = meta.metadata
     entries = [r for r in about.get("rubrics", []) if isinstance(r, dict)]
     versions = {str(r.get("version", "")) for r in entries}
+    short, ending = shortened([str(r.get("name", "")) for r in entries])
     if len(versions) == 1:  # the usual case: one version for the whole set, said once
-        rubrics = "、".join(str(r.get("name", "")) for r in entries) + t("snap.rubric_version", version=versions.pop())
+        rubrics = "、".join(short) + t("snap.rubric_version", version=versions.pop())
     else:
-        rubrics = "、".join(str(r.get("name", "")) + t("snap.rubric_version", version=r.get("version", "")) for r in entries)
-    expires = t("snap.expires", date=_when(meta.expires_at)) if meta.expires_at else t("snap.never")
-    return t("snap.banner", title=md(meta.title, 80), taken=_when(meta.created_at), rubrics=md(rubrics or "—", 300),
+        rubrics = "、".join(n + t("snap.rubric_version", version=r.get("version", "")) for n, r in zip(short, entries, strict=True))
+    if ending:
+        rubrics += t("snap.rubric_ending", ending=ending)
+    expires = t("snap.expires", date=local_time(meta.expires_at)) if meta.expires_at else t("snap.never")
+    return t("snap.banner", title=md(meta.title, 80), taken=local_time(meta.created_at), rubrics=md(rubrics or "—", 300),
              fingerprint=md(str(about.get("fingerprint", ""))[:12] or "—"), rows=f"{int(about.get('rows', 0)):,}", expires=expires)
 
 

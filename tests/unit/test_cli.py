@@ -207,3 +207,31 @@ def test_records_built_in_slices_are_the_records_built_at_once(monkeypatch):
     whole = list(output.result_records(results, rubrics))
     monkeypatch.setattr(output, "_RECORD_SLICE", 7)
     assert list(output.result_records(results, rubrics)) == whole and len(whole) == 40
+
+
+def _folder(tmp_path, core_text=None):
+    from pathlib import Path
+
+    for name in ("core.yaml", "rural.yaml", "school.yaml"):
+        (tmp_path / name).write_text((Path(RUBRICS) / name).read_text(encoding="utf-8"), encoding="utf-8")
+    if core_text is not None:
+        (tmp_path / "core.yaml").write_text(core_text, encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("id: broken\nname: [unclosed\n", encoding="utf-8")
+    (tmp_path / "legacy.yaml").write_bytes("id: legacy\nname: 旧\n".encode("gbk"))
+    return tmp_path
+
+
+def test_validate_rubric_file_reports_that_file_and_what_it_extends_only(tmp_path):
+    folder = _folder(tmp_path)
+    out = cli("validate-rubric", str(folder / "rural.yaml"))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("✓ rural") and "继承 core" in lines[0]
+    assert "broken" not in out.stdout + out.stderr and "legacy" not in out.stdout + out.stderr and "school" not in out.stdout
+
+
+def test_validate_rubric_file_still_reports_a_broken_parent(tmp_path):
+    folder = _folder(tmp_path, core_text="id: core\nabstract: true\nname: [unclosed\n")
+    out = cli("validate-rubric", str(folder / "rural.yaml"))
+    assert out.returncode == 1
+    assert f"{folder / 'core.yaml'}:" in out.stderr and "yaml-syntax" in out.stderr and "broken.yaml" not in out.stderr

@@ -9,7 +9,7 @@ import pandas as pd
 
 from scoring.explain import indicator_table, reasons
 from scoring.results import Results
-from scoring.rubric import BRANCH_ID, NAME, PERIOD
+from scoring.rubric import BRANCH_ID, NAME, PERIOD, Rubric
 from scoring.rubricset import RubricSet
 from ui.model.select import IDENTITY, flag_text, search, standard_percent
 
@@ -73,6 +73,17 @@ class BranchDetail:
     flags: str
 
 
+def with_deductions(table: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
+    """The indicator table with penalty items as deductions (扣分, out of their cap in 满分) instead of points earned."""
+    out = table.copy()
+    penalties = {ind.name for ind in rubric.penalty.indicators} if rubric.penalty else set()
+    standards = {std.name for std in rubric.standards}
+    is_penalty = out["指标"].isin(penalties) & ~out["标准"].isin(standards)
+    out.insert(list(out.columns).index("得分") + 1, "扣分", out["得分"].where(is_penalty))
+    out["得分"] = out["得分"].mask(is_penalty)
+    return out
+
+
 def branch_detail(results: Results, rubrics: RubricSet, branch_id: str, period: str | None) -> BranchDetail | None:
     """The branch's row (in `period`, else its latest), standards radar, indicator table, reasons and history."""
     label = branch_label(results.branches, branch_id, period)
@@ -82,6 +93,6 @@ def branch_detail(results: Results, rubrics: RubricSet, branch_id: str, period: 
     facts = {c: row[c] for c in (*IDENTITY, "total", "max_total", "grade", "rank", "group_size", "alert") if c in row.index}
     rubric = rubrics.get(str(row["rubric"]))
     return BranchDetail(
-        facts, radar(results, rubrics, label), indicator_table(results, rubrics, label), reasons(results, rubrics, label),
+        facts, radar(results, rubrics, label), with_deductions(indicator_table(results, rubrics, label), rubric), reasons(results, rubrics, label),
         history(results.branches, branch_id), rubric.grade_names()[0], str(flag_text(results, pd.Index([label])).iloc[0]),
     )

@@ -10,13 +10,16 @@ import pandas as pd
 from scoring.results import Results
 from scoring.rubric import FIELD
 from scoring.rubricset import RubricSet
+from ui.model.names import grade_scale
 from ui.model.select import (
     BLANK,
+    LOCAL_LIMIT,
     Kpis,
     grade_mix,
     heatmap,
     histogram,
     kpis,
+    local_groups,
     previous_period,
     resolve_period,
     selection,
@@ -42,6 +45,7 @@ class Overview:
     heat_township: pd.DataFrame
     heat_field: pd.DataFrame
     weak: pd.DataFrame
+    scale: tuple[str, ...]
 
 
 Progress = Callable[[str], None]
@@ -51,7 +55,7 @@ STAGES = ("select", "kpis", "grades", "heat", "weak")
 
 
 def overview(results: Results, rubrics: RubricSet, filters: Filters, other: str = "…", blank: str = BLANK,
-             progress: Progress | None = None) -> Overview:
+             system: str = "{parent}", progress: Progress | None = None) -> Overview:
     """KPIs against the previous period, grade mixes, score distribution, heat maps and weak points."""
     stage = progress or (lambda _: None)
     stage("select")
@@ -62,11 +66,13 @@ def overview(results: Results, rubrics: RubricSet, filters: Filters, other: str 
     stage("kpis")
     now, previous = kpis(chosen.branches), kpis(b[selection(b, filters, before)]) if before else None
     stage("grades")
-    township = "township" if "township" in b else "parent"
-    by_field, by_township = grade_mix(chosen.branches, FIELD, other, blank=blank), grade_mix(chosen.branches, township, other, blank=blank)
+    township = local_groups(chosen.branches, system)
+    by_field = grade_mix(chosen.branches, FIELD, other, blank=blank)
+    by_township = grade_mix(chosen.branches, township, other, LOCAL_LIMIT, blank)
     bins = histogram(chosen.branches["total"])
     cuts = thresholds(rubrics, list(chosen.branches["rubric"].astype(str).unique()))
     stage("heat")
-    heat = heatmap(chosen, rubrics, township, other, blank=blank), heatmap(chosen, rubrics, FIELD, other, blank=blank)
+    heat = heatmap(chosen, rubrics, township, other, LOCAL_LIMIT, blank), heatmap(chosen, rubrics, FIELD, other, blank=blank)
     stage("weak")
-    return Overview(period, before, now, previous, by_field, by_township, bins, cuts, *heat, weak_points(chosen, rubrics))
+    return Overview(period, before, now, previous, by_field, by_township, bins, cuts, *heat, weak_points(chosen, rubrics),
+                    grade_scale(rubrics))

@@ -15,6 +15,7 @@ from scoring.rubricset import RubricSet
 from ui.model.view import Filters
 
 GROUP_LIMIT = 25  # most groups one chart shows; the rest are summed into one bar
+LOCAL_LIMIT = 40  # townships and sector committees: more, smaller groups (a large "other" bar would squash the chart)
 BLANK = "—"  # the group of rows with no value (e.g. city-level units without a township)
 HIERARCHY = (("districts", "district"), ("townships", "township"), ("parents", "parent"))
 IDENTITY = (BRANCH_ID, NAME, FIELD, PERIOD, "district", "township", "parent")
@@ -183,17 +184,38 @@ def top_groups(keys: pd.Series, limit: int, other: str, blank: str = BLANK) -> p
     return pd.Series(labelled, index=keys.index, name=keys.name)
 
 
-def grade_mix(branches: pd.DataFrame, by: str, other: str = "…", limit: int = GROUP_LIMIT, blank: str = BLANK) -> pd.DataFrame:
+def local_groups(frame: pd.DataFrame, system: str = "{parent}") -> pd.Series | str:
+    """Each row's township; rows without one (branches under a system or sector party committee such as 教育系统党委)
+    are grouped by their parent organization, named by the `system` template, rather than lumped into one blank group."""
+    if "township" not in frame or "parent" not in frame:
+        return "township" if "township" in frame else "parent"
+    township = frame["township"].astype(object)
+    missing = township.isna() | (township.astype(str).str.strip() == "")
+    parent = frame["parent"].astype(object)[missing]
+    named = parent[parent.notna() & (parent.astype(str).str.strip() != "")]
+    return township.where(~missing, named.astype(str).map(lambda name: system.format(parent=name)))
+
+
+def group_keys(frame: pd.DataFrame, by: str | pd.Series) -> pd.Series | None:
+    """The group of each row: a column of the frame, or keys already worked out (None when the column is absent)."""
+    if isinstance(by, pd.Series):
+        return by
+    return frame.get(by)
+
+
+def grade_mix(branches: pd.DataFrame, by: str | pd.Series, other: str = "…", limit: int = GROUP_LIMIT,
+              blank: str = BLANK) -> pd.DataFrame:
     """Counts of each grade per group (rows: groups, largest first, then blank and folded ones; columns: grades, best first)."""
-    if by not in branches or branches.empty:
+    found = group_keys(branches, by)
+    if found is None or branches.empty:
         return pd.DataFrame()
-    keys = top_groups(branches[by], limit, other, blank)
+    keys = top_groups(found, limit, other, blank)
     grade_codes, grades = pd.factorize(branches["grade"])
     groups = keys.cat.categories
     graded = grade_codes >= 0
     cells = keys.cat.codes.to_numpy()[graded] * len(grades) + grade_codes[graded]
     counts = np.bincount(cells, minlength=len(groups) * len(grades))
-    table = pd.DataFrame(counts.reshape(len(groups), len(grades)), index=pd.Index(groups, name=by, dtype=str),
+    table = pd.DataFrame(counts.reshape(len(groups), len(grades)), index=pd.Index(groups, name=found.name, dtype=str),
                          columns=pd.Index(grades, name="grade", dtype=str)).sort_index()  # as crosstab orders them
     table = table.reindex(columns=[g for g in grade_order(branches) if g in table.columns], fill_value=0)
     order = table.sum(axis=1).sort_values(ascending=False, kind="stable").index
@@ -201,7 +223,7 @@ def grade_mix(branches: pd.DataFrame, by: str, other: str = "…", limit: int = 
     last = [label for label in (blank, other) if label in table.index]  # e.g. county-level units have no 乡镇: not a group
     if last:
         table = pd.concat([table.drop(index=last), table.loc[last]])
-    table.index.name = by
+    table.index.name = by if isinstance(by, str) else "group"
     return table
 
 
@@ -251,13 +273,14 @@ def standard_percent(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     return results.standards.astype(float) / _standard_maxima(results, rubrics)
 
 
-def heatmap(results: Results, rubrics: RubricSet, by: str, other: str = "…", limit: int = GROUP_LIMIT,
+def heatmap(results: Results, rubrics: RubricSet, by: str | pd.Series, other: str = "…", limit: int = GROUP_LIMIT,
             blank: str = BLANK) -> pd.DataFrame:
     """Average share of points per standard (columns: standard names) per group (rows, largest first)."""
-    if by not in results.branches or not len(results):
+    found = group_keys(results.branches, by)
+    if found is None or not len(results):
         return pd.DataFrame()
     shares = standard_percent(results, rubrics)
-    keys = top_groups(results.branches[by], limit, other, blank)
+    keys = top_groups(found, limit, other, blank)
     codes = keys.cat.codes.to_numpy()
     table = shares.groupby(codes).mean()  # by integer codes: a million rows are not hashed as strings
     table.index = pd.Index(keys.cat.categories[table.index], dtype=str)
@@ -342,3 +365,11 @@ def rubric_problems(problems: Sequence[object]) -> pd.DataFrame:
 def labelled(frame: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:
     """The same table with translated headers (for downloads and printouts)."""
     return frame.rename(columns=headers)
+
+
+def first_rubric(rubrics: RubricSet, branches: pd.DataFrame, fallback_field: str = "农村") -> str:
+    """The rubric to open with: that of the data's first row, else the one for `fallback_field`, else the first."""
+    ids = [r.id for r in rubrics.concrete]
+    if "rubric" in branches and len(branches) and str(branches["rubric"].iloc[0]) in ids:
+        return str(branches["rubric"].iloc[0])
+    return next((r.id for r in rubrics.concrete if fallback_field in r.fields), ids[0])

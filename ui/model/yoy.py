@@ -11,7 +11,7 @@ from scoring.compare import compare_periods
 from scoring.results import Results
 from scoring.rubric import FIELD
 from scoring.rubricset import RubricSet
-from ui.model.select import BLANK, GROUP_LIMIT, HIERARCHY, histogram, isin, top_groups
+from ui.model.select import BLANK, GROUP_LIMIT, HIERARCHY, LOCAL_LIMIT, group_keys, histogram, isin, local_groups, top_groups
 from ui.model.view import Filters
 
 
@@ -37,15 +37,16 @@ def grade_flows(table: pd.DataFrame, new: str, gone: str) -> pd.DataFrame:
     return flows.sort_values(["source", "target"], kind="stable").reset_index(drop=True)
 
 
-def moves_by_group(table: pd.DataFrame, by: str, moves: Sequence[str], other: str = "…",
+def moves_by_group(table: pd.DataFrame, by: str | pd.Series, moves: Sequence[str], other: str = "…",
                    limit: int = GROUP_LIMIT, blank: str = BLANK) -> pd.DataFrame:
     """Counts of each move (晋位/持平/降级 …) per group, largest groups first."""
-    if by not in table or table.empty:
+    found = group_keys(table, by)
+    if found is None or table.empty:
         return pd.DataFrame()
-    keys = top_groups(table[by], limit, other, blank)
+    keys = top_groups(found, limit, other, blank)
     counts = pd.crosstab(keys, table["move"].astype(str)).reindex(columns=list(moves), fill_value=0)
     counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False, kind="stable").index]
-    counts.index.name = by
+    counts.index.name = by if isinstance(by, str) else "group"
     return counts
 
 
@@ -78,12 +79,12 @@ MOVES = ("晋位", "持平", "降级", "新参评", "未参评")
 
 
 def year_over_year(results: Results, rubrics: RubricSet, before: str, after: str, filters: Filters,
-                   new: str, gone: str, other: str = "…", blank: str = BLANK) -> YearOverYear:
+                   new: str, gone: str, other: str = "…", blank: str = BLANK, system: str = "{parent}") -> YearOverYear:
     """Comparison table, grade flows, moves per township, change distribution and move counts."""
     table = comparison(results, rubrics, before, after, filters)
-    by = "township" if "township" in table else "parent"
+    by = local_groups(table, system)
     counts = table["move"].value_counts()
     return YearOverYear(
-        table, grade_flows(table, new, gone), moves_by_group(table, by, MOVES[:3], other, blank=blank),
+        table, grade_flows(table, new, gone), moves_by_group(table, by, MOVES[:3], other, LOCAL_LIMIT, blank),
         histogram(table["change"], bins=30), {m: int(counts.get(m, 0)) for m in MOVES},
     )

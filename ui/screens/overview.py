@@ -9,14 +9,15 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui import cached, charts, common, exports, state
-from ui.i18n import t
+from ui.i18n import names, t
 from ui.model import overview as overview_model
 from ui.model import select
+from ui.model.names import renamed
 from ui.model.view import Filters
 from ui.safe import md
 
 
-def _kpis(data: overview_model.Overview) -> None:
+def _kpis(data: overview_model.Overview, shown: dict[str, str]) -> None:
     now, before = data.kpis, data.previous
     help_text = t("kpi.delta_help", period=md(data.previous_period)) if before else None
     cols = st.columns(2 + len(now.grades))
@@ -29,7 +30,7 @@ def _kpis(data: overview_model.Overview) -> None:
         delta = f"{(grade.share - old) * 100:+.1f} pp" if old is not None else None
         # A lower share of the lowest grade is good news, so its arrow colours are inverted.
         lowest = grade is now.grades[-1] and len(now.grades) > 1
-        col.metric(t("kpi.grade", grade=md(grade.grade), count=f"{grade.count:,}"), common.percent(grade.share),
+        col.metric(t("kpi.grade", grade=md(shown.get(grade.grade, grade.grade)), count=f"{grade.count:,}"), common.percent(grade.share),
                    delta=delta, delta_color="inverse" if lowest else "normal", help=help_text)
 
 
@@ -38,23 +39,27 @@ def render() -> None:
     data = state.dataset()
     view = state.view()
     with common.progress((*overview_model.STAGES, "charts")) as report:
-        bundle = cached.overview(data.key, view.filters, (t("common.other"), t("common.blank")), data, report)
+        bundle = cached.overview(data.key, view.filters, (t("common.other"), t("common.blank"), t("common.system_group")), data, report)
         common.heading("overview.title", bundle.period, bundle.kpis.count)
         if not bundle.kpis.count:
             st.info(t("common.empty"))
             return
-        _kpis(bundle)
+        shown = names(data.rubrics)
+        _kpis(bundle, shown)
+        scale = [shown.get(g, g) for g in bundle.scale]
         draw = _charts(data.key, view.filters, report)
         left, right = st.columns(2)
-        draw("by_field", lambda: charts.grade_bars(bundle.by_field, t("overview.by_field"), t("overview.count")), left)
-        draw("by_township", lambda: charts.grade_bars(bundle.by_township, t("overview.by_township"), t("overview.count")), right)
+        draw("by_field", lambda: charts.grade_bars(bundle.by_field.rename(columns=shown), t("overview.by_field"), t("overview.count"),
+                                                   scale), left)
+        draw("by_township", lambda: charts.grade_bars(bundle.by_township.rename(columns=shown), t("overview.by_township"),
+                                                      t("overview.count"), scale), right)
         left, right = st.columns(2)
-        draw("hist", lambda: charts.score_histogram(bundle.bins, bundle.cuts, t("overview.histogram"), t("overview.score"),
+        draw("hist", lambda: charts.score_histogram(bundle.bins, renamed(bundle.cuts, shown), t("overview.histogram"), t("overview.score"),
                                                     t("overview.count")), left)
-        draw("weak", lambda: charts.weak_points(bundle.weak, t("overview.weak"), t("col.lost_total")), right)
-        _heat(bundle, data.key, view.filters)
+        draw("weak", lambda: charts.weak_points(renamed(bundle.weak, shown), t("overview.weak"), t("col.lost_total")), right)
+        _heat(bundle, data.key, view.filters, shown)
     st.subheader(t("overview.weak"))
-    common.table(bundle.weak, "ov_weak_table", {
+    common.table(renamed(bundle.weak, shown), "ov_weak_table", {
         "lost_total": st.column_config.NumberColumn(t("col.lost_total"), format="%.1f"),
         "lost_mean": st.column_config.NumberColumn(t("col.lost_mean"), format="%.2f"),
         "share_losing": st.column_config.ProgressColumn(t("col.share_losing"), min_value=0.0, max_value=1.0, format="percent"),
@@ -83,13 +88,13 @@ def _charts(key: str, filters: Filters, report: Callable[[str], None] | None = N
 
 
 @st.fragment
-def _heat(bundle: overview_model.Overview, key: str, filters: Filters) -> None:
+def _heat(bundle: overview_model.Overview, key: str, filters: Filters, shown: dict[str, str]) -> None:
     """The heat map and its grouping switch: switching reruns only this part of the page."""
     groupings = {v: t(f"overview.heat_{v}") for v in ("township", "field")}
     by = st.segmented_control(t("overview.heat_by"), list(groupings), key="ov_heat_by", required=True,
                               default="township", format_func=groupings.__getitem__)
     heat = bundle.heat_field if by == "field" else bundle.heat_township
-    _charts(key, filters)(f"heat_{by}", lambda: charts.heatmap(heat, t("overview.heat"), t("overview.share")), st.container())
+    _charts(key, filters)(f"heat_{by}", lambda: charts.heatmap(heat.rename(columns=shown), t("overview.heat"), t("overview.share")), st.container())
 
 
 if __name__ == "__main__":

@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from scoring.rubric import BRANCH_ID
-from ui import cached, common, state
+from ui import cached, common, exports, state
 from ui.data import Dataset
-from ui.i18n import t
+from ui.i18n import names, t
 from ui.model import ranking as ranking_model
+from ui.model import select
+from ui.model.names import renamed
 from ui.model.view import Filters
+from ui.safe import filename
 
 LIMITS = (100, 500, 2000)
+RANKING_ORDER = ["rank", "name", "total", "grade", "alert"]  # visible without scrolling at 1400 px; standards follow
 
 
-def _standard_columns(ranking: ranking_model.Ranking) -> dict[str, object]:
+def _standard_columns(ranking: ranking_model.Ranking, shown: dict[str, str]) -> dict[str, object]:
     """Each standard as a progress bar: points out of the standard's points, or a share when rubrics are mixed."""
     config: dict[str, object] = {}
-    for sid, (name, full) in ranking.standards.items():
+    for sid, (zh, full) in ranking.standards.items():
+        name = shown.get(zh, zh)
         title = t("col.standard_share", name=name) if ranking.as_share else name
         config[f"std:{sid}"] = st.column_config.ProgressColumn(title, min_value=0.0, max_value=float(full),
                                                                format="%.0f%%" if ranking.as_share else "%.1f")
     config["total"] = st.column_config.NumberColumn(t("col.total"), format="%.2f")
     return config
+
+
+def _download(ranking: ranking_model.Ranking, shown: dict[str, str]) -> pd.DataFrame:
+    """The ranking as a file: every matching row, translated headers and names."""
+    headers = common.headers(ranking.frame.columns)
+    for sid, (zh, _) in ranking.standards.items():
+        name = shown.get(zh, zh)
+        headers[f"std:{sid}"] = t("col.standard_share", name=name) if ranking.as_share else name
+    return select.labelled(renamed(ranking.frame, shown), headers)
 
 
 def render() -> None:
@@ -48,8 +63,19 @@ def _table(data: Dataset, filters: Filters) -> None:
     st.caption(t("ranking.matched", matched=f"{ranking.matched:,}", shown=f"{len(ranking.frame):,}"))
     if ranking.as_share:
         st.caption(t("ranking.share_note"))
-    event = common.table(ranking.frame, "rank_table", _standard_columns(ranking), on_select="rerun",
-                         selection_mode="single-row", height=560)
+    shown = names(data.rubrics)
+    first = [c for c in RANKING_ORDER if c in ranking.frame]
+    order = [*first, *(c for c in ranking.frame.columns if c.startswith("std:")), "flags",
+             *(c for c in ranking.frame.columns if c not in first and not c.startswith("std:") and c != "flags")]
+    event = common.table(renamed(ranking.frame, shown), "rank_table", _standard_columns(ranking, shown), on_select="rerun",
+                         selection_mode="single-row", height=560, column_order=order)
+    st.subheader(t("ranking.download"))
+
+    def table() -> pd.DataFrame:  # every matching row, built only when a button is clicked
+        return _download(cached.ranking(data.key, filters, query, sort, None, data), shown)
+
+    common.downloads(f"ranking-{filename(filters.period or 'latest')}", "rank_dl", exports.frame_csv(table),
+                     exports.frame_xlsx(table, t("ranking.title")))
     rows = event.selection.rows if event is not None else []
     if rows:
         state.update(branch=str(ranking.frame[BRANCH_ID].iloc[rows[0]]))

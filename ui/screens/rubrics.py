@@ -22,13 +22,13 @@ SECTIONS = (("standards", "rubrics.standards"), ("indicators", "rubrics.standard
 
 def _show(rubrics: RubricSet) -> None:
     ids = [r.id for r in rubrics.rubrics]
-    names = {r.id: f"{r.name}（{r.id}）" for r in rubrics.rubrics}
+    names = {r.id: t("rubrics.option", name=r.name, id=r.id) for r in rubrics.rubrics}
     if state.widget("rb_pick") not in ids:
-        state.force("rb_pick", next((r.id for r in rubrics.concrete), ids[0]))
+        state.force("rb_pick", select.first_rubric(rubrics, state.dataset().results.branches))
     rid = st.selectbox(t("rubrics.pick"), ids, key="rb_pick", format_func=names.__getitem__)
     rubric = rubrics.get(rid)
     st.subheader(md(rubric.name))
-    st.caption(t("rubrics.summary", fields=md("、".join(rubric.fields) or "—"), version=md(rubric.version), total=f"{rubric.total:g}"))
+    st.caption(t("rubrics.summary", fields=md(t("common.sep").join(rubric.fields) or "—"), version=md(rubric.version), total=f"{rubric.total:g}"))
     if rubric.description:
         st.markdown(md(rubric.description, 2000))
     tables = rubric_tables(rubric)

@@ -11,9 +11,13 @@ from scoring.rubricset import RubricSet
 from scoring.template import template_bytes
 from ui import common, data, state
 from ui.i18n import t
+from ui.model import select
 from ui.safe import filename, md
 
 TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xlsb", "xls", "ods", "et"]  # .et is refused with advice, not by the widget
+
+
+PROBLEM_ORDER = ("行", "列名", "说明", "级别", "值", "列", "代码")
 
 
 def _rubrics() -> tuple[RubricSet, str]:
@@ -44,7 +48,8 @@ def _report(report: ValidationReport, stem: str) -> None:
     if not report.problems:
         st.caption(t("upload.no_problems"))
         return
-    common.table(report.to_frame(), "up_problems")
+    common.table(report.to_frame(), "up_problems", {"说明": st.column_config.TextColumn(t("hdr.说明"), width="large")},
+                 column_order=PROBLEM_ORDER)  # where and what first: no scrolling to the message at 1400 px
     st.download_button(t("upload.download_problems"), lambda: data.problems_csv(report), key="up_problems_dl",
                        file_name=f"problems-{filename(stem)}.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:")
@@ -79,6 +84,7 @@ def _templates() -> None:
     rubrics = data.builtin_rubrics()
     ids = [r.id for r in rubrics.concrete]
     names = {r.id: "、".join(r.fields[:1]) or r.name for r in rubrics.concrete}
+    state.seed("up_tpl_field", select.first_rubric(rubrics, state.dataset().results.branches))
     rid = st.selectbox(t("upload.template_field"), ids, key="up_tpl_field", format_func=names.__getitem__)
     rubric = rubrics.get(rid)
     left, right = st.columns(2)

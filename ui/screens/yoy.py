@@ -6,14 +6,15 @@ import streamlit as st
 
 from scoring.compare import LAGGING_TWICE
 from ui import cached, charts, common, exports, state
-from ui.i18n import t
+from ui.i18n import names, t
 from ui.model import select
 from ui.model import yoy as yoy_model
+from ui.model.names import grade_scale, renamed
 from ui.safe import filename, md
 
 MOVE_KEYS = {"晋位": "yoy.up", "持平": "yoy.same", "降级": "yoy.down"}
-LIST_COLUMNS = ["branch_id", "name", "field", "township", "parent", "total_before", "total_after", "change",
-                "grade_before", "grade_after", "move", "flags"]
+LIST_COLUMNS = ["name", "grade_before", "grade_after", "change", "total_before", "total_after", "flags", "township",
+                "parent", "field", "branch_id"]
 
 
 def _baseline(periods: tuple[str, ...], after: str) -> str:
@@ -40,7 +41,7 @@ def render() -> None:
         st.info(t("yoy.need_two"))
         return
     before = _baseline(periods, after)
-    labels = (t("yoy.new"), t("yoy.gone"), t("common.other"), t("common.blank"))
+    labels = (t("yoy.new"), t("yoy.gone"), t("common.other"), t("common.blank"), t("common.system_group"))
     with st.spinner(t("common.working")):
         yoy = cached.year_over_year(data.key, before, after, view.filters, labels, data)
     st.caption(t("yoy.caption", before=md(before), after=md(after)))
@@ -53,20 +54,22 @@ def render() -> None:
     lagging = yoy_model.flagged_twice(yoy.table, LAGGING_TWICE)
     cols[3].metric(t("yoy.lagging"), f"{len(lagging):,}")
     left, right = st.columns(2)
-    order = select.grade_order(b)
-    left.plotly_chart(charts.sankey(yoy.flows, t("yoy.sankey"), before, after, order), key="yoy_sankey",
+    shown = names(data.rubrics)
+    order = [shown.get(g, g) for g in grade_scale(data.rubrics)]
+    flows = renamed(yoy.flows, shown, ("source", "target"))
+    left.plotly_chart(charts.sankey(flows, t("yoy.sankey"), before, after, order), key="yoy_sankey",
                       config=charts.CONFIG, width="stretch")
-    right.plotly_chart(charts.move_bars(yoy.by_township, t("yoy.by_township"), t("overview.count")), key="yoy_moves",
+    right.plotly_chart(charts.move_bars(yoy.by_township, t("yoy.by_township"), shown, t("overview.count")), key="yoy_moves",
                        config=charts.CONFIG, width="stretch")
     tabs = st.tabs([t("yoy.up"), t("yoy.down"), t("yoy.lagging")])
     for tab, frame, key in zip(tabs, (yoy_model.moved(yoy.table, "晋位"), yoy_model.moved(yoy.table, "降级"), lagging),
                                ("yoy_up", "yoy_down", "yoy_lagging"), strict=True):
         with tab:
-            common.table(frame[[c for c in LIST_COLUMNS if c in frame]], key, height=360)
+            common.table(renamed(frame[[c for c in LIST_COLUMNS if c in frame]], shown), key, height=360)
     st.plotly_chart(charts.change_histogram(yoy.changes, t("yoy.change"), t("yoy.change_x"), t("overview.count")),
                     key="yoy_change", config=charts.CONFIG, width="stretch")
     st.subheader(t("yoy.download"))
-    table = select.labelled(yoy.table, common.headers(yoy.table.columns))
+    table = select.labelled(renamed(yoy.table, shown), common.headers(yoy.table.columns))
     common.downloads(f"compare-{filename(before)}-{filename(after)}", "yoy_dl", exports.frame_csv(lambda: table),
                      exports.frame_xlsx(lambda: table, t("yoy.title")))
 
