@@ -40,15 +40,24 @@ def template_headers(rubric: Rubric) -> list[str]:
     return [header for header, _ in _columns(rubric)]
 
 
-def _skip_floors(rubric: Rubric) -> dict[str, float]:
-    """Numbers below which a 不参评 rule would skip a row (e.g. months since founding < 12), per column."""
-    return {s.when.column: float(s.when.value) for s in rubric.skip
-            if isinstance(s.when, Clause) and s.when.op in ("<", "<=") and isinstance(s.when.value, int | float)}
+def _floors(rubric: Rubric) -> dict[str, float]:
+    """Numbers below which a row is skipped (不参评, e.g. months since founding < 12) or an item is ruled not applicable
+    (e.g. 正式党员数 < 7), per column: the example row stays above them so that every item it shows is scored."""
+    below = [s.when for s in rubric.skip]
+    for ind in rubric.indicators():
+        below.append(ind.not_applicable_when)
+        if isinstance(ind.applies_when, Clause) and ind.applies_when.op in (">", ">="):
+            below.append(ind.applies_when.model_copy(update={"op": "<"}))
+    floors: dict[str, float] = {}
+    for when in below:
+        if isinstance(when, Clause) and when.op in ("<", "<=") and isinstance(when.value, int | float):
+            floors[when.column] = max(floors.get(when.column, 0.0), float(when.value))
+    return floors
 
 
 def _example(column: Column, rubric: Rubric) -> Any:
     """A plausible value for one column of the example row (one that the rubric scores rather than skips)."""
-    if column.id in (floors := _skip_floors(rubric)):
+    if column.id in (floors := _floors(rubric)):
         return floors[column.id] * 2
     if column.id == FIELD:
         return rubric.fields[0] if rubric.fields else ""

@@ -35,10 +35,10 @@ def rural(rs: RubricSet):
 
 CASES: list[tuple[str, Edit | tuple[Edit, ...], str, list[str], Callable[[RubricSet], bool]]] = [
     ("core band threshold", SetValue("core", key_path("grading.bands.中间.min"), 70), "core.yaml",
-     ["-    - {name: 中间, min: 75}", "+    - {name: 中间, min: 70}"],
+     ["-    - {name: 中间, name_en: Average, min: 75}", "+    - {name: 中间, name_en: Average, min: 70}"],
      lambda rs: rs.get("core").grading.bands[1].min == 70 and rural(rs).grading.bands[1].min == 70),
     ("inherited threshold becomes an override", SetValue("rural", key_path("grading.bands.先进.min"), 85), "rural.yaml",
-     ["+  bands:", "+    - {name: 先进, min: 85}", "+    - {name: 中间, min: 75}", "+    - {name: 后进, min: 0}"],
+     ["+  bands:", "+    - {name: 先进, name_en: Advanced, min: 85}", "+    - {name: 中间, name_en: Average, min: 75}", "+    - {name: 后进, name_en: Lagging, min: 0}"],
      lambda rs: [b.min for b in rural(rs).grading.bands] == [85, 75, 0]),
     ("indicator points", (SetValue("core", key_path("standards.team.indicators.secretary_training.points"), 3),
                           SetValue("core", key_path("standards.team.indicators.member_review.points"), 1)), "core.yaml",
@@ -109,7 +109,7 @@ def test_a_removed_own_item_is_deleted_and_the_loader_reports_what_it_broke() ->
 
 def test_the_origin_of_an_inherited_value_names_the_parent_file_and_line() -> None:
     core_lines = DRAFT.texts[name_of("core.yaml")].splitlines()
-    line = core_lines.index("    - {name: 先进, min: 90}") + 1
+    line = core_lines.index("    - {name: 先进, name_en: Advanced, min: 90}") + 1
     origin = DRAFT.origin("rural", "grading.bands.先进.min")
     assert (origin.file_name, origin.line, origin.inherited, origin.overrides) == ("core.yaml", line, True, False)
     assert origin.describe() == f"继承自 core.yaml 第 {line} 行"
