@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import sidebar, snapshot_view, state
+from ui.boundary import guarded
 from ui.i18n import t
 
 HERE = Path(__file__).parent
@@ -25,5 +26,5 @@ if snapshot_view.gate():  # False: this run showed a snapshot screen (access cod
         st.switch_page(pages[goto])
     sidebar.render(state.dataset(), slug)
     snapshot_view.banner()
-    current.run()
+    guarded(current.run)
     state.finish(slug)

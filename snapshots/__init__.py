@@ -7,7 +7,8 @@ Typical use from the UI layer::
     opened = service.open(created.id, access_code="A1b2")
 """
 
-from snapshots.config import open_store
+from snapshots.config import open_database, open_store
+from snapshots.db import Database
 from snapshots.errors import (
     SnapshotConfigError,
     SnapshotCorrupt,
@@ -17,15 +18,26 @@ from snapshots.errors import (
     SnapshotStoreError,
     SnapshotTooLarge,
     SnapshotUnavailable,
+    StoreBusy,
+    StoreFull,
 )
+from snapshots.manifest import FileEntry, Manifest, RowFix
 from snapshots.payload import SnapshotPayload
 from snapshots.service import EXPIRY_CHOICES, Created, OpenedSnapshot, SnapshotMeta, SnapshotService
-from snapshots.store import SnapshotStore, StoredSnapshot
+from snapshots.store import DamagedRow, SnapshotStore, StoredSnapshot
+from snapshots.workspaces import Access, Opened, Version, WorkspaceService, WorkspaceUnavailable
 
 __all__ = [
     "EXPIRY_CHOICES",
+    "Access",
     "Created",
+    "DamagedRow",
+    "Database",
+    "FileEntry",
+    "Manifest",
+    "Opened",
     "OpenedSnapshot",
+    "RowFix",
     "SnapshotConfigError",
     "SnapshotCorrupt",
     "SnapshotError",
@@ -38,6 +50,12 @@ __all__ = [
     "SnapshotStoreError",
     "SnapshotTooLarge",
     "SnapshotUnavailable",
+    "StoreBusy",
+    "StoreFull",
     "StoredSnapshot",
+    "Version",
+    "WorkspaceService",
+    "WorkspaceUnavailable",
+    "open_database",
     "open_store",
 ]

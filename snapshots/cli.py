@@ -1,4 +1,7 @@
-"""Administer the snapshot store: `python -m snapshots list|purge [--store URL]`; exit 0 ok, 1 store unreachable, 2 usage."""
+"""Administer the store: `python -m snapshots list|purge [--store URL]`, and `workspace …`; exit 0 ok, 1 store unreachable, 2 usage.
+
+`list` prints every readable snapshot and names each stored row it cannot read (on stderr; the exit status stays 0).
+"""
 
 from __future__ import annotations
 
@@ -16,8 +19,13 @@ from snapshots.service import SnapshotMeta, SnapshotService
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run one admin command and return the exit status."""
     stdout = out or sys.stdout
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments[:1] == ["workspace"]:
+        from snapshots.workspace_cli import main as workspace_main
+
+        return workspace_main(arguments[1:], stdout)
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if args.command is None:
         parser.print_usage(sys.stderr)
         return 2
@@ -33,7 +41,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         # The size limit only matters when creating, so a bad $SNAPSHOT_MAX_BYTES must not block administration.
         service = SnapshotService(store, max_bytes=DEFAULT_MAX_BYTES)
         if args.command == "list":
-            _print_list(service.list(), stdout)
+            metas, damaged = service.inventory()
+            _print_list(metas, stdout)
+            for row in damaged:
+                print(f"damaged row {row.id!r}: {row.reason} (refused as 已损坏 when opened; delete it or restore it from a backup)",
+                      file=sys.stderr)
         else:
             print(f"purged {service.purge()} expired snapshot(s)", file=stdout)
     except SnapshotError as exc:
@@ -50,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("list", help="list every snapshot: id, size, created, expiry, title").add_argument("--store", help=store_help)
     sub.add_parser("purge", help="delete expired snapshots and print how many").add_argument("--store", help=store_help)
+    sub.add_parser("workspace", help="script a workspace: create|add|list-files|versions|restore|status|export (see workspace -h)")
     return parser
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from snapshots.errors import SnapshotConfigError
-from snapshots.sqlite_store import SQLiteStore
+from snapshots.db import Database, postgres_database, sqlite_database
+from snapshots.errors import MAX_BYTES_MESSAGE, SnapshotConfigError
 from snapshots.store import SnapshotStore
 
 STORE_URL_ENV = "SNAPSHOT_STORE_URL"
@@ -28,20 +28,23 @@ def store_url(url: str | None = None) -> str:
     return f"sqlite:///{data_dir / DEFAULT_FILE_NAME}"
 
 
-def open_store(url: str | None = None) -> SnapshotStore:
-    """Open (and on first use create) the store: `sqlite:///relative/path`, `sqlite:////absolute/path` or `postgresql://…`."""
+def open_database(url: str | None = None) -> Database:
+    """Open (and on first use create or migrate) the database: `sqlite:///relative/path`, `sqlite:////absolute/path` or `postgresql://…`."""
     effective = store_url(url)
     if effective.startswith("sqlite:///"):
         path = effective.removeprefix("sqlite:///")
         if not path or path == ":memory:":
             raise SnapshotConfigError("快照库地址无效：sqlite:/// 后须跟一个文件路径（内存数据库不能在多个连接间共享）。")
-        return SQLiteStore(path)
+        return sqlite_database(path)
     if effective.startswith(("postgresql://", "postgres://")):
-        from snapshots.postgres_store import PostgresStore  # psycopg is loaded only when PostgreSQL is configured
-
-        return PostgresStore(effective)
+        return postgres_database(effective)
     scheme = effective.split(":", 1)[0] if ":" in effective else effective[:20]
     raise SnapshotConfigError(f"快照库地址无效（“{scheme}”）：只支持 sqlite:///文件路径 或 postgresql://用户@主机:端口/库名。")
+
+
+def open_store(url: str | None = None) -> SnapshotStore:
+    """The snapshot store over the configured database (its `.db` serves the workspace store too)."""
+    return SnapshotStore(open_database(url))
 
 
 def max_snapshot_bytes() -> int:
@@ -54,5 +57,5 @@ def max_snapshot_bytes() -> int:
     except ValueError:
         value = 0
     if value <= 0:
-        raise SnapshotConfigError(f"环境变量 {MAX_BYTES_ENV} 须为正整数（字节数），现为“{raw[:40]}”。")
+        raise SnapshotConfigError(MAX_BYTES_MESSAGE.format(raw=raw[:40]), key="snap.max_bytes_bad", raw=raw[:40])
     return value

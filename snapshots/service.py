@@ -13,16 +13,20 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
+from snapshots.attempts import AttemptLimiter
+from snapshots.clock import utc
 from snapshots.config import max_snapshot_bytes
-from snapshots.errors import SnapshotCorrupt, SnapshotInvalid, SnapshotRateLimited, SnapshotTooLarge, SnapshotUnavailable
+from snapshots.errors import SnapshotCorrupt, SnapshotInvalid, SnapshotTooLarge, SnapshotUnavailable
 from snapshots.payload import SnapshotPayload
-from snapshots.store import SnapshotStore, StoredSnapshot
+from snapshots.store import DamagedRow, SnapshotStore, StoredSnapshot
+from snapshots.text import check_line
 from snapshots.tokens import (
-    access_code_matches,
     check_access_code,
+    code_admits,
     delete_token_matches,
     hash_access_code,
     hash_delete_token,
@@ -72,6 +76,9 @@ class OpenedSnapshot:
     payload: SnapshotPayload
 
 
+Inventory = tuple[list[SnapshotMeta], list[DamagedRow]]
+
+
 class SnapshotService:
     """The snapshot operations over one store; safe to share between threads."""
 
@@ -84,9 +91,19 @@ class SnapshotService:
         failure_window: timedelta = FAILURE_WINDOW,
     ) -> None:
         self.store = store
-        self.max_bytes = max_snapshot_bytes() if max_bytes is None else max_bytes
+        self._max_bytes = max_bytes
         self.max_failures = max_failures
         self.failure_window = failure_window
+
+    @property
+    def max_bytes(self) -> int:
+        """The size limit for one snapshot: the constructor's, else $SNAPSHOT_MAX_BYTES read now (so a bad value blocks only creating)."""
+        return max_snapshot_bytes() if self._max_bytes is None else self._max_bytes
+
+    @cached_property
+    def attempts(self) -> AttemptLimiter:
+        """The lockout counters (in the store's database, so every replica sees them)."""
+        return AttemptLimiter(self.store.db, limit=self.max_failures, window=self.failure_window)
 
     def create(
         self,
@@ -99,13 +116,14 @@ class SnapshotService:
         now: datetime | None = None,
     ) -> Created:
         """Store a snapshot and return its id and delete token; `access_code=None` means anyone with the link may open it."""
-        moment = _utc(now)
+        moment = utc(now)
         clean_title = _check_title(title)
         expires_at = moment + timedelta(days=_check_expiry(expires_in_days)) if expires_in_days is not None else None
         code_hash = None if access_code is None else hash_access_code(check_access_code(_strip(access_code)))
+        limit = self.max_bytes
         data = payload.to_bytes()
-        if len(data) > self.max_bytes:
-            raise SnapshotTooLarge(len(data), self.max_bytes)
+        if len(data) > limit:
+            raise SnapshotTooLarge(len(data), limit)
         token = new_delete_token()
         record = StoredSnapshot(
             id=new_id(),
@@ -118,25 +136,24 @@ class SnapshotService:
             delete_hash=hash_delete_token(token),
             metadata=_check_metadata(payload, metadata),
         )
-        # Creation is rare and the expiry index makes this cheap, so expired rows never pile up unseen.
-        self.store.purge(moment, moment - self.failure_window)
+        # Creation is rare and the indexes make this cheap, so expired rows and stale counters never pile up unseen.
+        self.store.purge(moment)
+        self.attempts.purge(moment)
         self.store.insert(record, data)
         return Created(id=record.id, delete_token=token, meta=_meta(record))
 
     def open(self, snapshot_id: object, access_code: str | None = None, now: datetime | None = None) -> OpenedSnapshot:
-        """Open a snapshot, or raise `SnapshotUnavailable` (the same for every kind of failure) or `SnapshotCorrupt`."""
-        moment = _utc(now)
+        """Open a snapshot, or raise `SnapshotUnavailable` (the same for every kind of failure) or `SnapshotCorrupt`.
+
+        The attempt is counted before the code is evaluated (one atomic statement), and handed back if it succeeds.
+        """
+        moment = utc(now)
         if not is_valid_id(snapshot_id):
             raise SnapshotUnavailable()
-        if self.store.count_failures(snapshot_id, moment - self.failure_window) >= self.max_failures:
-            raise SnapshotRateLimited(int(self.failure_window.total_seconds() // 60))
-        record = self._live(snapshot_id, moment)
-        access_code = _strip(access_code)
-        if record is None or (record.code_hash is not None and not access_code_matches(access_code, record.code_hash)):
-            if record is None and access_code is not None:
-                access_code_matches(access_code, None)  # same hashing cost as a wrong code on a real snapshot
-            self.store.add_failure(snapshot_id, moment, moment - self.failure_window)
-            raise SnapshotUnavailable()
+        with self.attempts.attempt(f"snapshot:{snapshot_id}", moment):
+            record = self._live(snapshot_id, moment)
+            if not code_admits(access_code, record is not None, None if record is None else record.code_hash) or record is None:
+                raise SnapshotUnavailable()
         data = self.store.read_payload(snapshot_id)
         if data is None:  # deleted between the two reads
             raise SnapshotUnavailable()
@@ -148,7 +165,7 @@ class SnapshotService:
         """Whether to ask for an access code: False only for a live snapshot without one, so unknown ids look coded."""
         if not is_valid_id(snapshot_id):
             return True
-        record = self._live(snapshot_id, _utc(now))
+        record = self._live(snapshot_id, utc(now))
         return record is None or record.code_hash is not None
 
     def delete(self, snapshot_id: object, delete_token: object) -> bool:
@@ -162,12 +179,18 @@ class SnapshotService:
 
     def purge(self, now: datetime | None = None) -> int:
         """Remove every expired snapshot and stale failure record; returns how many snapshots were removed."""
-        moment = _utc(now)
-        return self.store.purge(moment, moment - self.failure_window)
+        moment = utc(now)
+        self.attempts.purge(moment)
+        return self.store.purge(moment)
 
     def list(self) -> list[SnapshotMeta]:
-        """Every stored snapshot, oldest first, including expired ones not yet purged (for administration)."""
-        return [_meta(record) for record in self.store.records()]
+        """Every readable stored snapshot, oldest first, including expired ones not yet purged (for administration)."""
+        return self.inventory()[0]
+
+    def inventory(self) -> Inventory:
+        """Every readable snapshot (oldest first) and, apart, every stored row that cannot be read (id and reason)."""
+        records, damaged = self.store.records()
+        return [_meta(record) for record in records], damaged
 
     def _live(self, snapshot_id: str, now: datetime) -> StoredSnapshot | None:
         record = self.store.get(snapshot_id)
@@ -177,26 +200,13 @@ class SnapshotService:
         return record
 
 
-def _utc(now: datetime | None) -> datetime:
-    if now is None:
-        return datetime.now(UTC)
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be a timezone-aware datetime")
-    return now.astimezone(UTC)
-
-
 def _strip(code: str | None) -> str | None:
     # Codes have no spaces, so spaces around a pasted code are noise, not a different code.
     return code.strip() if isinstance(code, str) else code
 
 
 def _check_title(title: str) -> str:
-    clean = title.strip() if isinstance(title, str) else ""
-    if not clean:
-        raise SnapshotInvalid("请填写快照标题。")
-    if len(clean) > MAX_TITLE_LENGTH:
-        raise SnapshotInvalid(f"快照标题过长（{len(clean)} 字），最多 {MAX_TITLE_LENGTH} 字。")
-    return clean
+    return check_line(title, label="快照标题", limit=MAX_TITLE_LENGTH)
 
 
 def _check_expiry(days: int) -> int:

@@ -83,6 +83,19 @@ def access_code_matches(code: object, stored_hash: str | None) -> bool:
     return scheme == "scrypt" and hmac.compare_digest(actual, expected)
 
 
+def code_admits(code: object, found: bool, stored_hash: str | None) -> bool:
+    """True for a found item without a code or with a matching one; a missing item costs the same hashing, so timing tells nothing.
+
+    Codes have no spaces, so spaces around a pasted code are noise, not a different code.
+    """
+    code = code.strip() if isinstance(code, str) else None
+    if not found:
+        if code is not None:
+            access_code_matches(code, None)
+        return False
+    return stored_hash is None or access_code_matches(code, stored_hash)
+
+
 def _scrypt(code: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(code.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=64 * 1024 * 1024)
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from snapshots.errors import CORRUPT_MESSAGE, STORE_MESSAGE, UNAVAILABLE_MESSAGE
+from snapshots.errors import BUSY_MESSAGE, CORRUPT_MESSAGE, FULL_MESSAGE, MAX_BYTES_MESSAGE, STORE_MESSAGE, TOO_LARGE_MESSAGE, UNAVAILABLE_MESSAGE
+from snapshots.manifest import CORRUPT_MANIFEST as WS_RECORD_CORRUPT
+from snapshots.workspaces import BUSY_MESSAGE as WS_BUSY
+from snapshots.workspaces import FILE_CORRUPT_MESSAGE as WS_FILE_CORRUPT
+from snapshots.workspaces import UNAVAILABLE_MESSAGE as WS_UNAVAILABLE
 from ui import state
 
 # key: (中文, English). Placeholders use str.format names and must match in both languages.
@@ -62,7 +66,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "share.delete_token": ("删除凭据（也可在快照页面的“删除此快照”中粘贴）：",
                            "Delete token (can also be pasted under “Delete this snapshot” in the snapshot):"),
     "share.bad_code": ("提取码须为 4–6 位英文字母或数字（区分大小写）。", "The access code must be 4–6 letters or digits (case-sensitive)."),
-    "share.too_large": ("快照过大（压缩后 {size} MB，上限 {limit} MB），无法保存。请使用较小的数据文件，或请管理员调高 SNAPSHOT_MAX_BYTES。",
+    "share.too_large": (TOO_LARGE_MESSAGE,
                         "The snapshot is too large ({size} MB compressed, limit {limit} MB). Use a smaller data file or ask the "
                         "administrator to raise SNAPSHOT_MAX_BYTES."),
     "share.invalid": ("无法生成快照：{message}", "The snapshot cannot be created: {message}"),
@@ -79,6 +83,27 @@ TEXT: dict[str, tuple[str, str]] = {
                      "who shared it for a new link."),
     "snap.store_error": (STORE_MESSAGE, "The snapshot store cannot be reached right now; try again later. If this persists, "
                          "ask the administrator to check the snapshot store settings."),
+    "snap.store_busy": (BUSY_MESSAGE, "The snapshot store is busy: all {size} database connections stayed in use for {seconds} s, "
+                        "so nothing was done. Please try again shortly."),
+    "snap.store_full": (FULL_MESSAGE, "The disk holding the snapshot store is full; nothing was saved (existing snapshots are "
+                        "unaffected). Ask the administrator to free disk space or run python -m snapshots purge, then try again."),
+    "snap.max_bytes_bad": (MAX_BYTES_MESSAGE, "The snapshot size limit is misconfigured: SNAPSHOT_MAX_BYTES must be a positive whole "
+                           "number of bytes but is “{raw}”, so snapshots cannot be created for now (opening existing ones still "
+                           "works). Ask the administrator to set it to e.g. 52428800 (50 MB) or remove it, then restart the dashboard."),
+    "snap.config_error": ("{message}", "The snapshot store is misconfigured: {message}"),
+    "error.page": ("此页面出错了，已记录在服务器日志中（错误编号 {id}）。请刷新页面重试；如果仍然出错，请把错误编号告诉管理员。",
+                   "Something went wrong on this page; it has been logged on the server (error id {id}). Reload the page to "
+                   "try again; if it keeps happening, give the error id to the administrator."),
+    # workspace store messages (the workspace pages render store errors through these keys)
+    "ws.unavailable": (WS_UNAVAILABLE, "This workspace cannot be opened: the link is invalid or deleted, or the access code is "
+                       "wrong. Check the link and the code with the person who created it."),
+    "ws.file_corrupt": (WS_FILE_CORRUPT, "The file “{name}” in this workspace is damaged (checksum mismatch) and cannot be read. "
+                        "Upload it again."),
+    "ws.record_corrupt": (WS_RECORD_CORRUPT, "This workspace's stored record is damaged and cannot be read. Ask the administrator "
+                          "to restore it from a backup."),
+    "ws.busy": (WS_BUSY, "Several people are changing this workspace at once and this change could not be saved after many "
+                "retries. Please try again shortly."),
+    "ws.invalid": ("{message}", "The change was refused: {message}"),
     "snap.locked": ("打开此快照需要提取码，请输入分享者提供的提取码。如果分享者没有设置提取码，说明此链接无效、已过期或已被删除。",
                     "This snapshot needs an access code: enter the code you were given. If the person who shared it set no "
                     "code, the link is invalid, expired or deleted."),

@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from snapshots import SnapshotError, SnapshotInvalid, SnapshotService, SnapshotTooLarge, open_store
+from snapshots import SnapshotError, SnapshotInvalid, SnapshotService, open_store
 from snapshots.config import store_url
 from snapshots.service import MAX_TITLE_LENGTH
 from snapshots.tokens import check_access_code
@@ -120,17 +120,19 @@ def _create(data: Dataset, view: ViewState, title: str, days: int | None, code: 
             now = datetime.now(UTC)
             created = service().create(dataset_to_payload(data, view), title=title, expires_in_days=days, access_code=code,
                                        metadata=snapshot_metadata(data, view, now), now=now)
-    except SnapshotTooLarge as error:
-        st.error(t("share.too_large", size=f"{error.size / 2**20:.1f}", limit=f"{error.limit / 2**20:.1f}"), icon=":material/error:")
-        return None
     except SnapshotInvalid as error:
         st.error(t("share.invalid", message=md(error, 300)), icon=":material/error:")
         return None
-    except SnapshotError:
-        st.error(t("snap.store_error"), icon=":material/error:")
+    except SnapshotError as error:  # too large, store busy or full, misconfigured: each says what happened and what to do
+        st.error(error_text(error), icon=":material/error:")
         return None
     state.remember_shared(reuse, created.id)
     return Shown(created.id, created.delete_token, code is not None)
+
+
+def error_text(error: SnapshotError) -> str:
+    """The store error's own message in the current language."""
+    return t(error.key, **error.values)
 
 
 def _show(shown: Shown) -> None:

@@ -17,7 +17,7 @@ from ui.data import Dataset, digest
 from ui.i18n import t
 from ui.model.view import ViewState
 from ui.safe import md
-from ui.share import service
+from ui.share import error_text, service
 from ui.snapshot_codec import payload_to_dataset
 
 CODE_FORM = "snap_code_form"
@@ -107,7 +107,7 @@ def _refused(error: SnapshotError) -> None:
     elif isinstance(error, SnapshotCorrupt):
         st.error(t("snap.corrupt"), icon=":material/error:")
     else:
-        st.error(t("snap.store_error"), icon=":material/error:")
+        st.error(error_text(error), icon=":material/error:")
 
 
 def _back_to_live() -> None:
@@ -129,8 +129,8 @@ def _delete_screen(snapshot_id: str, token: str) -> None:
 def _delete(snapshot_id: str, token: str) -> bool:
     try:
         done = service().delete(snapshot_id, token)
-    except SnapshotError:
-        st.error(t("snap.store_error"), icon=":material/error:")
+    except SnapshotError as error:
+        st.error(error_text(error), icon=":material/error:")
         return False
     if done:
         st.success(t("snap.deleted"), icon=":material/check_circle:")

@@ -340,6 +340,28 @@ def test_too_large_snapshots_get_a_clear_message(store, monkeypatch, service):
     assert not at.sidebar.code
 
 
+def test_a_bad_size_limit_says_what_to_do_in_the_share_form(store, monkeypatch):
+    monkeypatch.setenv("SNAPSHOT_MAX_BYTES", "abc")
+    at = share(open_app())
+    (message,) = [e.value for e in at.sidebar.error]
+    assert "SNAPSHOT_MAX_BYTES" in message and "“abc”" in message and "重启" in message
+    assert "暂时无法访问" not in message
+    assert not at.sidebar.code
+
+
+def test_a_damaged_stored_row_is_refused_as_damaged_not_a_traceback(store, service):
+    import sqlite3
+
+    from snapshots.errors import CORRUPT_MESSAGE
+
+    created = service.create(dataset_to_payload(sample_dataset(), ViewState()), title="t")
+    with sqlite3.connect(store.removeprefix("sqlite:///")) as conn:
+        conn.execute("UPDATE snapshots SET metadata = '{not json', created_at = 'yesterday' WHERE id = ?", (created.id,))
+    at = visit(created.id)
+    assert [e.value for e in at.error] == [CORRUPT_MESSAGE]
+    assert not in_snapshot(at) and not at.metric
+
+
 def test_links_use_the_configured_base_url(store, monkeypatch):
     monkeypatch.setenv("SNAPSHOT_BASE_URL", "https://dangjian.example.cn/kanban/")
     at = share(open_app())

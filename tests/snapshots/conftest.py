@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -14,6 +19,7 @@ import pytest
 from psycopg import sql
 
 from snapshots import SnapshotPayload, SnapshotService, open_store
+from snapshots.workspaces import WorkspaceService
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -47,7 +53,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url: str = request.getfixturevalue("postgres_url")
     open_store(url).close()  # creates the tables the first time
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("TRUNCATE snapshots, snapshot_failures")
+        conn.execute("TRUNCATE snapshots, access_attempts, workspaces, workspace_versions, workspace_files")
     return url
 
 
@@ -78,3 +84,33 @@ def payload() -> SnapshotPayload:
         texts={"village.yaml": "name: 农村党支部\nversion: 2025\n", "common.yaml": "standards: []\n"},
         state={"page": "overview", "filters": {"grade": ["先进", "后进"], "year": 2025}, "branch": 205, "lang": "zh"},
     )
+
+
+@pytest.fixture
+def workspaces(store_url: str) -> Iterator[WorkspaceService]:
+    """A workspace service over an empty store of each back end (the same database snapshots use)."""
+    store = open_store(store_url)
+    yield WorkspaceService(store.db)
+    store.close()
+
+
+@contextmanager
+def writer_process(script: str, *args: str) -> Iterator[subprocess.Popen[str]]:
+    """A child process running `script` (which stalls at a commit via tests.snapshots.stall); killed at the end, or after 120 s."""
+    writer = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    watchdog = threading.Timer(120, writer.kill)
+    watchdog.start()
+    try:
+        assert writer.stdout is not None
+        yield writer
+    finally:
+        watchdog.cancel()
+        writer.kill()
+        writer.wait()
+
+
+def kill(writer: subprocess.Popen[str]) -> None:
+    """SIGKILL the writer (no cleanup of any kind runs) and wait for it to be gone."""
+    os.kill(writer.pid, signal.SIGKILL)
+    assert writer.wait(timeout=30) == -signal.SIGKILL

@@ -12,7 +12,6 @@ import pytest
 
 from snapshots import SnapshotConfigError, SnapshotPayload, SnapshotService, SnapshotStoreError, open_store
 from snapshots.config import DEFAULT_MAX_BYTES, max_snapshot_bytes, store_url
-from snapshots.sqlite_store import SQLiteStore
 from tests.snapshots.conftest import ROOT
 
 
@@ -26,7 +25,7 @@ def test_default_store_is_a_wal_sqlite_file_under_the_data_dir(tmp_path: Path, m
     monkeypatch.delenv("SNAPSHOT_STORE_URL", raising=False)
     monkeypatch.setenv("SCORING_DATA_DIR", str(tmp_path / "data" / "nested"))
     store = open_store()
-    assert isinstance(store, SQLiteStore)
+    assert store.db.dialect.name == "sqlite"
     assert store.path == tmp_path / "data" / "nested" / "snapshots.sqlite3"
     assert store.path.exists()
     with sqlite3.connect(store.path) as conn:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,7 +12,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from snapshots import SnapshotPayload, SnapshotService, SnapshotUnavailable, open_store
-from tests.snapshots.conftest import ROOT
+from tests.snapshots.conftest import kill, writer_process
 
 pytestmark = pytest.mark.xdist_group("snapshots-heavy")  # keep the two heavy tests on one worker of a 2-core machine
 
@@ -64,37 +60,16 @@ def test_threads_creating_and_reading_lose_and_mix_up_nothing(service: SnapshotS
 
 # Runs in a child process: creates a ~40 MB snapshot and announces "committing" just before COMMIT, then waits to be killed.
 WRITER = r"""
-import os, sqlite3, sys, time
-import pandas as pd, psycopg
+import os, sys
+import pandas as pd
+from tests.snapshots.stall import arm
 from snapshots import SnapshotPayload, SnapshotService, open_store
-
-armed = False
-
-def stall():
-    print("committing", flush=True)
-    time.sleep(600)
-
-class Stalling(sqlite3.Connection):
-    def execute(self, sql, *args):
-        if armed and sql == "COMMIT":
-            stall()
-        return super().execute(sql, *args)
-
-def commit(self):
-    if armed:
-        stall()
-    real_commit(self)
-
-real_connect, real_commit = sqlite3.connect, psycopg.Connection.commit
-sqlite3.connect = lambda *a, **k: real_connect(*a, factory=Stalling, **k)  # before the store pools its first connection
-psycopg.Connection.commit = commit
 
 store = open_store(sys.argv[1])
 real_insert = store.insert
 
 def insert(record, payload):
-    global armed
-    armed = True
+    arm()
     print("writing", record.id, flush=True)
     real_insert(record, payload)
 
@@ -109,28 +84,17 @@ def test_a_writer_killed_mid_write_leaves_the_store_readable_and_the_snapshot_ab
     store = open_store(store_url)
     service = SnapshotService(store)
     survivor = service.create(own_payload(1, 1), title="survivor")
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, store_url],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    watchdog = threading.Timer(120, writer.kill)
-    watchdog.start()
     try:
-        assert writer.stdout is not None
-        first, second = writer.stdout.readline().split(), writer.stdout.readline().strip()
-        assert first[0] == "writing" and second == "committing", (first, second)
-        half_id = first[1]
-        if store_url.startswith("sqlite:///"):
-            wal = Path(store_url.removeprefix("sqlite:///") + "-wal")
-            assert wal.stat().st_size > 10 * 1024 * 1024  # the uncommitted pages really reached the disk
-        os.kill(writer.pid, signal.SIGKILL)
-        assert writer.wait(timeout=30) == -signal.SIGKILL
+        with writer_process(WRITER, store_url) as writer:
+            assert writer.stdout is not None
+            first, second = writer.stdout.readline().split(), writer.stdout.readline().strip()
+            assert first[0] == "writing" and second == "committing", (first, second)
+            half_id = first[1]
+            if store_url.startswith("sqlite:///"):
+                wal = Path(store_url.removeprefix("sqlite:///") + "-wal")
+                assert wal.stat().st_size > 10 * 1024 * 1024  # the uncommitted pages really reached the disk
+            kill(writer)
     finally:
-        watchdog.cancel()
-        writer.kill()
         store.close()
 
     reopened = open_store(store_url)

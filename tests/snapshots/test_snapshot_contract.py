@@ -271,7 +271,7 @@ def test_max_size_is_enforced_before_anything_is_stored(store_url: str, payload:
         with pytest.raises(SnapshotTooLarge, match="快照过大") as caught:
             SnapshotService(store, max_bytes=size - 1).create(payload, title="t", now=T0)
         assert (caught.value.size, caught.value.limit) == (size, size - 1)
-        assert store.records() == []
+        assert store.records() == ([], [])
         SnapshotService(store, max_bytes=size).create(payload, title="t", now=T0)
     finally:
         store.close()
