@@ -8,6 +8,7 @@ from snapshots.workspaces import BUSY_MESSAGE as WS_BUSY
 from snapshots.workspaces import FILE_CORRUPT_MESSAGE as WS_FILE_CORRUPT
 from snapshots.workspaces import UNAVAILABLE_MESSAGE as WS_UNAVAILABLE
 from ui import state
+from ui.workspace_text import WORKSPACE_TEXT
 
 # key: (中文, English). Placeholders use str.format names and must match in both languages.
 TEXT: dict[str, tuple[str, str]] = {
@@ -348,6 +349,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload.template_xlsx": ("Excel 模板", "Excel template"),
     "upload.encoding": ("编码：{encoding}", "Encoding: {encoding}"),
 }
+TEXT.update(WORKSPACE_TEXT)
 
 _LANG_INDEX = {"zh": 0, "en": 1}
 
