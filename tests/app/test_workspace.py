@@ -9,10 +9,11 @@ from scoring.compare import compare_periods
 from scoring.engine import score
 from scoring.ingest import read_assessments
 from scoring.loader import load_rubrics
-from snapshots import open_store
+from snapshots import SnapshotService, open_store
 from snapshots.workspaces import WorkspaceService
 from tests.app import files
 from tests.app.conftest import APP, ROOT, TIMEOUT, go, metric, no_errors, open_app, table_with
+from tests.app.test_snapshots import links, share
 from ui.i18n import TEXT
 
 pytestmark = pytest.mark.xdist_group("app")
@@ -191,3 +192,17 @@ def test_history_lists_versions_and_restores_an_earlier_one_as_a_new_version(sto
 
 def _other_year() -> bytes:
     return files.good_csv(10).replace(b",2025,", b",2024,")
+
+
+def test_a_snapshot_taken_inside_a_workspace_freezes_its_data_and_the_workspace_stays_open(store, service):
+    created = service.create("快照来源")
+    service.add_file(created, "good.csv", files.good_csv(40))
+    at = share(visit(created.id), title="工作区快照")
+    snapshot_id, _ = links(at)
+    backend = open_store(store)
+    try:
+        frozen = SnapshotService(backend).open(snapshot_id)
+    finally:
+        backend.close()
+    assert int(frozen.meta.metadata["rows"]) == 40  # the workspace's rows, not the sample city's
+    assert workspace_of(at) == created.id
