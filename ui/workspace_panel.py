@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from scoring.combine import diff_files
 from scoring.errors import InputError
 from scoring.rubricset import RubricSet
 from snapshots import SnapshotError
@@ -149,6 +150,9 @@ def _add(opened: Access, loaded: workspace_view.Loaded) -> None:
     known = {entry.name for entry in loaded.manifest.files}
     if files:
         st.caption(t("ws.add_help"))
+    for name, raw in files:
+        if name in known:
+            _resend_preview(opened, loaded, name, raw)
     if st.button(t("ws.add"), key=ADD_KEY, disabled=not files, icon=":material/note_add:") and not _unreadable(
             files, loaded.dataset.rubrics):
         def change(ws: Any) -> None:
@@ -158,6 +162,20 @@ def _add(opened: Access, loaded: workspace_view.Loaded) -> None:
                 else:
                     ws.add_file(opened, name, raw)
         _apply(change)
+
+
+def _resend_preview(opened: Access, loaded: workspace_view.Loaded, name: str, raw: bytes) -> None:
+    """Before a re-sent file replaces the kept one: how many rows it adds, removes and changes."""
+    entry = loaded.manifest.file(name)
+    if entry is None:
+        return
+    rubrics = loaded.dataset.rubrics
+    try:
+        diff = diff_files(data.ingest(workspace_view.service().file_bytes(opened, entry), name, rubrics), data.ingest(raw, name, rubrics))
+    except (InputError, SnapshotError):
+        return  # the add button explains an unreadable file; a damaged kept file is replaced as a whole
+    st.info(t("ws.resend", name=md(name, 80), added=len(diff.added), removed=len(diff.removed), changed=len(diff.changed)),
+            icon=":material/difference:")
 
 
 def _history(opened: Access, loaded: workspace_view.Loaded) -> None:

@@ -38,6 +38,8 @@ WORKSPACE_TEXT: dict[str, tuple[str, str]] = {
     "ws.add_title": ("添加文件", "Add files"),
     "ws.add_help": ("与已有文件同名的文件将整体替换旧文件（作为新版本，旧版本仍可恢复）。",
                     "A file with the name of a kept one replaces it as a whole (as a new version; the old one can be restored)."),
+    "ws.resend": ("“{name}”将整体替换已保存的同名文件：新增 {added} 行，删除 {removed} 行，修改 {changed} 行。",
+                  "“{name}” will replace the kept file of that name as a whole: {added} rows added, {removed} removed, {changed} changed."),
     "ws.add": ("添加到工作区", "Add to the workspace"),
     "ws.history": ("历史版本（{count} 个）", "History ({count} versions)"),
     "ws.version": ("查看版本", "View version"),

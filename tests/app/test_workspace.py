@@ -15,6 +15,7 @@ from tests.app import files
 from tests.app.conftest import APP, ROOT, TIMEOUT, go, metric, no_errors, open_app, table_with
 from tests.app.test_snapshots import links, share
 from ui.i18n import TEXT
+from ui.safe import md
 
 pytestmark = pytest.mark.xdist_group("app")
 
@@ -188,6 +189,20 @@ def test_history_lists_versions_and_restores_an_earlier_one_as_a_new_version(sto
     assert opened.head.number == 4 and "第 2 版" in opened.head.description
     assert [f.name for f in opened.manifest.files] == ["a.csv"]
     assert [f.name for f in service.manifest(opened.access, 3)[1].files] == ["a.csv", "b.csv"]  # nothing lost
+
+
+def test_a_resent_file_shows_what_it_changes_and_replaces_the_kept_one_as_a_whole(store, service):
+    at = create(open_app("upload"), [("镇A.csv", files.good_csv(10))])
+    workspace_id = workspace_of(at)
+    at.file_uploader(key="ws_more").set_value([("镇A.csv", files.good_csv(12), "text/csv")]).run()
+    no_errors(at)
+    assert [i.value for i in at.info if "新增" in i.value] == [TEXT["ws.resend"][0].format(name=md("镇A.csv", 80), added=2, removed=0, changed=0)]
+    assert service.open(workspace_id).head.number == 2  # nothing replaced before the click
+    at.button(key="ws_add").click().run()
+    no_errors(at)
+    opened = service.open(workspace_id)
+    assert [f.name for f in opened.manifest.files] == ["镇A.csv"] and opened.head.number == 3
+    assert int(table_with(at, "rows_in", "in_data").iloc[-1]["in_data"]) == 12
 
 
 def _other_year() -> bytes:
