@@ -193,7 +193,7 @@ def test_help_imports_no_heavy_module():
 
 def test_psycopg_is_imported_only_for_a_postgresql_store(tmp_path):
     loaded = _imported_by(f"from snapshots import open_store\nopen_store('sqlite:///{tmp_path}/s.sqlite3')")
-    assert "snapshots.sqlite_store" in loaded and "psycopg" not in loaded
+    assert "snapshots.db" in loaded and "psycopg" not in loaded
 
 
 def test_records_built_in_slices_are_the_records_built_at_once(monkeypatch):
