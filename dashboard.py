@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import sidebar, snapshot_view, state
+from ui import sidebar, snapshot_view, state, workspace_view
 from ui.boundary import guarded
 from ui.i18n import t
 
@@ -21,7 +21,7 @@ pages = {slug: st.Page(HERE / "ui" / "screens" / f"{slug}.py", title=t(f"nav.{sl
          for slug, icon in PAGES.items()}
 current = st.navigation(list(pages.values()))
 slug = next((s for s, p in pages.items() if p.url_path == current.url_path), "overview")
-if snapshot_view.gate():  # False: this run showed a snapshot screen (access code, refusal, deletion) instead
+if snapshot_view.gate() and workspace_view.gate():  # False: this run showed a snapshot screen (access code, refusal, deletion) instead
     if (goto := state.pending_page()) and goto != slug:
         st.switch_page(pages[goto])
     sidebar.render(state.dataset(), slug)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Clause, Column, Rubric, Source
+from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Clause, Column, Condition, Rubric, Source
 
 DATA_SHEET, HELP_SHEET, EXAMPLE_SHEET = "填报", "填写说明", "示例"
 VALIDATED_ROWS = 5000  # drop-down lists cover this many rows below the header
@@ -43,7 +43,7 @@ def template_headers(rubric: Rubric) -> list[str]:
 def _floors(rubric: Rubric) -> dict[str, float]:
     """Numbers below which a row is skipped (不参评, e.g. months since founding < 12) or an item is ruled not applicable
     (e.g. 正式党员数 < 7), per column: the example row stays above them so that every item it shows is scored."""
-    below = [s.when for s in rubric.skip]
+    below: list[Condition | None] = [s.when for s in rubric.skip]
     for ind in rubric.indicators():
         below.append(ind.not_applicable_when)
         if isinstance(ind.applies_when, Clause) and ind.applies_when.op in (">", ">="):

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ui.data import Dataset
 
 SNAPSHOT_PARAM = "snapshot"
+WORKSPACE_PARAM = "workspace"
 DELETE_PARAM = "delete"
 
 # Widget keys of the shared filters (rendered by the router on every page) and of page widgets that are view state.
@@ -40,6 +41,7 @@ _LIVE = "_live"
 _SHARED = "_shared"
 _LAST_SHARE = "_last_share"
 _NOTICE = "_notice"
+_WORKSPACE = "_workspace"
 
 
 # ---- session accessors -------------------------------------------------------------------------------------------
@@ -130,6 +132,8 @@ def finish(page: str) -> None:
     new = update(page=page, lang=lang())
     opened = snapshot()
     params: dict[str, str | list[str]] = {SNAPSHOT_PARAM: opened.id} if opened is not None else url_params(new)
+    if opened is None and (kept := workspace_id()) is not None:
+        params = {WORKSPACE_PARAM: kept, **params}
     if st.session_state.get(_URL) != params or _read_url() != _normalized(params):
         st.query_params.from_dict(params)
         st.session_state[_URL] = params
@@ -143,6 +147,22 @@ def snapshot_request() -> str | None:
     """The snapshot id a link asks to open (?snapshot=<id>), if any."""
     values = st.query_params.get_all(SNAPSHOT_PARAM)
     return values[-1] if values else None
+
+
+def workspace_request() -> str | None:
+    """The workspace id a link asks to open (?workspace=<id>), if any."""
+    values = st.query_params.get_all(WORKSPACE_PARAM)
+    return values[-1] if values else None
+
+
+def workspace_id() -> str | None:
+    """The id of the workspace this session has open (its link stays in the URL), or None."""
+    return cast("str | None", st.session_state.get(_WORKSPACE))
+
+
+def set_workspace(workspace_id: str | None) -> None:
+    """Open (or with None, leave) a workspace in this session; its data set is read from the store on every run."""
+    st.session_state[_WORKSPACE] = workspace_id
 
 
 def delete_request() -> str | None:

@@ -45,7 +45,7 @@ def test_upload_a_file_and_explore_it(page, tmp_path):
     source = tmp_path / "upload.csv"
     source.write_bytes(files.good_csv(80))
     open_page(page, "upload")
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(source))
+    page.locator('.st-key-up_file input[type="file"]').set_input_files(str(source))
     page.get_by_text("总行数").wait_for(timeout=60_000)
     idle(page)
     shot(page, tmp_path, "upload-report")
@@ -87,7 +87,7 @@ def test_hostile_names_stay_plain_text(page, tmp_path):
     source = tmp_path / "hostile.csv"
     source.write_bytes(files.hostile_csv())
     open_page(page, "upload")
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(source))
+    page.locator('.st-key-up_file input[type="file"]').set_input_files(str(source))
     page.get_by_role("button", name="在看板中查看这些结果").click(timeout=60_000)
     overview(page)
     page.locator('[data-testid="stSidebarNav"]').get_by_text("支部详情").click()  # same session: keep the upload
@@ -105,9 +105,9 @@ def test_oversized_upload_is_refused(page, tmp_path):
     with big.open("wb") as handle:
         handle.truncate(201 * 2**20)  # over the configured 200 MB (.streamlit/config.toml) however the browser counts MB
     open_page(page, "upload")
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(big))
-    uploader = page.locator('[data-testid="stFileUploader"]')
-    page.wait_for_function("document.querySelector('[data-testid=\"stFileUploader\"]').innerText.includes('200')",
+    page.locator('.st-key-up_file input[type="file"]').set_input_files(str(big))
+    uploader = page.locator('.st-key-up_file [data-testid="stFileUploader"]')  # the single-file upload, not the workspace's
+    page.wait_for_function("document.querySelector('.st-key-up_file [data-testid=\"stFileUploader\"]').innerText.includes('200')",
                            timeout=30_000)
     assert "200" in uploader.inner_text()
     assert page.get_by_text("总行数").count() == 0  # nothing was read or scored

@@ -34,7 +34,8 @@ def test_a_scripted_workspace_from_create_to_export(tmp_path: Path) -> None:
     assert (status, out.splitlines()) == (0, ["第 2 版：添加文件“city_2024_gbk.csv”", "第 3 版：添加文件“messy.csv”"]), err
 
     status, out, _ = ws(tmp_path, "list-files", workspace_id)
-    assert status == 0 and f"city_2024_gbk.csv\t{(tmp_path / 'city_2024_gbk.csv').stat().st_size}\t" in out and out.splitlines()[-1].startswith("2 个文件")
+    size = (tmp_path / "city_2024_gbk.csv").stat().st_size
+    assert status == 0 and f"city_2024_gbk.csv\t{size}\t" in out and out.splitlines()[-1].startswith("2 个文件")
 
     status, out, err = ws(tmp_path, "status", workspace_id, "--rubrics", str(ROOT / "rubrics"))
     assert status == 0, err

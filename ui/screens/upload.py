@@ -9,7 +9,7 @@ from scoring.ingest import Ingested, ValidationReport
 from scoring.ingest.fixes import PROBLEM_CELLS, apply_edits, fix_view
 from scoring.rubricset import RubricSet
 from scoring.template import template_bytes
-from ui import common, data, state
+from ui import common, data, state, workspace_panel
 from ui.i18n import t
 from ui.model import select
 from ui.safe import filename, md
@@ -112,6 +112,8 @@ def render() -> None:
     st.title(t("upload.title"))
     if state.snapshot() is not None:
         _frozen()
+        return
+    if workspace_panel.render():  # inside a workspace its panel replaces the single-file upload
         return
     current = state.dataset()
     if state.has_upload():

@@ -1,0 +1,223 @@
+"""The workspace in AppTest: created from the upload page, reopened by its link, fed to every page, conflicts decided, history restored."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scoring.compare import compare_periods
+from scoring.engine import score
+from scoring.ingest import read_assessments
+from scoring.loader import load_rubrics
+from snapshots import SnapshotService, open_store
+from snapshots.workspaces import WorkspaceService
+from tests.app import files
+from tests.app.conftest import APP, ROOT, TIMEOUT, go, metric, no_errors, open_app, table_with
+from tests.app.test_snapshots import links, share
+from ui.i18n import TEXT
+from ui.safe import md
+
+pytestmark = pytest.mark.xdist_group("app")
+
+SAMPLE = ROOT / "sample_data"
+UNAVAILABLE = TEXT["ws.unavailable"][0]
+LOCKED = TEXT["ws.locked"][0]
+MALFORMED = ["../../etc/passwd", "' OR 1=1 --", "x" * 5_000, "A" * 23]
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch) -> str:
+    """An empty SQLite store for this test, configured by environment as an operator would."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    monkeypatch.setenv("SNAPSHOT_STORE_URL", url)
+    monkeypatch.delenv("SNAPSHOT_BASE_URL", raising=False)
+    return url
+
+
+@pytest.fixture
+def service(store):
+    """A workspace service over the same store, to look behind the UI."""
+    backend = open_store(store)
+    yield WorkspaceService(backend.db)
+    backend.close()
+
+
+def create(at: AppTest, uploads: list[tuple[str, bytes]], code: str = "") -> AppTest:
+    """Upload several files on the upload page and create a workspace from them in one click."""
+    at.file_uploader(key="ws_files").set_value([(name, raw, "application/octet-stream") for name, raw in uploads]).run()
+    if code:
+        at.text_input(key="ws_new_code").input(code)
+    at.button(key="ws_create").click().run()
+    no_errors(at)
+    return at
+
+
+def visit(workspace_id: str, page: str = "overview") -> AppTest:
+    """Open a workspace link in a fresh session (another browser, a reload, after a restart)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["workspace"] = workspace_id
+    if page != "overview":
+        at.query_params["page"] = page
+    at.run()
+    if page != "overview":
+        at.run()
+    no_errors(at)
+    return at
+
+
+def workspace_of(at: AppTest) -> str:
+    """The workspace id the app keeps in its URL."""
+    return at.query_params["workspace"][-1] if isinstance(at.query_params["workspace"], list) else at.query_params["workspace"]
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def city_years() -> list[tuple[str, bytes]]:
+    return [("city_2024_gbk.csv", (SAMPLE / "city_2024_gbk.csv").read_bytes()), ("city_2025.xlsx", (SAMPLE / "city_2025.xlsx").read_bytes())]
+
+
+def expected_moves() -> dict[str, int]:
+    """晋位/持平/降级 counts of the scoring core on the one-file city (what `python -m scoring compare` prints)."""
+    rubrics = load_rubrics([ROOT / "rubrics"])
+    ingested = read_assessments((SAMPLE / "city.csv").read_bytes(), rubrics, filename="city.csv")
+    compared = compare_periods(score(ingested.frame, rubrics, ingested.not_applicable), rubrics, "2024", "2025")
+    return {str(k): int(v) for k, v in compared["move"].value_counts().items()}
+
+
+def yoy_counts(at: AppTest) -> dict[str, int]:
+    return {move: int(metric(at, TEXT[key][0]).replace(",", "")) for move, key in
+            (("晋位", "yoy.up"), ("持平", "yoy.same"), ("降级", "yoy.down"))}
+
+
+def test_no_link_shows_the_sample_city_and_the_create_form(store):
+    at = open_app("upload")
+    no_errors(at)
+    assert "workspace" not in at.query_params
+    assert at.file_uploader(key="ws_files").accept_multiple_files
+    assert at.button(key="ws_create").disabled  # nothing to create from yet
+    assert at.file_uploader(key="up_file")  # the single-file upload is still there
+
+
+def test_two_years_in_two_files_give_year_over_year_and_the_link_survives_a_new_session(store, service):
+    at = create(open_app("upload"), city_years())
+    workspace_id = workspace_of(at)
+    opened = service.open(workspace_id)
+    assert [f.name for f in opened.manifest.files] == ["city_2024_gbk.csv", "city_2025.xlsx"]
+    accounts = table_with(at, "rows_in", "scored", "warned", "rejected")
+    total = accounts.iloc[-1]
+    assert total["rows_in"] == total["scored"] + total["warned"] + total["rejected"]
+    assert list(accounts["rows_in"][:-1].astype(int)) and int(accounts["rows_in"][:-1].sum()) == int(total["rows_in"])
+    assert total["rows_in"] == 2960  # every row of both files read (the one-file city has 2,960 rows)
+    expected = expected_moves()
+    at = go(at, "yoy")
+    no_errors(at)
+    assert yoy_counts(at) == {move: expected.get(move, 0) for move in ("晋位", "持平", "降级")}
+    again = visit(workspace_id, "yoy")  # a reload or another browser: state comes from the store
+    assert yoy_counts(again) == yoy_counts(at)
+    assert workspace_of(again) == workspace_id
+
+
+def test_a_coded_workspace_asks_for_its_code_and_refuses_uniformly(store, service):
+    created = service.create("县委组织部 2025", access_code="Ab12")
+    service.add_file(created, "good.csv", files.good_csv(40))
+    at = visit(created.id)
+    assert at.info and at.info[0].value == LOCKED
+    at.text_input(key="ws_code").input("Zz99")
+    at.button(key="ws_open").click().run()
+    assert errors(at) == [UNAVAILABLE]
+    unknown = visit("A" * 24)  # well-formed but unknown: the same message as a wrong code
+    at.text_input(key="ws_code").input("Ab12")
+    at.button(key="ws_open").click().run()
+    no_errors(at)
+    assert not at.error
+    assert at.session_state["_workspace"] == created.id  # opened: every page now shows the workspace's data
+    assert workspace_of(at) == created.id
+    assert unknown.info and unknown.info[0].value == LOCKED
+
+
+@pytest.mark.parametrize("bad", MALFORMED)
+def test_malformed_links_are_refused_with_the_same_message(store, bad):
+    at = visit(bad)
+    assert errors(at) == [UNAVAILABLE]
+    at.button(key="ws_live").click().run()  # back to the sample city, no traceback
+    no_errors(at)
+    assert "workspace" not in at.query_params
+
+
+def test_a_conflict_is_listed_and_nothing_enters_until_decided(store, service):
+    header_rows = files.good_csv(20)
+    changed = header_rows.decode("utf-8-sig").splitlines()
+    cells = changed[1].split(",")
+    at_col = changed[0].split(",").index("党员大会次数")
+    cells[at_col] = "1" if cells[at_col] != "1" else "2"
+    changed[1] = ",".join(cells)
+    resent = ("\r\n".join(changed) + "\r\n").encode("utf-8-sig")
+    at = create(open_app("upload"), [("镇A.csv", header_rows), ("镇A-重报.csv", resent)])
+    conflicts = table_with(at, "conflict", "files", "rows", "differences")
+    assert len(conflicts) == 20  # every branch-year of the file is in both
+    differing = conflicts[conflicts["differences"] != "—"]
+    assert len(differing) == 1 and "党员大会次数" in differing.iloc[0]["differences"]
+    accounts = table_with(at, "withheld", "in_data")
+    assert int(accounts.iloc[-1]["in_data"]) == 0  # nothing silently chosen
+    workspace_id = workspace_of(at)
+    before = len(service.versions(service.open(workspace_id).access))
+    at.radio(key="ws_decision").set_value("newer").run()
+    at.button(key="ws_decide").click().run()
+    no_errors(at)
+    opened = service.open(workspace_id)
+    assert len(service.versions(opened.access)) == before + 20  # each decision is a version
+    assert set(opened.manifest.decisions.values()) == {"newer"}
+    accounts = table_with(at, "withheld", "in_data")
+    assert [int(v) for v in accounts["in_data"]] == [0, 20, 20]  # the newer file's rows, once each
+
+
+def test_history_lists_versions_and_restores_an_earlier_one_as_a_new_version(store, service):
+    at = create(open_app("upload"), [("a.csv", files.good_csv(10))])
+    workspace_id = workspace_of(at)
+    at.file_uploader(key="ws_more").set_value([("b.csv", _other_year(), "text/csv")]).run()
+    at.button(key="ws_add").click().run()
+    no_errors(at)
+    history = table_with(at, "number", "created_at", "description")
+    assert list(history["number"]) == [3, 2, 1]
+    assert "b.csv" in history.iloc[0]["description"]
+    at.selectbox(key="ws_version").set_value(2).run()
+    at.button(key="ws_restore").click().run()
+    no_errors(at)
+    opened = service.open(workspace_id)
+    assert opened.head.number == 4 and "第 2 版" in opened.head.description
+    assert [f.name for f in opened.manifest.files] == ["a.csv"]
+    assert [f.name for f in service.manifest(opened.access, 3)[1].files] == ["a.csv", "b.csv"]  # nothing lost
+
+
+def test_a_resent_file_shows_what_it_changes_and_replaces_the_kept_one_as_a_whole(store, service):
+    at = create(open_app("upload"), [("镇A.csv", files.good_csv(10))])
+    workspace_id = workspace_of(at)
+    at.file_uploader(key="ws_more").set_value([("镇A.csv", files.good_csv(12), "text/csv")]).run()
+    no_errors(at)
+    assert [i.value for i in at.info if "新增" in i.value] == [TEXT["ws.resend"][0].format(name=md("镇A.csv", 80), added=2, removed=0, changed=0)]
+    assert service.open(workspace_id).head.number == 2  # nothing replaced before the click
+    at.button(key="ws_add").click().run()
+    no_errors(at)
+    opened = service.open(workspace_id)
+    assert [f.name for f in opened.manifest.files] == ["镇A.csv"] and opened.head.number == 3
+    assert int(table_with(at, "rows_in", "in_data").iloc[-1]["in_data"]) == 12
+
+
+def _other_year() -> bytes:
+    return files.good_csv(10).replace(b",2025,", b",2024,")
+
+
+def test_a_snapshot_taken_inside_a_workspace_freezes_its_data_and_the_workspace_stays_open(store, service):
+    created = service.create("快照来源")
+    service.add_file(created, "good.csv", files.good_csv(40))
+    at = share(visit(created.id), title="工作区快照")
+    snapshot_id, _ = links(at)
+    backend = open_store(store)
+    try:
+        frozen = SnapshotService(backend).open(snapshot_id)
+    finally:
+        backend.close()
+    assert int(frozen.meta.metadata["rows"]) == 40  # the workspace's rows, not the sample city's
+    assert workspace_of(at) == created.id
