@@ -14,6 +14,27 @@ from ui.safe import md
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def access_code_form(locked: str, label: str, button: str, keys: tuple[str, str, str]) -> tuple[bool, str | None]:
+    """The code form of a locked snapshot or workspace link: (submitted, the code typed, None when left blank).
+
+    `keys` are the form's, the field's and the button's widget keys."""
+    st.info(locked, icon=":material/lock:")
+    with st.form(keys[0], border=False):
+        code = st.text_input(label, key=keys[1], type="password", max_chars=64)
+        submitted = st.form_submit_button(button, key=keys[2], type="primary", icon=":material/lock_open:")
+    return submitted, (code or "").strip() or None
+
+
+def upload_help(limit: int) -> str:
+    """The uploaders' help: the one upload limit in MB (10^6 bytes) and in bytes."""
+    return t("upload.help", limit=f"{limit / 1e6:,g}", limit_bytes=f"{limit:,}")
+
+
+def too_big(size: int, limit: int) -> str:
+    """Why a file over the upload limit is refused, with both sizes in MB and in bytes."""
+    return t("upload.too_big", size=f"{size / 1e6:,.1f}", size_bytes=f"{size:,}", limit=f"{limit / 1e6:,g}", limit_bytes=f"{limit:,}")
+
+
 def heading(key: str, period: str | None = None, rows: int | None = None) -> None:
     """The page title and, when given, the period and number of branches it covers."""
     st.title(t(key))

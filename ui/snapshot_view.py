@@ -10,7 +10,7 @@ from scoring.loader import parse_rubrics
 from scoring.rubricset import RubricSet
 from snapshots import OpenedSnapshot, SnapshotCorrupt, SnapshotError, SnapshotMeta, SnapshotRateLimited, SnapshotUnavailable
 from snapshots.tokens import is_valid_id
-from ui import state
+from ui import common, state
 from ui.data import Dataset, digest
 from ui.i18n import t
 from ui.model.share import local_time, shortened
@@ -60,12 +60,9 @@ def gate() -> bool:
 
 
 def _code_form(snapshot_id: str) -> None:
-    st.info(t("snap.locked"), icon=":material/lock:")
-    with st.form(CODE_FORM, border=False):
-        code = st.text_input(t("snap.code"), key=CODE_KEY, type="password", max_chars=64)
-        submitted = st.form_submit_button(t("snap.open"), key=OPEN_KEY, type="primary", icon=":material/lock_open:")
+    submitted, code = common.access_code_form(t("snap.locked"), t("snap.code"), t("snap.open"), (CODE_FORM, CODE_KEY, OPEN_KEY))
     if submitted:
-        _open(snapshot_id, (code or "").strip() or None)
+        _open(snapshot_id, code)
 
 
 def _open(snapshot_id: str, code: str | None) -> None:

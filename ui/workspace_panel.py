@@ -45,7 +45,7 @@ def render() -> bool:
 
 def _uploads(key: str) -> list[tuple[str, bytes]]:
     files = st.file_uploader(t("ws.files"), type=TYPES, key=key, accept_multiple_files=True,
-                             help=t("upload.help", limit=data.upload_limit() // 2**20))
+                             help=common.upload_help(data.upload_limit()))
     return [(f.name, f.getvalue()) for f in files or []]
 
 
@@ -64,7 +64,7 @@ def _unreadable(files: Sequence[tuple[str, bytes]], rubrics: RubricSet) -> bool:
     limit = data.upload_limit()
     for name, raw in files:
         if len(raw) > limit:
-            st.error(t("upload.too_big", size=f"{len(raw) / 2**20:.1f}", limit=limit // 2**20), icon=":material/error:")
+            st.error(common.too_big(len(raw), limit), icon=":material/error:")
             return True
         try:
             data.ingest(raw, name, rubrics)

@@ -14,7 +14,7 @@ from snapshots.manifest import Manifest
 from snapshots.tokens import is_valid_id
 from snapshots.workspace_data import combined, rubrics_for
 from snapshots.workspaces import Access, Version, WorkspaceService
-from ui import data, state
+from ui import common, data, state
 from ui.i18n import t
 from ui.safe import md
 from ui.share import error_text
@@ -146,12 +146,9 @@ def _show_head() -> bool:
 
 
 def _code_form(workspace_id: str) -> None:
-    st.info(t("ws.locked"), icon=":material/lock:")
-    with st.form(CODE_FORM, border=False):
-        code = st.text_input(t("ws.code"), key=CODE_KEY, type="password", max_chars=64)
-        submitted = st.form_submit_button(t("ws.open"), key=OPEN_KEY, type="primary", icon=":material/lock_open:")
+    submitted, code = common.access_code_form(t("ws.locked"), t("ws.code"), t("ws.open"), (CODE_FORM, CODE_KEY, OPEN_KEY))
     if submitted:
-        _open(workspace_id, (code or "").strip() or None)
+        _open(workspace_id, code)
 
 
 def _open(workspace_id: str, code: str | None) -> None:

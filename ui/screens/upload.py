@@ -124,12 +124,11 @@ def render() -> None:
     rubrics, custom = _rubrics()
     limit = data.upload_limit()
     upload = st.file_uploader(t("upload.file"), type=TYPES, key="up_file",
-                              help=t("upload.help", limit=f"{limit / 1e6:,g}", limit_bytes=f"{limit:,}"))
+                              help=common.upload_help(limit))
     if upload is not None:
         raw = upload.getvalue()
         if len(raw) > limit:
-            st.error(t("upload.too_big", size=f"{len(raw) / 1e6:,.1f}", size_bytes=f"{len(raw):,}", limit=f"{limit / 1e6:,g}",
-                       limit_bytes=f"{limit:,}"), icon=":material/error:")
+            st.error(common.too_big(len(raw), limit), icon=":material/error:")
         else:
             content = data.upload_digest(upload.file_id, raw)
             try:
