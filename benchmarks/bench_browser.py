@@ -226,7 +226,7 @@ def run_round(browser: Any, upload: Path, folder: Path, upload_mb: int) -> Round
         record("first open", first_open(tab, app.url))
         nav(tab, "upload")
         settle(tab)
-        chooser = tab.locator('[data-testid="stFileUploader"] input[type="file"]')
+        chooser = tab.locator('.st-key-up_file input[type="file"]')
         record("upload→report", timed(tab, lambda: chooser.set_input_files(str(upload)), timeout_s=1800,
                                               fallback_ms=None))
         record("report→overview", timed(tab, lambda: tab.locator(".st-key-up_use button").click()))

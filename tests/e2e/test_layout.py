@@ -48,7 +48,7 @@ def test_key_columns_are_visible_without_scrolling(wide, path, index, wanted, of
 
 def test_the_problem_message_is_visible_without_scrolling(wide):
     open_page(wide, "upload")
-    wide.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(ROOT / "sample_data" / "messy.csv"))
+    wide.locator('.st-key-up_file input[type="file"]').set_input_files(str(ROOT / "sample_data" / "messy.csv"))
     idle(wide, 120_000)
     wide.locator('[role="columnheader"]', has_text="列名").first.wait_for(state="attached", timeout=120_000)
     grids = wide.locator('[data-testid="stDataFrame"]')
