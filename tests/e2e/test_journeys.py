@@ -35,6 +35,8 @@ def test_open_the_app_on_the_sample_city(page, tmp_path):
     assert page.locator("h1").first.inner_text() == "总览"
     assert page.get_by_text("数据：示例城市").is_visible()
     page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    # the overview streams its parts while it builds: the KPI tiles are all there once the run has drawn them
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 4", timeout=30_000)
     assert page.locator('[data-testid="stMetric"]').count() >= 4
     shot(page, tmp_path, "overview")
     if os.environ.get("UPDATE_SCREENSHOTS"):
