@@ -170,6 +170,20 @@ def postgres_database(admin_url: str) -> Iterator[str | None]:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+def store_urls(sqlite_name: str) -> Iterator[tuple[str, str]]:
+    """(back end, store URL): SQLite in a temporary folder, then a throwaway PostgreSQL database when
+    TEST_POSTGRES_URL names a reachable server."""
+    with tempfile.TemporaryDirectory() as folder:
+        yield "sqlite", f"sqlite:///{folder}/{sqlite_name}"
+    admin_url = os.environ.get("TEST_POSTGRES_URL", "").strip()
+    if not admin_url:
+        print("[postgresql] skipped: set TEST_POSTGRES_URL=postgresql://user@host:port/postgres to include it")
+        return
+    with postgres_database(admin_url) as url:
+        if url is not None:
+            yield "postgresql", url
+
+
 def main() -> None:
     """Build the payload once, then measure each available back end."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -188,15 +202,8 @@ def main() -> None:
     decode_s = median_time(lambda: SnapshotPayload.from_bytes(blob), args.repeat)
     print(f"codec: encode {encode_s:.3f} s, decode {decode_s:.3f} s, {len(blob) / 1_048_576:.2f} MB")
 
-    with tempfile.TemporaryDirectory() as folder:
-        bench("sqlite", f"sqlite:///{folder}/snapshots.sqlite3", payload, args.small, args.repeat)
-    admin_url = os.environ.get("TEST_POSTGRES_URL", "").strip()
-    if not admin_url:
-        print("[postgresql] skipped: set TEST_POSTGRES_URL=postgresql://user@host:port/postgres to include it")
-        return
-    with postgres_database(admin_url) as url:
-        if url is not None:
-            bench("postgresql", url, payload, args.small, args.repeat)
+    for backend, url in store_urls("snapshots.sqlite3"):
+        bench(backend, url, payload, args.small, args.repeat)
 
 
 if __name__ == "__main__":

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +22,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.bench_ingest import generate, rubrics
-from benchmarks.bench_snapshots import postgres_database
+from benchmarks.bench_snapshots import store_urls
 from snapshots import open_store
 from snapshots.workspace_data import combined
 from snapshots.workspaces import WorkspaceService
@@ -90,15 +88,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
     files = {"2024.csv": csv_bytes(args.rows, "2024", 2024), "2025.csv": csv_bytes(args.rows, "2025", 2025)}
-    with tempfile.TemporaryDirectory() as folder:
-        bench("sqlite", f"sqlite:///{folder}/store.sqlite3", files)
-    admin_url = os.environ.get("TEST_POSTGRES_URL", "").strip()
-    if not admin_url:
-        print("[postgresql] skipped: set TEST_POSTGRES_URL=postgresql://user@host:port/postgres to include it")
-        return
-    with postgres_database(admin_url) as url:
-        if url is not None:
-            bench("postgresql", url, files)
+    for backend, url in store_urls("store.sqlite3"):
+        bench(backend, url, files)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,15 @@ def metric(at: AppTest, label_start: str) -> str:
 
 
 @pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An empty SQLite store (snapshots and workspaces) for this test, configured by environment as an operator would."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    monkeypatch.setenv("SNAPSHOT_STORE_URL", url)
+    monkeypatch.delenv("SNAPSHOT_BASE_URL", raising=False)
+    return url
+
+
+@pytest.fixture
 def app() -> AppTest:
     """The dashboard on its overview page."""
     return open_app()

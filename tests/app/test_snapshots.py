@@ -26,15 +26,6 @@ MALFORMED = ["../../etc/passwd", "' OR 1=1 --", "x" * 10_000, "%00", "<script>al
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> str:
-    """An empty SQLite snapshot store for this test, configured the way an operator would (environment)."""
-    url = f"sqlite:///{tmp_path / 'snapshots.sqlite3'}"
-    monkeypatch.setenv("SNAPSHOT_STORE_URL", url)
-    monkeypatch.delenv("SNAPSHOT_BASE_URL", raising=False)
-    return url
-
-
-@pytest.fixture
 def service(store):
     """A service over the same store, to look behind the UI."""
     backend = open_store(store)

@@ -26,15 +26,6 @@ MALFORMED = ["../../etc/passwd", "' OR 1=1 --", "x" * 5_000, "A" * 23]
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> str:
-    """An empty SQLite store for this test, configured by environment as an operator would."""
-    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    monkeypatch.setenv("SNAPSHOT_STORE_URL", url)
-    monkeypatch.delenv("SNAPSHOT_BASE_URL", raising=False)
-    return url
-
-
-@pytest.fixture
 def service(store):
     """A workspace service over the same store, to look behind the UI."""
     backend = open_store(store)
