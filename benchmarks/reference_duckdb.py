@@ -10,65 +10,19 @@ is rounded half to even explicitly, as numpy.round does.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from scoring.conditions import OPERATORS, encode_literal  # literals and operators render themselves: shared, not re-derived
+from scoring.conditions import sql as condition_sql  # conditions, methods and combiners render their own SQL
 from scoring.reading import COMBINERS  # each combiner renders its SQL
-from scoring.rubric import BRANCH_ID, PERIOD, AllOf, AnyOf, Clause, Column, Indicator, Rubric, Source
+from scoring.rubric import BRANCH_ID, PERIOD, Column, Indicator, Rubric, Source
+from scoring.sql import num, q
 
 _EPS = 1e-9
 ROW = "_row"
 NA_PREFIX = "na__"
-
-
-def q(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def num(x: float) -> str:
-    """A DOUBLE literal that round-trips exactly (bare decimal literals would be DECIMAL in DuckDB)."""
-    return f"'{float(x)!r}'::DOUBLE"
-
-
-def text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Methods: an expression that is NULL where the value is blank, like the engine's NaN.
-
-
-def method_sql(method: Any, col: str, points: float) -> str:
-    """The points a column earns under a method, as one SQL expression."""
-    kind = method.kind
-    pts = num(points)
-    null = f"WHEN {col} IS NULL THEN NULL"
-    if kind == "yes_no":
-        test = f"{col} >= 0.5" if method.good else f"{col} < 0.5"
-        return f"(CASE {null} WHEN {test} THEN {pts} ELSE 0.0 END)"
-    if kind == "count":
-        return f"(CASE {null} ELSE LEAST(GREATEST({col}, 0.0) * {num(method.per_unit)}, {pts}) END)"
-    if kind == "tiers":
-        steps = " ".join(f"WHEN {col} >= {num(t.min)} THEN {num(min(t.points, points))}" for t in method.tiers)
-        return f"(CASE {null} {steps} ELSE 0.0 END)"
-    if kind == "rate":
-        share = f"({col} - {num(method.zero_at)}) / {num(method.target - method.zero_at)}"
-        return f"(CASE {null} ELSE LEAST(GREATEST({share}, 0.0), 1.0) * {pts} END)"
-    if kind == "level":  # positions, 0 = best; truncated like an integer cast; past the last level is blank
-        values = list(method.levels.values())
-        steps = " ".join(f"WHEN {col} < {k + 1} THEN {num(min(v, points))}" for k, v in enumerate(values))
-        return f"(CASE {null} {steps} ELSE NULL END)"
-    if kind == "deduction":
-        return (f"(CASE {null} ELSE GREATEST({pts} - GREATEST({col}, 0.0) * {num(method.per_occurrence)}, "
-                f"{num(min(method.floor, points))}) END)")
-    if kind == "direct":
-        return f"(CASE {null} ELSE LEAST(GREATEST({col}, 0.0), {pts}) END)"
-    raise ValueError(f"unknown scoring method {kind!r}")
 
 
 def _sources(rubric: Rubric) -> tuple[Source, ...]:
@@ -113,8 +67,8 @@ def indicator_sql(ind: Indicator, sources: Sequence[tuple[int, Source]], columns
     if not present:
         return [f"NULL::DOUBLE AS {q(alias)}"]
     if len(present) == 1:  # one source: its points as they are
-        return [f"{method_sql(ind.method, present[0][1], ind.points)} AS {q(alias)}"]
-    parts = [(s, method_sql(ind.method, value, ind.points)) for s, value in present]
+        return [f"{ind.method.sql(present[0][1], ind.points)} AS {q(alias)}"]
+    parts = [(s, ind.method.sql(value, ind.points)) for s, value in present]
     total = " + ".join(["0.0", *(f"COALESCE({p} * {num(s.weight)}, 0.0)" for s, p in parts)])
     weight = " + ".join(["0.0", *((num(s.weight) if blank_zero else f"(CASE WHEN {p} IS NULL THEN 0.0 ELSE {num(s.weight)} END)")
                                   for s, p in parts)])
@@ -139,33 +93,6 @@ def not_applicable_sql(ind: Indicator, sources: Sequence[tuple[int, Source]], co
     if len(keys) > 1:
         typed += "".join(f" AND {q(k)} IS NULL" for k in keys if k in columns)
     return f"({typed})"
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Conditions.
-
-
-def _literal(value: Any) -> str:
-    return text(value) if isinstance(value, str) else num(value)
-
-
-def condition_sql(cond: Any, columns: Collection[str], described: dict[str, Column]) -> str:
-    """A boolean SQL expression that is never NULL; a blank cell never satisfies a comparison (each operator renders itself)."""
-    if isinstance(cond, AnyOf):
-        return "(" + " OR ".join(condition_sql(c, columns, described) for c in cond.any) + ")"
-    if isinstance(cond, AllOf):
-        return "(" + " AND ".join(condition_sql(c, columns, described) for c in cond.all) + ")"
-    assert isinstance(cond, Clause)
-    if cond.column not in columns:
-        return "FALSE"
-    operator = OPERATORS[cond.op]
-    value = encode_literal(cond.value, described.get(cond.column))
-    if operator.takes == "list":
-        items = value if isinstance(value, list) else [value]
-        if not items:
-            return "FALSE" if cond.op == "in" else f"({q(cond.column)} IS NOT NULL)"
-        return operator.sql(q(cond.column), ", ".join(_literal(v) for v in items))
-    return operator.sql(q(cond.column), "" if value is None else _literal(value))
 
 
 # ---------------------------------------------------------------------------------------------------------------

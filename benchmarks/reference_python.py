@@ -19,8 +19,13 @@ from typing import Any, cast
 
 import pandas as pd
 
-from scoring.conditions import encode_literal  # a rubric literal in the frame encoding: shared, not re-derived
-from scoring.rubric import BRANCH_ID, PERIOD, AllOf, AnyOf, Clause, Column, Indicator, Rubric, Source
+from scoring.conditions import (
+    AllOf,
+    AnyOf,
+    Clause,
+    encode_literal,  # a rubric literal in the frame encoding: shared, not re-derived
+)
+from scoring.rubric import BRANCH_ID, PERIOD, Column, Indicator, Rubric, Source
 
 _EPS = 1e-9
 _NAN = math.nan

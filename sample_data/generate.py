@@ -28,9 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python sample_data/generate.py` runs with sample_data/ first on the path
     sys.path.insert(0, str(ROOT))
 
+from scoring.conditions import Clause  # noqa: E402
 from scoring.loader import load_rubrics  # noqa: E402
 from scoring.methods import Count, Deduction, Direct, Level, Rate, Tiers, YesNo  # noqa: E402
-from scoring.rubric import Clause, Column, Indicator, Rubric  # noqa: E402
+from scoring.rubric import Column, Indicator, Rubric  # noqa: E402
 from scoring.rubricset import RubricSet  # noqa: E402
 
 SEED = 20250101

@@ -172,6 +172,7 @@ def _points(doc: dict[str, Any]) -> Iterator[Found]:
 
 
 def _methods(doc: dict[str, Any]) -> Iterator[Found]:
+    """Each method names a known kind, and the kind checks its own parameters."""
     for path, ind in _indicators(doc):
         method = ind.get("method")
         if not isinstance(method, dict):
@@ -179,15 +180,9 @@ def _methods(doc: dict[str, Any]) -> Iterator[Found]:
         kind = method.get("kind")
         if kind is not None and (not isinstance(kind, str) or kind not in METHODS):
             yield (*path, "method", "kind"), "unknown-method", f"未知的评分方法“{kind}”；可用的有：{'、'.join(METHODS)}"
-        points = _num(ind.get("points")) or 0.0
-        tiers = [(_num(t.get("min")), _num(t.get("points"))) for _, t in _items(method, "tiers")]
-        mins = [m for m, _ in tiers if m is not None]
-        if kind == "tiers" and any(a <= b for a, b in zip(mins, mins[1:])):
-            yield (*path, "method", "tiers"), "tiers-order", "tiers 的门槛 min 必须从高到低排列且不重复；请调整顺序"
-        levels = method.get("levels") or {}
-        values = [p for _, p in tiers] + ([_num(v) for v in levels.values()] if isinstance(levels, dict) else [])
-        if any(v is not None and v > points + _TOLERANCE for v in values):
-            yield (*path, "method"), "method-exceeds-points", f"评分方法中的分值超过了本项满分 {points:g}；请降低或提高本项 points"
+        elif isinstance(kind, str):
+            for sub, code, message in METHODS[kind].check(method, _num(ind.get("points")) or 0.0):
+                yield (*path, "method", *sub), code, message
 
 
 def _grading(doc: dict[str, Any]) -> Iterator[Found]:

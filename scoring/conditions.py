@@ -1,16 +1,46 @@
-"""Rubric conditions (vetoes, direct grades, skip and applicability rules): one object per operator that evaluates a
-whole column, describes itself in Chinese or English, checks its literal and renders as SQL."""
+"""Rubric conditions (vetoes, direct grades, skip and applicability rules): the condition model, and one object per
+operator that evaluates a whole column, describes itself in Chinese or English, checks its literal and renders as SQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
-from scoring.rubric import AllOf, AnyOf, Clause, Column, Condition
+from scoring.base import FrozenModel
+from scoring.sql import literal, q
+
+if TYPE_CHECKING:
+    from scoring.rubric import Column
+
+
+class Clause(FrozenModel):
+    """A test on one input column, e.g. secretary vacant months >= 3."""
+
+    column: str
+    op: Literal["==", "!=", ">", ">=", "<", "<=", "in", "not_in", "is_true", "is_false", "is_blank"]
+    value: Any = None
+
+
+class AnyOf(FrozenModel):
+    """True when any of its conditions holds."""
+
+    any: tuple[Condition, ...] = Field(min_length=1)
+
+
+class AllOf(FrozenModel):
+    """True when all of its conditions hold."""
+
+    all: tuple[Condition, ...] = Field(min_length=1)
+
+
+Condition = Clause | AnyOf | AllOf
+AnyOf.model_rebuild()
+AllOf.model_rebuild()
 
 
 @dataclass(frozen=True)
@@ -120,3 +150,21 @@ def _describe_clause(cond: Clause, columns: Mapping[str, Column], lang: str) -> 
     elif value is not None:
         value = f"{value}{column.unit if column else ''}"
     return OPERATORS[cond.op].describe(label, "" if value is None else str(value), lang)
+
+
+def sql(cond: Condition, columns: Collection[str], described: Mapping[str, Column]) -> str:
+    """A boolean SQL expression that is never NULL; a blank cell never satisfies a comparison (each operator renders itself)."""
+    if isinstance(cond, AnyOf):
+        return "(" + " OR ".join(sql(c, columns, described) for c in cond.any) + ")"
+    if isinstance(cond, AllOf):
+        return "(" + " AND ".join(sql(c, columns, described) for c in cond.all) + ")"
+    if cond.column not in columns:
+        return "FALSE"
+    operator = OPERATORS[cond.op]
+    value = encode_literal(cond.value, described.get(cond.column))
+    if operator.takes == "list":
+        items = value if isinstance(value, list) else [value]
+        if not items:
+            return "FALSE" if cond.op == "in" else f"({q(cond.column)} IS NOT NULL)"
+        return operator.sql(q(cond.column), ", ".join(literal(v) for v in items))
+    return operator.sql(q(cond.column), "" if value is None else literal(value))

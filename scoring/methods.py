@@ -1,15 +1,20 @@
-"""Scoring methods: small registered objects that score a whole column at once and explain themselves."""
+"""Scoring methods: small registered objects that score a whole column at once, explain and describe themselves,
+check their parameters and render as SQL (for the benchmark reference)."""
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from collections.abc import Iterator
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
 
 from scoring.base import Flag, FrozenModel, Number
+from scoring.sql import num
 
 ColumnType = Literal["bool", "number", "rate", "level", "points", "text"]
+Problem = tuple[tuple[Any, ...], str, str]  # (path below the method, code, Chinese message with the fix)
+_TOLERANCE = 1e-6
 
 
 def fmt_points(x: float) -> str:
@@ -39,6 +44,29 @@ class Method(FrozenModel):
         """The rule in one Chinese sentence, for printed rubrics."""
         raise NotImplementedError
 
+    def sql(self, col: str, points: float) -> str:
+        """The points a column earns, as one SQL expression that is NULL where the value is blank (like NaN here)."""
+        raise NotImplementedError
+
+    @classmethod
+    def check(cls, raw: dict[str, Any], points: float) -> Iterator[Problem]:
+        """Problems of the method as a rubric wrote it (before the model is built) that its schema cannot express."""
+        return iter(())
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _exceeds(values: list[float | None], points: float) -> Iterator[Problem]:
+    """A method may not award more than the indicator's points."""
+    if any(v is not None and v > points + _TOLERANCE for v in values):
+        yield (), "method-exceeds-points", f"评分方法中的分值超过了本项满分 {points:g}；请降低或提高本项 points"
+
+
+def _blank(col: str) -> str:
+    return f"WHEN {col} IS NULL THEN NULL"
+
 
 class YesNo(Method):
     """Full points when the answer is the good one (是/有), none otherwise."""
@@ -65,6 +93,10 @@ class YesNo(Method):
     def describe(self, points: float) -> str:
         return f"{'是' if self.good else '否'}得 {fmt_points(points)} 分，{'否' if self.good else '是'}不得分"
 
+    def sql(self, col: str, points: float) -> str:
+        test = f"{col} >= 0.5" if self.good else f"{col} < 0.5"
+        return f"(CASE {_blank(col)} WHEN {test} THEN {num(points)} ELSE 0.0 END)"
+
 
 class Count(Method):
     """Points per unit counted, up to the indicator's points."""
@@ -84,6 +116,9 @@ class Count(Method):
 
     def describe(self, points: float) -> str:
         return f"每{self.unit}得 {fmt_points(self.per_unit)} 分，最高 {fmt_points(points)} 分"
+
+    def sql(self, col: str, points: float) -> str:
+        return f"(CASE {_blank(col)} ELSE LEAST(GREATEST({col}, 0.0) * {num(self.per_unit)}, {num(points)}) END)"
 
 
 class Tier(FrozenModel):
@@ -118,6 +153,18 @@ class Tiers(Method):
         steps = "；".join(f"≥{fmt_points(t.min)}{self.unit} 得 {fmt_points(t.points)} 分" for t in self.tiers)
         return f"{steps}；其余 0 分"
 
+    def sql(self, col: str, points: float) -> str:
+        steps = " ".join(f"WHEN {col} >= {num(t.min)} THEN {num(min(t.points, points))}" for t in self.tiers)
+        return f"(CASE {_blank(col)} {steps} ELSE 0.0 END)"
+
+    @classmethod
+    def check(cls, raw: dict[str, Any], points: float) -> Iterator[Problem]:
+        tiers = [t for t in raw.get("tiers") or [] if isinstance(t, dict)] if isinstance(raw.get("tiers"), list) else []
+        mins = [m for t in tiers if (m := _num(t.get("min"))) is not None]
+        if any(a <= b for a, b in zip(mins, mins[1:])):
+            yield ("tiers",), "tiers-order", "tiers 的门槛 min 必须从高到低排列且不重复；请调整顺序"
+        yield from _exceeds([_num(t.get("points")) for t in tiers], points)
+
 
 class Rate(Method):
     """A rate scored linearly between `zero_at` (0 points) and `target` (full points), clipped."""
@@ -145,6 +192,10 @@ class Rate(Method):
     def describe(self, points: float) -> str:
         return f"达到 {self.target:.0%} 得满分，{self.zero_at:.0%} 及以下不得分，其间按比例计分"
 
+    def sql(self, col: str, points: float) -> str:
+        share = f"({col} - {num(self.zero_at)}) / {num(self.target - self.zero_at)}"
+        return f"(CASE {_blank(col)} ELSE LEAST(GREATEST({share}, 0.0), 1.0) * {num(points)} END)"
+
 
 class Level(Method):
     """A qualitative level (好/较好/一般/差) mapped to points."""
@@ -166,6 +217,16 @@ class Level(Method):
 
     def describe(self, points: float) -> str:
         return "；".join(f"{k} {fmt_points(v)} 分" for k, v in self.levels.items())
+
+    def sql(self, col: str, points: float) -> str:
+        """Positions, 0 = best; truncated like an integer cast; past the last level is blank."""
+        steps = " ".join(f"WHEN {col} < {k + 1} THEN {num(min(v, points))}" for k, v in enumerate(self.levels.values()))
+        return f"(CASE {_blank(col)} {steps} ELSE NULL END)"
+
+    @classmethod
+    def check(cls, raw: dict[str, Any], points: float) -> Iterator[Problem]:
+        levels = raw.get("levels")
+        yield from _exceeds([_num(v) for v in levels.values()] if isinstance(levels, dict) else [], points)
 
 
 class Deduction(Method):
@@ -193,6 +254,10 @@ class Deduction(Method):
         floor = f"，最低 {fmt_points(self.floor)} 分" if self.floor else "，扣完为止"
         return f"每{self.unit}扣 {fmt_points(self.per_occurrence)} 分{floor}"
 
+    def sql(self, col: str, points: float) -> str:
+        return (f"(CASE {_blank(col)} ELSE GREATEST({num(points)} - GREATEST({col}, 0.0) * {num(self.per_occurrence)}, "
+                f"{num(min(self.floor, points))}) END)")
+
 
 class Direct(Method):
     """Points given directly by the assessor, clipped to [0, points] (ingestion reports out-of-range values)."""
@@ -210,6 +275,9 @@ class Direct(Method):
 
     def describe(self, points: float) -> str:
         return f"考评组按实际情况直接评分，0–{fmt_points(points)} 分"
+
+    def sql(self, col: str, points: float) -> str:
+        return f"(CASE {_blank(col)} ELSE LEAST(GREATEST({col}, 0.0), {num(points)}) END)"
 
 
 AnyMethod = Annotated[

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scoring.conditions import evaluate
-from scoring.rubric import AllOf, AnyOf, Column, Condition, Indicator, Rubric, Source
+from scoring.conditions import AllOf, AnyOf, Condition, evaluate
+from scoring.rubric import Column, Indicator, Rubric, Source
 
 
 def _first_filled(stack: np.ndarray) -> np.ndarray:

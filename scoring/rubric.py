@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from scoring.base import Day, Flag, FrozenModel, Number, Whole
+from scoring.conditions import Condition
 from scoring.methods import AnyMethod, ColumnType
 
 # Column ids every assessment file is read against; their Chinese headers live in the core rubric.
@@ -101,29 +102,6 @@ class Source(FrozenModel):
     name: str
     weight: Number = Field(gt=0)
     header: str = Field("{label}", description="该来源的表头模板，如 “{label}（自评）”")
-
-
-class Clause(FrozenModel):
-    """A test on one input column, e.g. secretary vacant months >= 3."""
-
-    column: str
-    op: Literal["==", "!=", ">", ">=", "<", "<=", "in", "not_in", "is_true", "is_false", "is_blank"]
-    value: Any = None
-
-
-class AnyOf(FrozenModel):
-    """True when any of its conditions holds."""
-
-    any: tuple[Condition, ...] = Field(min_length=1)
-
-
-class AllOf(FrozenModel):
-    """True when all of its conditions hold."""
-
-    all: tuple[Condition, ...] = Field(min_length=1)
-
-
-Condition = Clause | AnyOf | AllOf
 
 
 class Skip(FrozenModel):
@@ -306,5 +284,5 @@ def _natural_range(kind: str, points: float) -> tuple[float | None, float | None
     return {"rate": (0.0, 1.0), "points": (0.0, points), "number": (0.0, None)}.get(kind, (None, None))
 
 
-for _model in (AnyOf, AllOf, Indicator, Standard, Adjustment, Skip, Veto, DirectGrade, Grading, Rubric):
+for _model in (Indicator, Standard, Adjustment, Skip, Veto, DirectGrade, Grading, Rubric):
     _model.model_rebuild()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Clause, Column, Condition, Rubric, Source
+from scoring.conditions import Clause, Condition
+from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Column, Rubric, Source
 
 DATA_SHEET, HELP_SHEET, EXAMPLE_SHEET = "填报", "填写说明", "示例"
 VALIDATED_ROWS = 5000  # drop-down lists cover this many rows below the header

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring.conditions import OPERATORS, describe, evaluate
-from scoring.rubric import Clause, Column
+from scoring.conditions import OPERATORS, Clause, describe, evaluate
+from scoring.rubric import Column
 
 VALUES = [0.0, 3.0, 5.0, np.nan]
 COLUMNS = {"n": Column(id="n", label="空缺月数", type="number", unit="个月")}
