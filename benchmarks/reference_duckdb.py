@@ -18,9 +18,10 @@ import pandas as pd
 from scoring.conditions import sql as condition_sql  # conditions, methods and combiners render their own SQL
 from scoring.reading import COMBINERS  # each combiner renders its SQL
 from scoring.rubric import BRANCH_ID, PERIOD, Column, Indicator, Rubric, Source
+from scoring.rules import KINDS
+from scoring.rules.base import SqlGrading
 from scoring.sql import num, q
 
-_EPS = 1e-9
 ROW = "_row"
 NA_PREFIX = "na__"
 
@@ -99,15 +100,6 @@ def not_applicable_sql(ind: Indicator, sources: Sequence[tuple[int, Source]], co
 # The query.
 
 
-def _keys(column: str, columns: Collection[str]) -> list[str]:
-    return [q(c) for c in (PERIOD, column) if c in columns]
-
-
-def _partition(keys: list[str], *extra: str) -> str:
-    items = [*keys, *extra]
-    return f"PARTITION BY {', '.join(items)} " if items else ""
-
-
 def build_sql(rubric: Rubric, columns: Collection[str], na_columns: Collection[str] = (),
               frame: str = "frame", na: str = "na") -> str:
     """The whole scoring and grading of `rubric` as one query over `frame` POSITIONAL JOIN `na`.
@@ -117,9 +109,6 @@ def build_sql(rubric: Rubric, columns: Collection[str], na_columns: Collection[s
     """
     g = rubric.grading
     described = rubric.input_columns()
-    names = rubric.grade_names()
-    worst = len(names) - 1
-    position = {name: i for i, name in enumerate(names)}
     has_code = BRANCH_ID in columns
     group_columns = [c for c in dict.fromkeys((PERIOD, g.rank_by, *(x.group_by for x in g.quotas), *(b.group_by for b in g.bottom)))
                      if c in columns]
@@ -141,17 +130,21 @@ def build_sql(rubric: Rubric, columns: Collection[str], na_columns: Collection[s
         elif out is not None:  # counts zero where it does not apply
             earned = f"(CASE WHEN {out} THEN 0.0 ELSE {earned.rsplit(' AS ', 1)[0]} END) AS {q(ids[ind.id])}"
         items.append(earned)
-    hits: dict[str, str] = {}
-    conditions = [(f"d{k}", d.when) for k, d in enumerate(g.direct)] + [(f"v{k}", v.when) for k, v in enumerate(g.vetoes)]
-    for key, when in conditions:
-        hits[key] = f"h_{key}"
-        items.append(f"{condition_sql(when, columns, described)} AS h_{key}")
+    # each grading rule adds its part: conditions here, its grade expression, windows and last step below
+    grading = SqlGrading(columns, described, rubric.grade_names(), {s.id: s.points for s in rubric.standards},
+                         q(BRANCH_ID) if has_code else None, q(ROW), q(PERIOD) if PERIOD in columns else None)
+    g.banding.sql(grading)
+    for key in KINDS:
+        for k, rule in enumerate(getattr(g, key)):
+            rule.sql(grading, k)
+    hits = list(grading.hits)
+    items += [f"{condition} AS {hit}" for hit, condition in grading.hits.items()]
     skipped = " OR ".join(condition_sql(rule.when, columns, described) for rule in rubric.skip)
     where = f" WHERE NOT ({skipped})" if skipped else ""  # 不参评: not rated, not counted in any group
     stage1 = f"SELECT {', '.join(items)} FROM {frame} POSITIONAL JOIN {na}{where}"
 
     # 2-4. rescaled standards: applicable points, scale factor and sum, each in its own step (no repeated work)
-    avail_items, factor_items, items = [], [], [q(ROW), *carried, *hits.values()]
+    avail_items, factor_items, items = [], [], [q(ROW), *carried, *hits]
     std_cols: list[str] = []
     applicable_terms = []
     for std in rubric.standards:
@@ -191,91 +184,20 @@ def build_sql(rubric: Rubric, columns: Collection[str], na_columns: Collection[s
     raw = f"({base_sum}) * (CASE WHEN applicable > 0 THEN {num(rubric.total)} / applicable ELSE 0.0 END){adjust}"
     clipped = f"GREATEST({raw}, 0.0)" if rubric.allow_exceed else f"LEAST(GREATEST({raw}, 0.0), {num(rubric.total)})"
     scale = num(10.0 ** rubric.precision)
-    stage5 = f"SELECT {', '.join([q(ROW), *carried, *hits.values(), *std_cols])}, ({clipped}) * {scale} AS scaled FROM stage4"
+    stage5 = f"SELECT {', '.join([q(ROW), *carried, *hits, *std_cols])}, ({clipped}) * {scale} AS scaled FROM stage4"
     # 四舍五入 as the engine does: add a half and a hair, then floor
     total = f"floor(scaled + 0.5 + {num(1e-9)}) / {scale}"
 
-    # 6. bands, direct grades, floors, vetoes
-    band = "CASE " + " ".join(f"WHEN total >= {num(b.min - _EPS)} THEN {k}" for k, b in enumerate(g.bands)) + f" ELSE {worst} END"
-    level = f"({band})"
-    locked = ["FALSE"]
-    flag_terms: dict[str, list[str]] = {}
-    points = {s.id: s.points for s in rubric.standards}
-    for k, direct in enumerate(g.direct):
-        level = f"LEAST({level}, CASE WHEN h_d{k} THEN {position[direct.grade]} ELSE {worst} END)"
-        locked.append(f"h_d{k}")
-    for floor in g.floors:
-        ids_ = floor.standards or tuple(points)
-        low = " OR ".join(f"COALESCE({q('s_' + sid)} / {num(points[sid])}, 1.0) < {num(floor.min_share - _EPS)}" for sid in ids_)
-        direct_hit = " OR ".join(locked)  # only direct grades are locked at this point: floors do not apply to them
-        level = f"GREATEST({level}, CASE WHEN ({low}) AND NOT ({direct_hit}) THEN {position[floor.cap]} ELSE 0 END)"
-    for k, veto in enumerate(g.vetoes):
-        if veto.flag:
-            flag_terms.setdefault(veto.flag, []).append(f"h_v{k}")
-        if veto.cap:
-            level = f"GREATEST({level}, CASE WHEN h_v{k} THEN {position[veto.cap]} ELSE 0 END)"
-        if veto.force:
-            level = f"GREATEST({level}, CASE WHEN h_v{k} THEN {position[veto.force]} ELSE 0 END)"
-            locked.append(f"h_v{k}")
-    for rule in g.bottom:
-        if rule.flag:
-            flag_terms.setdefault(rule.flag, [])
-    flag_cols = {name: f"flag_{k}" for k, name in enumerate(flag_terms)}
-    level_items = [q(ROW), *carried, "total", f"{level} AS lvl", f"({' OR '.join(locked)}) AS locked",
-                    *(f"({' OR '.join(terms) or 'FALSE'}) AS {flag_cols[name]}" for name, terms in flag_terms.items())]
+    # 6. the grade each rule leaves (bands, direct grades, floors, vetoes), which rows are locked, the flags raised;
+    # 7-8. then the rules over groups (quotas, bottom shares) in their window steps
+    flag_cols = {name: f"flag_{k}" for k, name in enumerate(grading.flags)}
+    level_items = [q(ROW), *carried, "total", f"{grading.level} AS lvl", f"({' OR '.join(grading.locked)}) AS locked",
+                   *(f"({' OR '.join(terms) or 'FALSE'}) AS {flag_cols[name]}" for name, terms in grading.flags.items())]
     ctes = [f"stage1 AS ({stage1})", f"stage2 AS ({stage2})", f"stage3 AS ({stage3})", f"stage4 AS ({stage4})",
             f"stage5 AS ({stage5})", f"graded AS (SELECT * EXCLUDE (scaled), {total} AS total FROM stage5)",
             f"levels AS (SELECT {', '.join(level_items)} FROM graded)"]
-
-    # 7. window positions. A group's size is counted over the same window as the position so that DuckDB sorts once.
-    #    Bottom rules only look at totals, so their positions are taken together with the first quota's.
-    whole = "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
-
-    def positions(keys: list[str], order: list[str], pos: str, size: str) -> str:
-        spec = f"{_partition(keys)}ORDER BY {', '.join(order)}"
-        return f"row_number() OVER ({spec}) - 1 AS {pos}, count(*) OVER ({spec} {whole}) AS {size}"
-
-    code_asc = [f"{q(BRANCH_ID)} ASC", f"{q(ROW)} ASC"] if has_code else [f"{q(ROW)} ASC"]
-    code_desc = [f"{q(BRANCH_ID)} DESC", f"{q(ROW)} ASC"] if has_code else [f"{q(ROW)} DESC"]
-    bottom_windows = [positions(_keys(rule.group_by, columns), ["total ASC", *code_desc], f"bpos{k}", f"bsize{k}")
-                      for k, rule in enumerate(g.bottom)]
-    last = "levels"
-    # quotas: holders beyond floor(share × group size) drop one grade; holders first, locked first, total desc, code asc
-    quotas = [(k, quota, position[quota.grade]) for k, quota in enumerate(g.quotas) if position[quota.grade] + 1 <= worst]
-    for k, quota, target in quotas:
-        extra = bottom_windows if last == "levels" else []
-        window = positions(_keys(quota.group_by, columns), [f"(lvl = {target}) DESC", "locked DESC", "total DESC", *code_asc],
-                           "qpos", "qsize")
-        ctes.append(f"quota{k}_ AS (SELECT *, {', '.join([window, *extra])} FROM {last})")
-        ctes.append(
-            f"quota{k} AS (SELECT * EXCLUDE (qpos, qsize) REPLACE ("
-            f"CASE WHEN lvl = {target} AND NOT locked AND qpos >= floor({num(quota.max_share)} * qsize + {num(_EPS)}) "
-            f"THEN {target + 1} ELSE lvl END AS lvl) FROM quota{k}_)")
-        last = f"quota{k}"
-    if g.bottom and last == "levels":
-        ctes.append(f"bottoms AS (SELECT *, {', '.join(bottom_windows)} FROM levels)")
-        last = "bottoms"
-
-    # 8. bottom rules: the lowest share of each group (ties: larger code lower, then input order)
-    rounding = {
-        "ceil": lambda x: f"ceil({x} - {num(_EPS)})",
-        "floor": lambda x: f"floor({x} + {num(_EPS)})",
-        "round": lambda x: f"floor({x} + 0.5)",
-    }
-    if g.bottom:
-        replace: dict[str, str] = {}
-        for k, rule in enumerate(g.bottom):
-            sel = f"(bsize{k} >= {rule.min_group_size} AND bpos{k} < {rounding[rule.rounding](f'{num(rule.share)} * bsize{k}')})"
-            if rule.force:
-                level = replace.get("lvl", "lvl")
-                replace["lvl"] = f"GREATEST({level}, CASE WHEN {sel} AND NOT locked THEN {position[rule.force]} ELSE 0 END)"
-            if rule.flag:
-                col = flag_cols[rule.flag]
-                replace[col] = f"({replace.get(col, col)} OR {sel})"
-        replaced = f" REPLACE ({', '.join(f'{e} AS {c}' for c, e in replace.items())})" if replace else ""
-        dropped = ", ".join(f"bpos{k}, bsize{k}" for k in range(len(g.bottom)))
-        ctes.append(f"bottomed AS (SELECT * EXCLUDE ({dropped}){replaced} FROM {last})")
-        last = "bottomed"
+    later, last = grading.ctes("levels")
+    ctes += later
 
     outputs = [q(ROW), "total", "lvl", *flag_cols.values()]
     return f"WITH {', '.join(ctes)} SELECT {', '.join(outputs)} FROM {last}"

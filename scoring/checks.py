@@ -7,11 +7,11 @@ from typing import Any
 
 from scoring.conditions import OPERATORS
 from scoring.methods import METHODS
+from scoring.rules import KINDS, Bands
+from scoring.rules.base import CheckContext, condition_columns
 
 Found = tuple[tuple[Any, ...], str, str]
 _TOLERANCE = 1e-6
-_COLUMN_RULES = ("vetoes", "direct")
-_GROUP_RULES = ("quotas", "bottom")
 
 
 def _num(value: Any) -> float | None:
@@ -47,9 +47,10 @@ def semantic_problems(doc: dict[str, Any]) -> list[Found]:
 def _conditions(doc: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], Any]]:
     """Every condition of the rubric with its path: grading rules, skip rules and applicability rules."""
     grading = doc.get("grading") if isinstance(doc.get("grading"), dict) else {}
-    for key in _COLUMN_RULES:
+    for key, kind in KINDS.items():
         for i, rule in _items(grading, key):
-            yield ("grading", key, i, "when"), rule.get("when")
+            for name in kind.condition_fields:
+                yield ("grading", key, i, name), rule.get(name)
     for i, rule in _items(doc, "skip"):
         yield ("skip", i, "when"), rule.get("when")
     for path, ind in _indicators(doc):
@@ -85,7 +86,7 @@ def _applicability(doc: dict[str, Any]) -> Iterator[Found]:
             yield (*path, "blank"), "na-rule-blank", (
                 "本项由适用条件判定是否适用，空白不能再表示“不适用”；请删除 blank: not_applicable（条件不适用时无需填写）")
         for key in rules:
-            for sub, column in _condition_columns(ind.get(key), (key,)):
+            for sub, column in condition_columns(ind.get(key), (key,)):
                 if column not in columns:
                     yield (*path, *sub), "unknown-column", f"适用条件引用了未定义的列“{column}”；请在 columns 中声明它"
 
@@ -121,7 +122,7 @@ def _scoped_sources(doc: dict[str, Any]) -> Iterator[Found]:
 def _skips(doc: dict[str, Any]) -> Iterator[Found]:
     columns = _known_columns(doc)
     for i, rule in _items(doc, "skip"):
-        for sub, column in _condition_columns(rule.get("when"), ("when",)):
+        for sub, column in condition_columns(rule.get("when"), ("when",)):
             if column not in columns:
                 yield ("skip", i, *sub), "unknown-column", f"不参评条件引用了未定义的列“{column}”；请在 columns 中声明它"
 
@@ -143,7 +144,7 @@ def _duplicates(doc: dict[str, Any]) -> Iterator[Found]:
         ("标准", [(("standards", i), s) for i, s in _items(doc, "standards")]),
         ("指标", list(_indicators(doc))),
         ("列", [(("columns", i), c) for i, c in _items(doc, "columns")]),
-        ("评定规则", [(("grading", k, i), r) for k in ("vetoes", "floors", "direct", "quotas", "bottom")
+        ("评定规则", [(("grading", k, i), r) for k in KINDS
                       for i, r in _items(doc.get("grading", {}), k)]),
     ]
     for kind, entries in groups:
@@ -186,34 +187,17 @@ def _methods(doc: dict[str, Any]) -> Iterator[Found]:
 
 
 def _grading(doc: dict[str, Any]) -> Iterator[Found]:
+    """The bands, then each rule, checked by its own kind; the rank column is known."""
     grading = doc.get("grading")
     if not isinstance(grading, dict):
         return
     bands = _items(grading, "bands")
-    mins = [_num(b.get("min")) for _, b in bands]
-    for (i, _), (a, b) in zip(bands[1:], zip(mins, mins[1:])):
-        if a is not None and b is not None and b >= a:
-            yield ("grading", "bands", i, "min"), "bands-order", "等次 bands 必须按分数线从高到低排列，分数线不能相同；请调整顺序"
-    names = [b.get("name") for _, b in bands]
     columns = _known_columns(doc)
-    standards = {s.get("id") for _, s in _items(doc, "standards")}
-    for key in ("vetoes", "floors", "direct", "quotas", "bottom"):
+    ctx = CheckContext(tuple(b.get("name") for _, b in bands), columns, {s.get("id") for _, s in _items(doc, "standards")})
+    yield from Bands.check(bands, ("grading", "bands"), ctx)
+    for key, kind in KINDS.items():
         for i, rule in _items(grading, key):
-            for field in ("force", "cap", "grade"):
-                grade = rule.get(field)
-                if grade is not None and grade not in names:
-                    yield ("grading", key, i, field), "unknown-grade", f"等次“{grade}”未在 bands 中定义；可用的有：{'、'.join(map(str, names))}"
-            if key in _COLUMN_RULES:
-                for sub, column in _condition_columns(rule.get("when"), ("when",)):
-                    if column not in columns:
-                        yield ("grading", key, i, *sub), "unknown-column", f"条件引用了未定义的列“{column}”；请在 columns 中声明它或改用已有的列 id"
-            if key in _GROUP_RULES and rule.get("group_by") not in columns:
-                yield ("grading", key, i, "group_by"), "unknown-column", f"分组列“{rule.get('group_by')}”未定义；请在 columns 中声明它"
-            if key == "vetoes" and rule.get("force") is None and rule.get("cap") is None and rule.get("flag") is None:
-                yield ("grading", key, i), "veto-without-effect", "一票否决规则需要 force、cap 或 flag 之一"
-            for j, std in enumerate(rule.get("standards") or []) if key == "floors" else ():
-                if std not in standards:
-                    yield ("grading", key, i, "standards", j), "unknown-standard", f"标准“{std}”不存在；可用的有：{'、'.join(map(str, standards))}"
+            yield from kind.check(rule, ("grading", key, i), ctx)
     rank_by = grading.get("rank_by")
     if rank_by is not None and rank_by not in columns:
         yield ("grading", "rank_by"), "unknown-column", f"排名分组列“{rank_by}”未定义；请在 columns 中声明它"
@@ -223,16 +207,6 @@ def _known_columns(doc: dict[str, Any]) -> set[Any]:
     declared = {c.get("id") for _, c in _items(doc, "columns")}
     read = {ind.get("column") or ind.get("id") for _, ind in _indicators(doc) if not ind.get("columns")}
     return declared | read
-
-
-def _condition_columns(cond: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    if not isinstance(cond, dict):
-        return
-    if "column" in cond:
-        yield (*path, "column"), cond["column"]
-    for key in ("any", "all"):
-        for i, sub in enumerate(cond.get(key) or []):
-            yield from _condition_columns(sub, (*path, key, i))
 
 
 def _sources(doc: dict[str, Any]) -> Iterator[Found]:

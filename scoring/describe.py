@@ -14,6 +14,8 @@ from scoring.conditions import describe as describe_condition
 from scoring.methods import fmt_points
 from scoring.reading import COMBINERS
 from scoring.rubric import Adjustment, Column, Indicator, Rubric
+from scoring.rules import KINDS
+from scoring.rules.base import group_words
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "rubrics" / "rubric.schema.json"
 _NUMERALS = "一二三四五六七八九十"
@@ -104,9 +106,9 @@ def rubric_tables(rubric: Rubric, columns: Mapping[str, Column] | None = None) -
         ),
         "indicators": pd.DataFrame(indicators, columns=["标准", *_INDICATOR_HEADERS, "填报列", "指标 id"]),
         "adjustments": pd.DataFrame(adjustments, columns=["类别", *_INDICATOR_HEADERS, "填报列", "指标 id"]),
-        "bands": pd.DataFrame(_bands(rubric), columns=["等次", "最低分", "分数范围"]),
+        "bands": pd.DataFrame(rubric.grading.banding.describe(), columns=["等次", "最低分", "分数范围"]),
         "rules": pd.DataFrame(list(_rules(rubric, cols)), columns=_RULE_HEADERS),
-        "alerts": pd.DataFrame(_alerts(rubric), columns=["预警", "未达标指标数"]),
+        "alerts": pd.DataFrame(rubric.grading.alerts.describe() if rubric.grading.alerts else [], columns=["预警", "未达标指标数"]),
         "sources": pd.DataFrame(
             [{"来源": s.name, "权重": s.weight, "表头": s.header} for s in rubric.sources],
             columns=["来源", "权重", "表头"],
@@ -202,73 +204,11 @@ def _period(start: date | None, end: date | None) -> str:
     return f"至{_day(end)}" if end else ""
 
 
-def _bands(rubric: Rubric) -> list[dict[str, Any]]:
-    bands = rubric.grading.bands
-    rows = []
-    for i, band in enumerate(bands):
-        upper = bands[i - 1].min if i else None
-        if i == len(bands) - 1 and band.min <= 0:
-            text = f"不足 {fmt_points(upper)} 分" if upper is not None else "全部"
-        elif upper is None:
-            text = f"{fmt_points(band.min)} 分及以上"
-        else:
-            text = f"{fmt_points(band.min)} 分及以上、不足 {fmt_points(upper)} 分"
-        rows.append({"等次": band.name, "最低分": band.min, "分数范围": text})
-    return rows
-
-
-def _effect(force: str | None = None, cap: str | None = None, flag: str | None = None) -> str:
-    parts = []
-    if force:
-        parts.append(f"直接定为{force}")
-    if cap:
-        parts.append(f"最高评为{cap}")
-    if flag:
-        parts.append(f"标记“{flag}”")
-    return "；".join(parts)
-
-
-def _group(group_by: str, columns: Mapping[str, Column]) -> str:
-    column = columns.get(group_by)
-    return f"同一{column.label if column else group_by}内（各考核年度分别计算）"
-
-
 def _rules(rubric: Rubric, columns: Mapping[str, Column]) -> Iterator[dict[str, str]]:
     """Every grading rule after the bands, in the order they are applied."""
-    g = rubric.grading
     names = {s.id: s.name for s in rubric.standards}
-    for d in g.direct:
-        yield {"类别": "直接评定", "规则": d.id, "条件": describe_condition(d.when, columns), "处理": f"直接评为{d.grade}", "说明": d.reason}
-    for f in g.floors:
-        which = "、".join(names.get(s, s) for s in f.standards) if f.standards else "任一标准"
-        condition = f"{which}得分低于该标准分值的 {f.min_share:.0%}"
-        yield {"类别": "单项底线", "规则": f.id, "条件": condition, "处理": _effect(cap=f.cap), "说明": f.reason}
-    for v in g.vetoes:
-        category = "一票否决" if v.force else ("等次限制" if v.cap else "预警标记")
-        yield {"类别": category, "规则": v.id, "条件": describe_condition(v.when, columns),
-               "处理": _effect(v.force, v.cap, v.flag), "说明": v.reason}
-    for q in g.quotas:
-        condition = f"{_group(q.group_by, columns)}评为{q.grade}的超过 {q.max_share:.0%}"
-        yield {"类别": "比例控制", "规则": q.id, "条件": condition, "处理": "超出部分按总分从低到高降一个等次", "说明": q.reason}
-    rounding = {"ceil": "向上取整", "floor": "向下取整", "round": "四舍五入"}
-    for b in g.bottom:
-        size = f"，所属支部 {b.min_group_size} 个以上时适用" if b.min_group_size > 1 else ""
-        condition = f"{_group(b.group_by, columns)}总分位于后 {b.share:.0%}（{rounding[b.rounding]}{size}）"
-        yield {"类别": "倒排", "规则": b.id, "条件": condition, "处理": _effect(force=b.force, flag=b.flag), "说明": b.reason}
-
-
-def _alerts(rubric: Rubric) -> list[dict[str, str]]:
-    alerts = rubric.grading.alerts
-    if alerts is None:
-        return []
-    rows, low = [], 0
-    for level in alerts.levels:
-        if level.max_unmet is None:
-            rows.append({"预警": level.name, "未达标指标数": f"{low} 项及以上"})
-        else:
-            rows.append({"预警": level.name, "未达标指标数": f"{low}–{level.max_unmet} 项" if level.max_unmet > low else f"{low} 项"})
-            low = level.max_unmet + 1
-    return rows
+    for rule in rubric.grading.rules():
+        yield rule.describe(names, columns)
 
 
 # ---------------------------------------------------------------- Markdown document
@@ -306,17 +246,15 @@ def rubric_markdown(rubric: Rubric, columns: Mapping[str, Column] | None = None)
         out += _table(_INDICATOR_HEADERS, (r.values() for r in rows))
     out += ["", f"## {next(section)}、等次评定", "", "### （一）等次划分", ""]
     out += _table(["等次", "总分"], ((b.name, text) for b, text in zip(rubric.grading.bands, tables["bands"]["分数范围"])))
-    out += ["", "先按总分划分等次，再依次适用直接评定、单项底线、一票否决和等次限制、比例控制、倒排；"
-            f"排名在{_group(rubric.grading.rank_by, cols)}按总分进行，同分按党组织代码先后排列。"]
-    rules = tables["rules"]
+    out += ["", f"先按总分划分等次，再依次适用{'、'.join(kind.step for kind in KINDS.values())}；"
+            f"排名在{group_words(rubric.grading.rank_by, cols)}按总分进行，同分按党组织代码先后排列。"]
     sub = iter("二三四五六七八九十")
-    for title, categories in (("直接评定", ["直接评定"]), ("单项得分底线", ["单项底线"]),
-                              ("一票否决和等次限制", ["一票否决", "等次限制", "预警标记"]),
-                              ("比例控制", ["比例控制"]), ("倒排", ["倒排"])):
-        chosen = rules[rules["类别"].isin(categories)]
-        if len(chosen):
-            out += ["", f"### （{next(sub)}）{title}", ""]
-            out += _table(["条件", "处理", "说明"], chosen[["条件", "处理", "说明"]].itertuples(index=False))
+    names = {s.id: s.name for s in rubric.standards}
+    for key, kind in KINDS.items():
+        rows = [rule.describe(names, cols) for rule in getattr(rubric.grading, key)]
+        if rows:
+            out += ["", f"### （{next(sub)}）{kind.title}", ""]
+            out += _table(["条件", "处理", "说明"], ([r["条件"], r["处理"], r["说明"]] for r in rows))
     alerts = rubric.grading.alerts
     if alerts is not None:
         out += ["", f"### （{next(sub)}）红黄绿预警", "",

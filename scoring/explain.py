@@ -15,6 +15,8 @@ from scoring.reading import combined
 from scoring.results import Results
 from scoring.rubric import Column, Indicator, Rubric
 from scoring.rubricset import RubricSet
+from scoring.rules import KINDS, Bands
+from scoring.rules.base import EFFECTS
 
 REASON_COLUMNS = ("row", "order", "kind", "item", "points", "text")
 _LOST_EPS = 0.005
@@ -53,21 +55,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "na-zero": {"zh": "本项记 0 分", "en": "the item scores 0"},
     "bonus": {"zh": "{section}·{indicator}：加 {points} 分（{value}）", "en": "{section} · {indicator}: +{points} ({value})"},
     "penalty": {"zh": "{section}·{indicator}：扣 {points} 分（{value}）", "en": "{section} · {indicator}: −{points} ({value})"},
-    "band": {"zh": "总分 {total} 分，按分数线评为“{grade}”（{range}）", "en": "total {total}: band “{grade}” ({range})"},
-    "band-at-least": {"zh": "{min} 分及以上", "en": "{min} or more"},
-    "band-below": {"zh": "低于 {min} 分", "en": "below {min}"},
-    "direct": {"zh": "{reason}{effect}", "en": "{reason}{effect}"},
-    "floor": {"zh": "{reason}（低于 {share}）{effect}", "en": "{reason} (below {share}){effect}"},
-    "floor-default": {"zh": "标准得分低于底线", "en": "a standard scored below its floor"},
-    "veto": {"zh": "{reason}（{condition}）{effect}", "en": "{reason} ({condition}){effect}"},
-    "quota": {"zh": "{reason}：超出名额，由“{grade}”调整为下一等次", "en": "{reason}: over the quota, moved down from “{grade}”"},
-    "quota-default": {"zh": "等次比例限制", "en": "grade quota"},
-    "bottom": {"zh": "{reason}{effect}", "en": "{reason}{effect}"},
-    "effect-force": {"zh": "，定为“{grade}”", "en": ", graded “{grade}”"},
-    "effect-cap": {"zh": "，最高评为“{grade}”", "en": ", at best “{grade}”"},
-    "effect-flag": {"zh": "，标记“{flag}”", "en": ", flagged “{flag}”"},
     "grade": {"zh": "最终等次：{grade}", "en": "final grade: {grade}"},
     "not-applicable": {"zh": "不适用，{then}", "en": "not applicable, {then}"},
+    **Bands.templates, **EFFECTS, **{code: text for kind in KINDS.values() for code, text in kind.templates.items()},
 }
 LANGUAGES = ("zh", "en")
 
@@ -75,14 +65,6 @@ LANGUAGES = ("zh", "en")
 def render(code: str, lang: str = "zh", **fields: Any) -> str:
     """One reason text from its template, in Chinese or English."""
     return TEMPLATES[code][lang if lang in LANGUAGES else "zh"].format(**fields)
-
-
-def _effect(reason: str, lang: str, force: str | None = None, cap: str | None = None, flag: str | None = None) -> str:
-    """What a rule did, unless its own reason already says so (“…直接评为先进” is not followed by “定为先进”)."""
-    parts = [render(code, lang, grade=name) for code, name in (("effect-force", force), ("effect-cap", cap)) if name and name not in reason]
-    if flag and flag not in reason:
-        parts.append(render("effect-flag", lang, flag=flag))
-    return "".join(parts)
 
 
 def _entered(rubric: Rubric, ind: Indicator, inputs: pd.DataFrame, column: Column | None) -> pd.Series:
@@ -247,25 +229,10 @@ def _grade_reasons(results: Results, rubric: Rubric, at: np.ndarray, out: _Reaso
     """Band first, then each rule that fired, in the order the engine applies them, then the final grade."""
     totals = results.branches["total"].to_numpy(dtype=float)[at]
     band_grades = results.branches["band_grade"].astype(str).to_numpy()[at]
-    bands = rubric.grading.bands
-    line = {b.name: render("band-at-least", lang, min=fmt_points(b.min)) for b in bands}
-    if len(bands) > 1:
-        line[bands[-1].name] = render("band-below", lang, min=fmt_points(bands[-2].min))
-    out.add(at, 2, "band", "band", 0.0,
-            [render("band", lang, total=fmt_points(t), grade=g, range=line[g]) for t, g in zip(totals, band_grades)])
+    out.add(at, 2, "band", "band", 0.0, rubric.grading.banding.explain(totals, band_grades, lang))
     columns = rubric.input_columns()
-    g = rubric.grading
-    effects: list[tuple[str, str]] = [(d.id, render("direct", lang, reason=d.reason, effect=_effect(d.reason, lang, force=d.grade)))
-                                      for d in g.direct]
-    for f in g.floors:
-        reason = f.reason or render("floor-default", lang)
-        effects.append((f.id, render("floor", lang, reason=reason, share=f"{f.min_share:.0%}", effect=_effect(reason, lang, cap=f.cap))))
-    effects += [(v.id, render("veto", lang, reason=v.reason, condition=describe(v.when, columns),
-                              effect=_effect(v.reason, lang, v.force, v.cap, v.flag))) for v in g.vetoes]
-    effects += [(q.id, render("quota", lang, reason=q.reason or render("quota-default", lang), grade=q.grade)) for q in g.quotas]
-    effects += [(b.id, render("bottom", lang, reason=b.reason, effect=_effect(b.reason, lang, force=b.force, flag=b.flag))) for b in g.bottom]
-    for rule_id, text in effects:
-        if rule_id in results.rules:
-            hit = at[results.rules[rule_id].to_numpy(dtype=bool)[at]]
-            out.add(hit, 3, "rule", rule_id, 0.0, [text] * len(hit))
+    for rule in rubric.grading.rules():
+        if rule.id in results.rules:
+            hit = at[results.rules[rule.id].to_numpy(dtype=bool)[at]]
+            out.add(hit, 3, "rule", rule.id, 0.0, [rule.explain(columns, lang)] * len(hit))
     out.add(at, 4, "grade", "grade", 0.0, [render("grade", lang, grade=g) for g in results.branches["grade"].astype(str).to_numpy()[at]])

@@ -8,8 +8,16 @@ from typing import Literal
 from pydantic import Field
 
 from scoring.base import Day, Flag, FrozenModel, Number, Whole
-from scoring.conditions import Condition
+from scoring.conditions import AllOf, AnyOf, Clause, Condition
 from scoring.methods import AnyMethod, ColumnType
+from scoring.rules import AlertLevel, Alerts, Band, Bottom, DirectGrade, Floor, Grading, Quota, Veto
+
+# The condition and grading models live with their behaviour (scoring/conditions.py, scoring/rules/); re-exported here.
+__all__ = [
+    "BRANCH_ID", "FIELD", "NAME", "PERIOD", "Adjustment", "AlertLevel", "Alerts", "AllOf", "AnyOf", "Band", "BlankMeaning", "Bottom",
+    "Clause", "Column", "Combine", "Condition", "DirectGrade", "Floor", "Grading", "Indicator", "Quota", "Rubric", "Skip", "Source",
+    "Standard", "Veto",
+]
 
 # Column ids every assessment file is read against; their Chinese headers live in the core rubric.
 BRANCH_ID, NAME, FIELD, PERIOD = "branch_id", "name", "field", "period"
@@ -112,95 +120,6 @@ class Skip(FrozenModel):
     reason: str
 
 
-class Band(FrozenModel):
-    """A grade and the lowest total that earns it."""
-
-    name: str
-    name_en: str = Field("", description="英文名称（英文界面使用；缺省显示中文名称）")
-    min: Number
-
-
-class Veto(FrozenModel):
-    """一票否决: a condition that forces a grade or caps the best grade, with its reason."""
-
-    id: str
-    reason: str
-    when: Condition
-    force: str | None = Field(None, description="直接定为该等次")
-    cap: str | None = Field(None, description="最高只能评为该等次")
-    flag: str | None = Field(None, description="同时标记，如 软弱涣散")
-
-
-class Floor(FrozenModel):
-    """A branch with any listed standard below `min_share` of its points can be at best `cap`."""
-
-    id: str
-    min_share: Number = Field(gt=0, le=1)
-    cap: str
-    standards: tuple[str, ...] = Field((), description="适用的标准 id；空表示全部")
-    reason: str = ""
-
-
-class DirectGrade(FrozenModel):
-    """A condition (e.g. a national award) that grants a grade without scoring."""
-
-    id: str
-    when: Condition
-    grade: str
-    reason: str
-
-
-class Quota(FrozenModel):
-    """At most `max_share` of each group may hold `grade`; the lowest totals beyond it drop one grade."""
-
-    id: str
-    group_by: str
-    grade: str
-    max_share: Number = Field(ge=0, le=1)
-    reason: str = ""
-
-
-class Bottom(FrozenModel):
-    """The lowest `share` of each group (倒排) get a flag and/or are forced to a grade."""
-
-    id: str
-    group_by: str
-    share: Number = Field(gt=0, le=1)
-    rounding: Literal["ceil", "floor", "round"] = "ceil"
-    min_group_size: Whole = Field(1, ge=1)
-    flag: str | None = None
-    force: str | None = None
-    reason: str = ""
-
-
-class AlertLevel(FrozenModel):
-    """A warning colour and the most unmet indicators it allows (None: no upper bound)."""
-
-    name: str
-    name_en: str = Field("", description="英文名称（英文界面使用；缺省显示中文名称）")
-    max_unmet: Whole | None = None
-
-
-class Alerts(FrozenModel):
-    """红黄绿 warnings by the count of indicators scoring below `unmet_below` of their points."""
-
-    unmet_below: Number = Field(1.0, gt=0, le=1)
-    levels: tuple[AlertLevel, ...] = Field(min_length=1)
-
-
-class Grading(FrozenModel):
-    """How totals become grades: bands, then direct grades, floors, vetoes, quotas and bottom rules."""
-
-    bands: tuple[Band, ...] = Field(min_length=1, description="从高到低排列")
-    direct: tuple[DirectGrade, ...] = ()
-    floors: tuple[Floor, ...] = ()
-    vetoes: tuple[Veto, ...] = ()
-    quotas: tuple[Quota, ...] = ()
-    bottom: tuple[Bottom, ...] = ()
-    rank_by: str = Field("parent", description="排名的分组列 id")
-    alerts: Alerts | None = None
-
-
 class Rubric(FrozenModel):
     """A whole rubric for one or more fields (领域), after `extends` has been resolved."""
 
@@ -284,5 +203,5 @@ def _natural_range(kind: str, points: float) -> tuple[float | None, float | None
     return {"rate": (0.0, 1.0), "points": (0.0, points), "number": (0.0, None)}.get(kind, (None, None))
 
 
-for _model in (Indicator, Standard, Adjustment, Skip, Veto, DirectGrade, Grading, Rubric):
+for _model in (Indicator, Standard, Adjustment, Skip, Rubric):
     _model.model_rebuild()

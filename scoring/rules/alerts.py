@@ -1,0 +1,42 @@
+"""Alerts (红黄绿预警): a warning colour per branch by the count of indicators it left unmet."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pydantic import Field
+
+from scoring.base import FrozenModel, Number, Whole
+from scoring.results import coded
+
+
+class AlertLevel(FrozenModel):
+    """A warning colour and the most unmet indicators it allows (None: no upper bound)."""
+
+    name: str
+    name_en: str = Field("", description="英文名称（英文界面使用；缺省显示中文名称）")
+    max_unmet: Whole | None = None
+
+
+class Alerts(FrozenModel):
+    """红黄绿 warnings by the count of indicators scoring below `unmet_below` of their points."""
+
+    unmet_below: Number = Field(1.0, gt=0, le=1)
+    levels: tuple[AlertLevel, ...] = Field(min_length=1)
+
+    def evaluate(self, unmet: np.ndarray) -> pd.Categorical[str]:
+        """The warning colour per row from its count of unmet indicators."""
+        bounded = [lvl.max_unmet for lvl in self.levels if lvl.max_unmet is not None]
+        names = [*(lvl.name for lvl in self.levels[: len(bounded)]), self.levels[-1].name]
+        return coded(np.searchsorted(np.array(bounded), unmet, side="left"), names)
+
+    def describe(self) -> list[dict[str, str]]:
+        """One printed row per colour: 预警, 未达标指标数."""
+        rows, low = [], 0
+        for level in self.levels:
+            if level.max_unmet is None:
+                rows.append({"预警": level.name, "未达标指标数": f"{low} 项及以上"})
+            else:
+                rows.append({"预警": level.name, "未达标指标数": f"{low}–{level.max_unmet} 项" if level.max_unmet > low else f"{low} 项"})
+                low = level.max_unmet + 1
+        return rows

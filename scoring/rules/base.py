@@ -1,0 +1,226 @@
+"""What every grading rule kind implements, and the state the kinds share while grading, checking or rendering SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from scoring.base import FrozenModel
+from scoring.conditions import Condition
+from scoring.conditions import sql as condition_sql
+from scoring.sql import q
+
+if TYPE_CHECKING:
+    from scoring.grading import Keys
+    from scoring.rubric import Column, Rubric
+
+Found = tuple[tuple[Any, ...], str, str]  # (path in the rubric document, code, Chinese message with the fix)
+Templates = dict[str, dict[str, str]]
+EPS = 1e-9  # a hair of tolerance for thresholds and shares
+
+# What a rule did, shared by the kinds' reason texts (Chinese and English).
+EFFECTS: Templates = {
+    "effect-force": {"zh": "，定为“{grade}”", "en": ", graded “{grade}”"},
+    "effect-cap": {"zh": "，最高评为“{grade}”", "en": ", at best “{grade}”"},
+    "effect-flag": {"zh": "，标记“{flag}”", "en": ", flagged “{flag}”"},
+}
+
+
+def say(templates: Templates, code: str, lang: str, **fields: Any) -> str:
+    """One text from a kind's templates, in Chinese or English (Chinese for any other language)."""
+    return templates[code][lang if lang in ("zh", "en") else "zh"].format(**fields)
+
+
+def effect(reason: str, lang: str, force: str | None = None, cap: str | None = None, flag: str | None = None) -> str:
+    """What a rule did, unless its own reason already says so (“…直接评为先进” is not followed by “定为先进”)."""
+    parts = [say(EFFECTS, code, lang, grade=name) for code, name in (("effect-force", force), ("effect-cap", cap)) if name and name not in reason]
+    if flag and flag not in reason:
+        parts.append(say(EFFECTS, "effect-flag", lang, flag=flag))
+    return "".join(parts)
+
+
+def printed_effect(force: str | None = None, cap: str | None = None, flag: str | None = None) -> str:
+    """What a rule does, for the printed rubric."""
+    parts = [f"直接定为{force}" if force else "", f"最高评为{cap}" if cap else "", f"标记“{flag}”" if flag else ""]
+    return "；".join(p for p in parts if p)
+
+
+def group_words(group_by: str, columns: Mapping[str, Column]) -> str:
+    """Where a relative rule compares branches, in words."""
+    column = columns.get(group_by)
+    return f"同一{column.label if column else group_by}内（各考核年度分别计算）"
+
+
+@dataclass
+class GradeState:
+    """Grades as the rules change them, in their fixed order; each rule records where it fired and the flags it raised."""
+
+    rubric: Rubric
+    frame: pd.DataFrame
+    standards: pd.DataFrame
+    columns: Mapping[str, Column]
+    keys: Keys
+    total: np.ndarray
+    band: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    level: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    locked: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    rules: dict[str, np.ndarray] = field(default_factory=dict)
+    flags: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def cap(self, hit: np.ndarray, grade: str) -> np.ndarray:
+        """Lower grades better than `grade` where `hit`; return where that changed the grade."""
+        cap = self.rubric.grade_level(grade)
+        changed = hit & (self.level < cap)
+        self.level = np.where(changed, cap, self.level)
+        return changed
+
+    def force(self, hit: np.ndarray, grade: str) -> None:
+        """Set `grade` where `hit`, unless the grade is already worse (a rule only lowers)."""
+        self.level = np.where(hit, np.maximum(self.level, self.rubric.grade_level(grade)), self.level)
+
+    def flag(self, name: str, hit: np.ndarray) -> None:
+        """Raise a flag where `hit` (flags of several rules accumulate)."""
+        self.flags[name] = self.flags.get(name, np.zeros(len(hit), dtype=bool)) | hit
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What the rule checks look up in a merged rubric document: grade names, known columns and standard ids."""
+
+    grades: tuple[Any, ...]
+    columns: set[Any]
+    standards: set[Any]
+
+
+@dataclass
+class SqlGrading:
+    """The grading half of the reference query as each rule adds its part: conditions computed in the first step, the
+    grade expression, locked rows and flags of the levels step, then window steps and one last REPLACE step."""
+
+    columns: Collection[str]
+    described: Mapping[str, Column]
+    grades: tuple[str, ...]
+    standard_points: Mapping[str, float]
+    code: str | None  # the quoted branch-code column when present (ties), else input order decides
+    row: str  # the quoted input-position column
+    period: str | None  # the quoted period column when present (groups)
+    hits: dict[str, str] = field(default_factory=dict)  # column → condition
+    level: str = ""
+    locked: list[str] = field(default_factory=lambda: ["FALSE"])
+    flags: dict[str, list[str]] = field(default_factory=dict)
+    windows: list[str] = field(default_factory=list)
+    stages: list[tuple[str, list[str], str]] = field(default_factory=list)
+    final: dict[str, str] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+
+    @property
+    def worst(self) -> int:
+        """Position of the worst grade."""
+        return len(self.grades) - 1
+
+    def position(self, grade: str) -> int:
+        """Position of a grade (0 = best)."""
+        return self.grades.index(grade)
+
+    def hit(self, key: str, cond: Condition) -> str:
+        """A boolean column of the first step: where the condition holds."""
+        self.hits[f"h_{key}"] = condition_sql(cond, self.columns, self.described)
+        return f"h_{key}"
+
+    def flag_column(self, name: str) -> str:
+        """The output column of a flag (flag_<k>, in the order flags are first raised)."""
+        self.flags.setdefault(name, [])
+        return f"flag_{list(self.flags).index(name)}"
+
+    def codes(self, ascending: bool) -> list[str]:
+        """Tie-break order: branch codes (then input order), else input order."""
+        if self.code is None:
+            return [f"{self.row} {'ASC' if ascending else 'DESC'}"]
+        return [f"{self.code} {'ASC' if ascending else 'DESC'}", f"{self.row} ASC"]
+
+    def positions(self, group_by: str, order: list[str], pos: str, size: str) -> str:
+        """0-based position and group size within period and `group_by`, counted over one window so DuckDB sorts once."""
+        keys = [k for k in (self.period, q(group_by) if group_by in self.columns else None) if k]
+        spec = (f"PARTITION BY {', '.join(keys)} " if keys else "") + f"ORDER BY {', '.join(order)}"
+        whole = "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+        return f"row_number() OVER ({spec}) - 1 AS {pos}, count(*) OVER ({spec} {whole}) AS {size}"
+
+    def ctes(self, last: str) -> tuple[list[str], str]:
+        """The steps after `last` (the levels step) and the name of the final one. Windows that only look at totals are
+        taken together with the first window step."""
+        out: list[str] = []
+        for k, (name, adds, follow) in enumerate(self.stages):
+            out.append(f"{name}_ AS (SELECT *, {', '.join([*adds, *(self.windows if k == 0 else [])])} FROM {last})")
+            out.append(f"{name} AS ({follow} FROM {name}_)")
+            last = name
+        if self.windows and not self.stages:
+            out.append(f"windows AS (SELECT *, {', '.join(self.windows)} FROM {last})")
+            last = "windows"
+        if self.final or self.dropped:
+            dropped = f" EXCLUDE ({', '.join(self.dropped)})" if self.dropped else ""
+            replaced = f" REPLACE ({', '.join(f'{e} AS {c}' for c, e in self.final.items())})" if self.final else ""
+            out.append(f"final AS (SELECT *{dropped}{replaced} FROM {last})")
+            last = "final"
+        return out, last
+
+
+class GradingRule(FrozenModel):
+    """Base of every grading rule kind: evaluate (vectorized), explain, describe, check and render as SQL."""
+
+    key: ClassVar[str]  # the list under `grading:` in rubric files
+    title: ClassVar[str]  # its section in the printed rubric
+    step: ClassVar[str]  # its name in the printed order of application
+    templates: ClassVar[Templates] = {}  # its reason texts, Chinese and English
+    grade_fields: ClassVar[tuple[str, ...]] = ()  # fields naming a grade
+    condition_fields: ClassVar[tuple[str, ...]] = ()  # fields holding a condition
+
+    id: str
+
+    def evaluate(self, state: GradeState) -> None:
+        """Apply the rule to every row at once, recording where it fired."""
+        raise NotImplementedError
+
+    def explain(self, columns: Mapping[str, Column], lang: str = "zh") -> str:
+        """The reason line of a branch the rule fired on, in Chinese (or English with lang="en")."""
+        raise NotImplementedError
+
+    def describe(self, standards: Mapping[str, str], columns: Mapping[str, Column]) -> dict[str, str]:
+        """The rule as a row of the printed rubric: 类别, 规则, 条件, 处理, 说明."""
+        raise NotImplementedError
+
+    def sql(self, b: SqlGrading, k: int) -> None:
+        """Add the rule (the k-th of its kind) to the reference query."""
+        raise NotImplementedError
+
+    @classmethod
+    def check(cls, raw: dict[str, Any], path: tuple[Any, ...], ctx: CheckContext) -> Iterator[Found]:
+        """Problems of the rule as a rubric wrote it: grades it names exist, its conditions read known columns."""
+        for name in cls.grade_fields:
+            grade = raw.get(name)
+            if grade is not None and grade not in ctx.grades:
+                yield (*path, name), "unknown-grade", f"等次“{grade}”未在 bands 中定义；可用的有：{'、'.join(map(str, ctx.grades))}"
+        for name in cls.condition_fields:
+            for sub, column in condition_columns(raw.get(name), (name,)):
+                if column not in ctx.columns:
+                    yield (*path, *sub), "unknown-column", f"条件引用了未定义的列“{column}”；请在 columns 中声明它或改用已有的列 id"
+
+
+def condition_columns(cond: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every column a raw condition reads, with its path."""
+    if not isinstance(cond, dict):
+        return
+    if "column" in cond:
+        yield (*path, "column"), cond["column"]
+    for key in ("any", "all"):
+        for i, sub in enumerate(cond.get(key) or []):
+            yield from condition_columns(sub, (*path, key, i))
+
+
+def group_problems(raw: dict[str, Any], path: tuple[Any, ...], ctx: CheckContext) -> Iterator[Found]:
+    """A relative rule groups by a known column."""
+    if raw.get("group_by") not in ctx.columns:
+        yield (*path, "group_by"), "unknown-column", f"分组列“{raw.get('group_by')}”未定义；请在 columns 中声明它"

@@ -1,0 +1,97 @@
+"""Bottom shares (倒排): the lowest share of each group get a flag and/or are forced to a grade."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+import numpy as np
+from pydantic import Field
+
+from scoring.base import Number, Whole
+from scoring.rules.base import (
+    EPS,
+    CheckContext,
+    Found,
+    GradeState,
+    GradingRule,
+    SqlGrading,
+    Templates,
+    effect,
+    group_problems,
+    group_words,
+    printed_effect,
+    say,
+)
+from scoring.rules.ranking import order, position
+from scoring.sql import num
+
+if TYPE_CHECKING:
+    from scoring.rubric import Column
+
+Rounding = Literal["ceil", "floor", "round"]
+# How many rows a share of a group is; a hair of tolerance so that 10% of 30 is 3, not 3.0000000000000004 rounded up to 4.
+_ROUNDING: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[str], str], str]] = {
+    "ceil": (lambda x: np.ceil(x - EPS), lambda x: f"ceil({x} - {num(EPS)})", "向上取整"),
+    "floor": (lambda x: np.floor(x + EPS), lambda x: f"floor({x} + {num(EPS)})", "向下取整"),
+    "round": (lambda x: np.floor(x + 0.5), lambda x: f"floor({x} + 0.5)", "四舍五入"),
+}
+
+
+class Bottom(GradingRule):
+    """The lowest `share` of each group (倒排) get a flag and/or are forced to a grade."""
+
+    key: ClassVar[str] = "bottom"
+    title: ClassVar[str] = "倒排"
+    step: ClassVar[str] = "倒排"
+    templates: ClassVar[Templates] = {"bottom": {"zh": "{reason}{effect}", "en": "{reason}{effect}"}}
+    grade_fields: ClassVar[tuple[str, ...]] = ("force",)
+
+    group_by: str
+    share: Number = Field(gt=0, le=1)
+    rounding: Rounding = "ceil"
+    min_group_size: Whole = Field(1, ge=1)
+    flag: str | None = None
+    force: str | None = None
+    reason: str = ""
+
+    def selected(self, state: GradeState) -> np.ndarray:
+        """Rows among the lowest `share` of their group (ties: the larger branch code is lower)."""
+        groups = state.keys.groups(self.group_by)
+        codes = state.keys.codes()
+        at, sizes = position(groups, order(groups, state.keys.points, codes.max(initial=0) - codes), np.ones(len(groups), dtype=bool))
+        return (sizes >= self.min_group_size) & (at < _ROUNDING[self.rounding][0](self.share * sizes))
+
+    def evaluate(self, state: GradeState) -> None:
+        """Locked rows (direct grades, forcing vetoes) keep their grade but are still flagged."""
+        selected = self.selected(state)
+        state.rules[self.id] = selected
+        if self.flag:
+            state.flag(self.flag, selected)
+        if self.force:
+            state.force(selected & ~state.locked, self.force)
+
+    def explain(self, columns: Mapping[str, Column], lang: str = "zh") -> str:
+        return say(self.templates, "bottom", lang, reason=self.reason, effect=effect(self.reason, lang, force=self.force, flag=self.flag))
+
+    def describe(self, standards: Mapping[str, str], columns: Mapping[str, Column]) -> dict[str, str]:
+        size = f"，所属支部 {self.min_group_size} 个以上时适用" if self.min_group_size > 1 else ""
+        condition = f"{group_words(self.group_by, columns)}总分位于后 {self.share:.0%}（{_ROUNDING[self.rounding][2]}{size}）"
+        return {"类别": "倒排", "规则": self.id, "条件": condition, "处理": printed_effect(force=self.force, flag=self.flag), "说明": self.reason}
+
+    def sql(self, b: SqlGrading, k: int) -> None:
+        """Positions only look at totals, so they are taken with the first window step; the rule applies after quotas."""
+        pos, size = f"bpos{k}", f"bsize{k}"
+        b.windows.append(b.positions(self.group_by, ["total ASC", *b.codes(False)], pos, size))
+        b.dropped += [pos, size]
+        sel = f"({size} >= {self.min_group_size} AND {pos} < {_ROUNDING[self.rounding][1](f'{num(self.share)} * {size}')})"
+        if self.force:
+            b.final["lvl"] = f"GREATEST({b.final.get('lvl', 'lvl')}, CASE WHEN {sel} AND NOT locked THEN {b.position(self.force)} ELSE 0 END)"
+        if self.flag:
+            col = b.flag_column(self.flag)
+            b.final[col] = f"({b.final.get(col, col)} OR {sel})"
+
+    @classmethod
+    def check(cls, raw: dict[str, Any], path: tuple[Any, ...], ctx: CheckContext) -> Iterator[Found]:
+        yield from super().check(raw, path, ctx)
+        yield from group_problems(raw, path, ctx)
