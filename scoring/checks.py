@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scoring.conditions import OPERATORS
+from scoring.conditions import OPERATORS, located_columns
 from scoring.methods import METHODS
 from scoring.rules import KINDS, Bands
-from scoring.rules.base import CheckContext, condition_columns
+from scoring.rules.base import CheckContext
 
 Found = tuple[tuple[Any, ...], str, str]
 _TOLERANCE = 1e-6
@@ -86,7 +86,7 @@ def _applicability(doc: dict[str, Any]) -> Iterator[Found]:
             yield (*path, "blank"), "na-rule-blank", (
                 "本项由适用条件判定是否适用，空白不能再表示“不适用”；请删除 blank: not_applicable（条件不适用时无需填写）")
         for key in rules:
-            for sub, column in condition_columns(ind.get(key), (key,)):
+            for sub, column in located_columns(ind.get(key), (key,)):
                 if column not in columns:
                     yield (*path, *sub), "unknown-column", f"适用条件引用了未定义的列“{column}”；请在 columns 中声明它"
 
@@ -122,7 +122,7 @@ def _scoped_sources(doc: dict[str, Any]) -> Iterator[Found]:
 def _skips(doc: dict[str, Any]) -> Iterator[Found]:
     columns = _known_columns(doc)
     for i, rule in _items(doc, "skip"):
-        for sub, column in condition_columns(rule.get("when"), ("when",)):
+        for sub, column in located_columns(rule.get("when"), ("when",)):
             if column not in columns:
                 yield ("skip", i, *sub), "unknown-column", f"不参评条件引用了未定义的列“{column}”；请在 columns 中声明它"
 

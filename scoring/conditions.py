@@ -3,7 +3,7 @@ operator that evaluates a whole column, describes itself in Chinese or English, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -139,6 +139,28 @@ def describe(cond: Condition, columns: Mapping[str, Column], lang: str = "zh") -
     if isinstance(cond, AllOf):
         return ("且" if lang == "zh" else " and ").join(f"（{describe(c, columns, lang)}）" for c in cond.all)
     return _describe_clause(cond, columns, lang)
+
+
+def condition_columns(cond: Condition | None) -> set[str]:
+    """The columns a condition tests."""
+    if cond is None:
+        return set()
+    if isinstance(cond, AnyOf):
+        return set().union(*(condition_columns(c) for c in cond.any))
+    if isinstance(cond, AllOf):
+        return set().union(*(condition_columns(c) for c in cond.all))
+    return {cond.column}
+
+
+def located_columns(cond: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every column a condition reads as a rubric wrote it (before the model is built), with its path."""
+    if not isinstance(cond, dict):
+        return
+    if "column" in cond:
+        yield (*path, "column"), cond["column"]
+    for key in ("any", "all"):
+        for i, sub in enumerate(cond.get(key) or []):
+            yield from located_columns(sub, (*path, key, i))
 
 
 def _describe_clause(cond: Clause, columns: Mapping[str, Column], lang: str) -> str:

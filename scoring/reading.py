@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scoring.conditions import AllOf, AnyOf, Condition, evaluate
+from scoring.conditions import evaluate
 from scoring.rubric import Column, Indicator, Rubric, Source
 
 
@@ -85,17 +85,6 @@ def points(ind: Indicator, frame: pd.DataFrame, sources: tuple[tuple[str, Source
         weight += (present if blank_source == "rescale" else 1.0) * source.weight
         filled |= present
     return np.divide(total, weight, out=np.full(n, np.nan), where=filled & (weight > 0))
-
-
-def condition_columns(cond: Condition | None) -> set[str]:
-    """The columns a condition tests."""
-    if cond is None:
-        return set()
-    if isinstance(cond, AnyOf):
-        return set().union(*(condition_columns(c) for c in cond.any))
-    if isinstance(cond, AllOf):
-        return set().union(*(condition_columns(c) for c in cond.all))
-    return {cond.column}
 
 
 def ruled(ind: Indicator, frame: pd.DataFrame, columns: Mapping[str, Column]) -> np.ndarray | None:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scoring.conditions import describe
+from scoring.conditions import condition_columns, describe
 from scoring.ingest.cells import Status
-from scoring.reading import condition_columns, ruled
+from scoring.reading import ruled
 from scoring.rubric import Column, Rubric
 
 

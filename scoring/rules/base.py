@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.base import FrozenModel
-from scoring.conditions import Condition
+from scoring.conditions import Condition, located_columns
 from scoring.conditions import sql as condition_sql
 from scoring.sql import q
 
@@ -204,20 +204,9 @@ class GradingRule(FrozenModel):
             if grade is not None and grade not in ctx.grades:
                 yield (*path, name), "unknown-grade", f"等次“{grade}”未在 bands 中定义；可用的有：{'、'.join(map(str, ctx.grades))}"
         for name in cls.condition_fields:
-            for sub, column in condition_columns(raw.get(name), (name,)):
+            for sub, column in located_columns(raw.get(name), (name,)):
                 if column not in ctx.columns:
                     yield (*path, *sub), "unknown-column", f"条件引用了未定义的列“{column}”；请在 columns 中声明它或改用已有的列 id"
-
-
-def condition_columns(cond: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    """Every column a raw condition reads, with its path."""
-    if not isinstance(cond, dict):
-        return
-    if "column" in cond:
-        yield (*path, "column"), cond["column"]
-    for key in ("any", "all"):
-        for i, sub in enumerate(cond.get(key) or []):
-            yield from condition_columns(sub, (*path, key, i))
 
 
 def group_problems(raw: dict[str, Any], path: tuple[Any, ...], ctx: CheckContext) -> Iterator[Found]:
