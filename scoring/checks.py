@@ -7,7 +7,7 @@ from typing import Any
 
 from scoring.conditions import OPERATORS, located_columns
 from scoring.methods import METHODS
-from scoring.rules import KINDS, Bands
+from scoring.rules import KINDS, Alerts, Bands
 from scoring.rules.base import CheckContext
 
 Found = tuple[tuple[Any, ...], str, str]
@@ -198,6 +198,8 @@ def _grading(doc: dict[str, Any]) -> Iterator[Found]:
     for key, kind in KINDS.items():
         for i, rule in _items(grading, key):
             yield from kind.check(rule, ("grading", key, i), ctx)
+    if isinstance(grading.get("alerts"), dict):
+        yield from Alerts.check(grading["alerts"], ("grading", "alerts"))
     rank_by = grading.get("rank_by")
     if rank_by is not None and rank_by not in columns:
         yield ("grading", "rank_by"), "unknown-column", f"排名分组列“{rank_by}”未定义；请在 columns 中声明它"

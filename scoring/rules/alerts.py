@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from pydantic import Field
 
 from scoring.base import FrozenModel, Number, Whole
 from scoring.results import coded
+from scoring.rules.base import Found
 
 
 class AlertLevel(FrozenModel):
@@ -40,3 +44,12 @@ class Alerts(FrozenModel):
                 rows.append({"预警": level.name, "未达标指标数": f"{low}–{level.max_unmet} 项" if level.max_unmet > low else f"{low} 项"})
                 low = level.max_unmet + 1
         return rows
+
+    @classmethod
+    def check(cls, raw: dict[str, Any], path: tuple[Any, ...]) -> Iterator[Found]:
+        """Colours run from the fewest unmet indicators up, and only the last may be unbounded."""
+        levels = [lvl for lvl in raw.get("levels") or [] if isinstance(lvl, dict)] if isinstance(raw.get("levels"), list) else []
+        bounds = [lvl.get("max_unmet") for lvl in levels]
+        numbers = [b for b in bounds if isinstance(b, (int, float)) and not isinstance(b, bool)]
+        if None in bounds[:-1] or any(b <= a for a, b in zip(numbers, numbers[1:])):
+            yield (*path, "levels"), "alerts-order", "预警 levels 须按 max_unmet 从小到大排列，只有最后一级可以不写 max_unmet；请调整顺序"

@@ -188,3 +188,20 @@ def test_bands_table() -> None:
     doc["grading"]["bands"][1]["min"] = 9
     assert [(p, c) for p, c, _ in semantic_problems(doc)] == [(("grading", "bands", 1, "min"), "bands-order")]
     assert reference_duckdb.score_frame(frame([{"total": t} for t in totals]), rubric)["grade"].tolist() == ["优", "优", "良", "良", "差", "差"]
+
+
+@pytest.mark.parametrize(("levels", "problem"), [
+    ([{"name": "绿", "max_unmet": 2}, {"name": "黄", "max_unmet": 6}, {"name": "红"}], False),
+    ([{"name": "绿", "max_unmet": 6}, {"name": "黄", "max_unmet": 2}, {"name": "红"}], True),
+    ([{"name": "绿"}, {"name": "红", "max_unmet": 2}], True),
+])
+def test_alerts_table(levels: list[dict[str, Any]], problem: bool) -> None:
+    doc = copy.deepcopy(BASE)
+    doc["grading"]["alerts"] = {"unmet_below": 0.6, "levels": levels}
+    found = [(p, c) for p, c, _ in semantic_problems(doc)]
+    assert found == ([(("grading", "alerts", "levels"), "alerts-order")] if problem else [])
+    if not problem:
+        alerts = mini_rubrics({"alerts": doc["grading"]["alerts"]}).get("mini").grading.alerts
+        assert alerts is not None
+        assert list(alerts.evaluate(np.array([0, 2, 3, 6, 7]))) == ["绿", "绿", "黄", "黄", "红"]
+        assert [r["未达标指标数"] for r in alerts.describe()] == ["0–2 项", "3–6 项", "7 项及以上"]
