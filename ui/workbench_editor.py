@@ -77,7 +77,8 @@ def _config(rubric: Rubric, tab: wb.Table) -> dict[str, Any]:
     cc = st.column_config
     choices = {"grade": wb.grade_options(rubric), "column": wb.column_options(rubric), "op": wb.operator_options(),
                "method": wb.method_options(), "rounding": list(wb.ROUNDINGS)}
-    config: dict[str, Any] = {wb.ITEM: cc.TextColumn(t("wb.col_item"), disabled=True),
+    config: dict[str, Any] = {wb.ITEM: cc.TextColumn(t("wb.col_item"), disabled=tab.section.id not in wb.GROWS,
+                                                     help=t("wb.item_help") if tab.section.id in wb.GROWS else None),
                               wb.ORIGIN: cc.TextColumn(t("wb.col_origin"), disabled=True)}
     for col in tab.section.columns:
         label = t(COLUMN_KEYS.get(col.key, "wb.col_value"))
@@ -102,11 +103,15 @@ def _editor(base: Draft, rubric: Rubric, tab: wb.Table, key: str, write_to: wb.W
         shown[wb.ITEM] = [t(SETTING_KEYS[str(v)]) for v in shown[wb.ITEM]]
     shown[wb.ORIGIN] = [origin_text(wb.row_origin(cells)) for cells in tab.cells]
     edited = st.data_editor(shown, key=f"wb_{tab.section.id}_{key}", hide_index=True, width="stretch",
-                            column_config=_config(rubric, tab), num_rows="fixed")
-    edited[wb.ITEM] = tab.frame[wb.ITEM]
+                            column_config=_config(rubric, tab), num_rows="dynamic" if tab.section.id in wb.GROWS else "fixed")
+    if tab.section.id == "settings":
+        edited[wb.ITEM] = tab.frame[wb.ITEM]
     found = wb.edits(base, rubric.id, tab, pd.DataFrame(edited), write_to)
     for label, column, text in found.bad:
-        st.error(t("wb.bad_cell", item=md(label), column=md(column), text=md(text, 200)), icon=":material/error:")
+        if column == wb.ITEM:
+            st.error(t("wb.bad_item", item=md(label)), icon=":material/error:")
+        else:
+            st.error(t("wb.bad_cell", item=md(label), column=md(column), text=md(text, 200)), icon=":material/error:")
     return found
 
 

@@ -69,6 +69,11 @@ WORKBENCH_TEXT: dict[str, tuple[str, str]] = {
     "wb.setting_unmet_below": ("未达标线（得分率低于）", "Unmet below (share of points)"),
     "wb.bad_cell": ("“{item}”的“{column}”无法读取：{text}；请按 YAML 写法填写，如 target: 0.95",
                     "“{column}” of “{item}” cannot be read: {text}; write it as YAML, e.g. target: 0.95"),
+    "wb.item_help": ("规则的 id（英文标识）。在表格末尾添加一行即新增规则，选中行删除即删除规则（继承的规则以 remove: true 删除）。",
+                     "The rule's id. Add a row at the end to add a rule; delete a row to remove it (an inherited rule is "
+                     "removed with remove: true)."),
+    "wb.bad_item": ("“{item}”：已有规则的 id 不能修改，请删除该行后新增一行；新增的行须填写 id。",
+                    "“{item}”: an existing rule's id cannot change; delete the row and add a new one. A new row needs an id."),
     "wb.reset": ("恢复继承值（删除本细则中的覆盖）", "Reset to the inherited value (drop this rubric's override)"),
     "wb.reset_help": ("所选的值将从本细则文件中删除，改用继承来的值。",
                       "The chosen values are removed from this rubric's file; the inherited ones apply."),

@@ -106,6 +106,23 @@ def test_a_quota_edited_in_its_table_moves_the_impact_text() -> None:
     assert any("先进比例上限 20 \\% 只允许" in i.value for i in at.info)
 
 
+def test_a_veto_added_and_one_removed_in_the_table_are_written_into_the_rural_file() -> None:
+    at = rural(open_app("rubrics"))
+    vetoes = table_with(at, "when.column", "when.op", "force", "cap")
+    removed = list(vetoes["item"]).index("low_satisfaction")
+    added = {"item": "small_venue", "when.column": "venue_area", "when.op": "<", "when.value": "30", "cap": "中间",
+             "reason": "活动场所不足 30 平方米，不能评为先进"}
+    at.session_state[editor_key(at, "vetoes")] = {"edited_rows": {}, "added_rows": [added], "deleted_rows": [removed]}
+    at.run()
+    no_errors(at)
+    assert VALID in [s.value for s in at.success]
+    assert [d.label for d in at.get("download_button")] == ["下载 rural.yaml"]
+    diff = next(c.value for c in at.code if c.language == "diff")
+    assert "+    - id: low_satisfaction\n+      remove: true\n+    - id: small_venue" in diff
+    reasons = set(table_with(at, "grade_before", "grade_after", "reason")["reason"])
+    assert "群众满意度低于 90%，不能评为先进" in reasons  # branches the removed veto held back move up, named by it
+
+
 def test_writing_the_line_where_it_lives_edits_core_and_every_field_follows() -> None:
     at = rural(open_app("rubrics"))
     at.radio(key=next(r.key for r in at.radio if r.key and r.key.startswith("wb_write_rural"))).set_value("source").run()

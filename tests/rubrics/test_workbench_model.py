@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring.draft import Draft, ResetValue, SetValue, key_path
+from scoring.draft import AddItem, Draft, RemoveItem, ResetValue, SetValue, key_path
 from scoring.loader import load_rubrics
 from scoring.rubricset import RubricSet
 from scoring.whatif import Hold, Impact
@@ -202,3 +202,38 @@ def test_a_sweep_series_is_one_period() -> None:
     sweep = pd.DataFrame({"period": ["2024", "2025"], "threshold": [85.0, 85.0], "grade": ["先进"] * 2, "count": [1, 2],
                           "current": [False, False]})
     assert list(wb.sweep_series(sweep, "2025")["count"]) == [2]
+
+
+def test_a_deleted_row_removes_the_rule_and_an_added_row_adds_one_in_the_own_file() -> None:
+    table = tab("rural", "vetoes")
+    edited = table.frame.drop(index=list(table.frame[wb.ITEM]).index("low_satisfaction"))
+    added = {wb.ITEM: "small_venue", "when.column": "venue_area", "when.op": "<", "when.value": "30", "force": None,
+             "cap": "中间", "flag": None, "reason": "活动场所不足 30 ㎡，不能评为先进"}
+    edited = pd.concat([edited, pd.DataFrame([added], index=[len(table.frame)])])
+    found = wb.edits(DRAFT, "rural", table, edited, "own")
+    assert found.bad == ()
+    assert found.edits == (RemoveItem("rural", key_path("grading.vetoes.low_satisfaction")),
+                           AddItem("rural", ("grading", "vetoes"), {"id": "small_venue", "when": {"column": "venue_area", "op": "<", "value": 30},
+                                                                     "cap": "中间", "reason": "活动场所不足 30 ㎡，不能评为先进"}))
+    draft, failed = wb.apply(DRAFT, found.edits)
+    assert failed is None and [Path(n).name for n in draft.changed()] == ["rural.yaml"]
+    vetoes = {v.id: v for v in draft.load().get("rural").grading.vetoes}
+    assert "low_satisfaction" not in vetoes and vetoes["small_venue"].cap == "中间"
+    assert "low_satisfaction" in {v.id for v in draft.load().get("urban_community").grading.vetoes}  # core untouched
+
+
+@pytest.mark.parametrize(("section", "fixed"), [("indicators", True), ("bands", True), ("settings", True), ("quotas", False)])
+def test_only_rule_tables_grow_or_shrink(section: str, fixed: bool) -> None:
+    table = tab("rural", section)
+    found = wb.edits(DRAFT, "rural", table, table.frame.iloc[1:], "own")
+    assert (found.edits == ()) is fixed
+
+
+@pytest.mark.parametrize(("change", "bad"), [
+    (lambda f: f.assign(item=["renamed", *f["item"][1:]]), ("advanced_quota", "item", "renamed")),
+    (lambda f: pd.concat([f, pd.DataFrame([{wb.ITEM: None, "grade": "先进"}], index=[len(f)])]), ("—", "item", "")),
+])
+def test_a_renamed_rule_or_a_new_row_without_id_is_reported_not_written(change, bad) -> None:
+    table = tab("rural", "quotas")
+    found = wb.edits(DRAFT, "rural", table, change(table.frame.copy()), "own")
+    assert found.edits == () and found.bad == (bad,)

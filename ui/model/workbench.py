@@ -11,7 +11,7 @@ import pandas as pd
 import yaml
 
 from scoring.conditions import OPERATORS
-from scoring.draft import Draft, DraftError, Edit, KeyPath, Origin, ResetValue, SetValue, key_path
+from scoring.draft import AddItem, Draft, DraftError, Edit, KeyPath, Origin, RemoveItem, ResetValue, SetValue, key_path
 from scoring.methods import METHODS
 from scoring.rubric import Rubric
 from scoring.whatif import Impact
@@ -24,6 +24,7 @@ ORIGIN = "origin"
 PARAMS = "params"
 METHOD = "method.kind"
 ROUNDINGS = ("ceil", "floor", "round")
+GROWS = frozenset({"quotas", "floors", "direct", "vetoes", "bottom"})  # rule tables where rows can be added and removed
 
 
 @dataclass(frozen=True)
@@ -232,43 +233,72 @@ class Edits:
 
 
 def edits(draft: Draft, rubric_id: str, tab: Table, edited: pd.DataFrame, write_to: WriteTo) -> Edits:
-    """The SetValue edits that turn the table's values into the edited ones (inherited values: override or edit at source)."""
+    """The edits that turn the table into the edited one: changed values (inherited ones overridden or edited at source),
+    and in the rule tables that grow, removed rows and added ones (in the rubric's own file)."""
     out: list[Edit] = []
     bad: list[tuple[str, str, str]] = []
     for row, path in enumerate(tab.paths):
+        label = str(tab.frame.at[row, ITEM])
+        if row not in edited.index:
+            if tab.section.id in GROWS:
+                out.append(RemoveItem(rubric_id, path))
+            continue
+        if _differs(label, edited.at[row, ITEM]):
+            bad.append((label, ITEM, str(edited.at[row, ITEM])))
         method_changed = False
         for col in tab.section.columns:
-            old, new = tab.frame.at[row, col.key], edited.at[row, col.key] if row in edited.index else None
-            if not _differs(old, new):
+            new = edited.at[row, col.key]
+            if not _differs(tab.frame.at[row, col.key], new):
                 continue
             if col.kind in ("method", "params"):
                 method_changed = True
                 continue
-            try:
-                value = parse(col.kind, new)
-            except (CellError, ValueError):
-                bad.append((str(tab.frame.at[row, ITEM]), col.key, str(new)))
-                continue
-            if col.key == "when.value" and isinstance(new, str):
-                value = _yaml_value(new, bad, str(tab.frame.at[row, ITEM]), col.key)
-            target = path if tab.section.id == "settings" else path + key_path(col.key)
-            out.append(_set(draft, rubric_id, target, value, write_to))
+            read, value = _read(col, new, label, bad)
+            if read:
+                target = path if tab.section.id == "settings" else path + key_path(col.key)
+                out.append(_set(draft, rubric_id, target, value, write_to))
         if method_changed:
-            try:
-                params = parse("params", edited.at[row, PARAMS]) or {}
-            except CellError:
-                bad.append((str(tab.frame.at[row, ITEM]), PARAMS, str(edited.at[row, PARAMS])))
-                continue
-            out.append(_set(draft, rubric_id, (*path, "method"), {"kind": edited.at[row, METHOD], **params}, write_to))
+            read, params = _read(Col(PARAMS, "params"), edited.at[row, PARAMS], label, bad)
+            if read:
+                out.append(_set(draft, rubric_id, (*path, "method"), {"kind": edited.at[row, METHOD], **(params or {})}, write_to))
+    if tab.section.id in GROWS:
+        for at in [i for i in edited.index if i not in range(len(tab.paths))]:
+            item = _new_item(tab.section, edited.loc[at], bad)
+            if item is not None:
+                out.append(AddItem(rubric_id, ("grading", tab.section.id), item))
     return Edits(tuple(out), tuple(bad))
 
 
-def _yaml_value(text: str, bad: list[tuple[str, str, str]], label: str, key: str) -> Any:
+def _read(col: Col, new: Any, label: str, bad: list[tuple[str, str, str]]) -> tuple[bool, Any]:
+    """(True, value) for a cell that reads as its column's value; (False, None) after noting one that does not."""
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        bad.append((label, key, text))
-        return text
+        value = parse(col.kind, new)
+        if col.key == "when.value" and isinstance(value, str):
+            value = yaml.safe_load(value)
+    except (CellError, ValueError, yaml.YAMLError):
+        bad.append((label, col.key, str(new)))
+        return False, None
+    return True, value
+
+
+def _new_item(spec: Section, row: pd.Series, bad: list[tuple[str, str, str]]) -> dict[str, Any] | None:
+    """A rule from an added row: its id and every filled value (dotted keys become nested maps)."""
+    rule_id = parse("text", row.get(ITEM))
+    if rule_id is None:
+        bad.append(("—", ITEM, ""))
+        return None
+    item: dict[str, Any] = {"id": rule_id}
+    for col in spec.columns:
+        read, value = _read(col, row.get(col.key), str(rule_id), bad)
+        if not read:
+            return None
+        if value is not None:
+            *head, last = col.key.split(".")
+            node = item
+            for step in head:
+                node = node.setdefault(step, {})
+            node[last] = value
+    return item
 
 
 def _set(draft: Draft, rubric_id: str, path: KeyPath, value: Any, write_to: WriteTo) -> SetValue:
