@@ -13,6 +13,7 @@ import streamlit as st
 
 from scoring.draft import Draft, Edit, Origin
 from scoring.rubric import Rubric
+from ui import state
 from ui.i18n import t
 from ui.model import workbench as wb
 from ui.safe import md
@@ -36,9 +37,10 @@ def origin_text(where: Origin | None) -> str:
 
 def draft_edits(base: Draft, rubric: Rubric, tables: dict[str, wb.Table], key: str) -> wb.Edits:
     """Draw the forms and tables of one rubric; the edits they hold (and cells that could not be read)."""
-    write_to: wb.WriteTo = st.radio(t("wb.write_to"), ["own", "source"], key=f"wb_write_{key}", horizontal=True,
-                                    format_func=lambda v: t("wb.write_own") if v == "own" else t("wb.write_source"),
-                                    help=t("wb.write_help"))
+    labels = {"own": t("wb.write_own"), "source": t("wb.write_source")}  # plain labels: the key changes with the language
+    chosen = st.radio(t("wb.write_to"), list(labels.values()), key=f"wb_write_{key}_{state.lang()}", horizontal=True,
+                      help=t("wb.write_help"))
+    write_to: wb.WriteTo = "source" if chosen == labels["source"] else "own"
     found: list[Edit] = []
     bad: list[tuple[str, str, str]] = []
     grading, standards = st.tabs([t("wb.tab_grading"), t("wb.tab_standards")])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring.draft import Draft
+from scoring.draft import Draft, Edit
+from scoring.errors import RubricError, RubricProblem
 from scoring.rubricset import RubricSet
 from snapshots import SnapshotError
 from ui import common, state, workspace_view
@@ -29,6 +30,19 @@ def base_tables(data: Dataset, rubric_id: str) -> tuple[Draft, dict[str, wb.Tabl
     return memo("tables", (rubric_key(data.rubrics), rubric_id), build)
 
 
+def checked(base: Draft, edits: tuple[Edit, ...], base_key: str) -> tuple[Draft, str | None, list[RubricProblem], RubricSet | None]:
+    """The draft the edits make, why an edit failed, its problems and (when it has none) its rubrics; once per set of edits."""
+    def build() -> tuple[Draft, str | None, list[RubricProblem], RubricSet | None]:
+        draft, failed = wb.apply(base, edits)
+        if not draft.changed():
+            return draft, failed, [], None
+        try:
+            return draft, failed, [], draft.load()
+        except RubricError as error:
+            return draft, failed, error.problems, None
+    return memo("draft", (base_key, repr(edits)), build)
+
+
 def render(data: Dataset, rubric_id: str) -> None:
     """Draw the workbench for one rubric of the data being viewed."""
     st.subheader(t("wb.title"))
@@ -39,7 +53,7 @@ def render(data: Dataset, rubric_id: str) -> None:
     base, tables = base_tables(data, rubric_id)
     key = f"{rubric_id}_{rubric_key(data.rubrics)[:8]}"
     found = draft_edits(base, data.rubrics.get(rubric_id), tables, key)
-    draft, failed = wb.apply(base, found.edits)
+    draft, failed, problems, rubrics = checked(base, found.edits, rubric_key(data.rubrics))
     if failed:
         st.error(t("wb.edit_failed", reason=md(failed, 400)), icon=":material/error:")
     if not draft.changed():
@@ -50,14 +64,12 @@ def render(data: Dataset, rubric_id: str) -> None:
     _downloads(draft, draft.changed())
     with st.expander(t("wb.diff")):
         st.code(draft.diff(), language="diff")
-    problems = draft.problems()
-    if problems:
+    if rubrics is None:
         st.error(t("wb.invalid", n=len(problems)), icon=":material/error:")
         labels = {k: t(f"rubrics.{k}") for k in ("file", "line", "column", "code", "message")}
         common.table(select.rubric_problems(problems), "wb_problems", labels)
         return
     st.success(t("wb.valid"), icon=":material/check_circle:")
-    rubrics = draft.load()
     show(data, rubrics, rubric_id)
     _adopt(data, draft, rubrics)
 

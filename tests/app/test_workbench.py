@@ -125,7 +125,7 @@ def test_a_veto_added_and_one_removed_in_the_table_are_written_into_the_rural_fi
 
 def test_writing_the_line_where_it_lives_edits_core_and_every_field_follows() -> None:
     at = rural(open_app("rubrics"))
-    at.radio(key=next(r.key for r in at.radio if r.key and r.key.startswith("wb_write_rural"))).set_value("source").run()
+    at.radio(key=next(r.key for r in at.radio if r.key and r.key.startswith("wb_write_rural"))).set_value(TEXT["wb.write_source"][0]).run()
     first_line(at).set_value(85.0).run()
     no_errors(at)
     labels = [d.label for d in at.get("download_button")]
@@ -173,3 +173,13 @@ def test_a_snapshot_freezes_the_adopted_rubric_and_shows_the_workbench_read_only
     assert TEXT["wb.read_only"][0] in [i.value for i in seen.info]
     assert not [n for n in seen.number_input if n.label.startswith("先进")]
     assert seen.session_state["_dataset"].rubrics.get("rural").grading.bands[0].min == 85
+
+
+def test_the_workbench_speaks_english_with_the_switch() -> None:
+    at = open_app("rubrics", lang="en")
+    at = rural(at)
+    first_line(at).set_value(85.0).run()
+    no_errors(at)
+    assert TEXT["wb.valid"][1] in [s.value for s in at.success]
+    assert any("With the line lowered to 85" in i.value and "先进比例上限" not in i.value for i in at.info)
+    assert [b.label for b in at.button if b.key == "wb_adopt"] == [TEXT["wb.adopt"][1]]
