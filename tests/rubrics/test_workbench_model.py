@@ -237,3 +237,15 @@ def test_a_renamed_rule_or_a_new_row_without_id_is_reported_not_written(change, 
     table = tab("rural", "quotas")
     found = wb.edits(DRAFT, "rural", table, change(table.frame.copy()), "own")
     assert found.edits == () and found.bad == (bad,)
+
+
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x], b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a], c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b], " \
+         "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]"
+
+
+@pytest.mark.parametrize("text", [LAUGHS, "x" * (wb.CELL_CHARS + 1), "{" * 60])
+def test_a_cell_too_large_or_expanding_too_far_is_refused_quickly(text: str) -> None:
+    with pytest.raises(wb.CellError):
+        wb.parse("params", text)
+    found = edit("rural", "vetoes", "secretary_vacant", "when.value", f"[{text}]" if text == LAUGHS else text)
+    assert found.edits == () and len(found.bad) == 1

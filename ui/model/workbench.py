@@ -24,6 +24,8 @@ ORIGIN = "origin"
 PARAMS = "params"
 METHOD = "method.kind"
 ROUNDINGS = ("ceil", "floor", "round")
+CELL_CHARS = 2_000  # the longest text read from one cell
+CELL_NODES = 500  # the most values one cell's YAML may hold (after aliases are expanded)
 GROWS = frozenset({"quotas", "floors", "direct", "vetoes", "bottom"})  # rule tables where rows can be added and removed
 
 
@@ -204,14 +206,32 @@ def parse(kind: Kind, value: Any) -> Any:
     if kind == "flag":
         return bool(value)
     if kind == "params":
-        try:
-            parsed = yaml.safe_load(f"{{{value}}}" if not str(value).strip().startswith("{") else str(value))
-        except yaml.YAMLError as exc:
-            raise CellError(str(value)) from exc
+        text = str(value).strip()
+        parsed = read_yaml(text if text.startswith("{") else f"{{{text}}}")
         if not isinstance(parsed, dict):
-            raise CellError(str(value))
+            raise CellError(text)
         return parsed
     return str(value).strip()
+
+
+def read_yaml(text: str) -> Any:
+    """A cell's YAML value (yaml.safe_load), refused when the text or the value it expands to is too large for one cell."""
+    if len(text) > CELL_CHARS:
+        raise CellError(text[:40])
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CellError(text) from exc
+    budget = [CELL_NODES]
+
+    def count(node: Any) -> None:  # aliases count every time they are used, so a "billion laughs" stops at once
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise CellError(text[:40])
+        for child in (node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()):
+            count(child)
+    count(value)
+    return value
 
 
 def _differs(old: Any, new: Any) -> bool:
@@ -274,8 +294,8 @@ def _read(col: Col, new: Any, label: str, bad: list[tuple[str, str, str]]) -> tu
     try:
         value = parse(col.kind, new)
         if col.key == "when.value" and isinstance(value, str):
-            value = yaml.safe_load(value)
-    except (CellError, ValueError, yaml.YAMLError):
+            value = read_yaml(value)
+    except (CellError, ValueError, OverflowError):
         bad.append((label, col.key, str(new)))
         return False, None
     return True, value
