@@ -19,9 +19,7 @@ from ui.model import workbench as wb
 from ui.safe import md
 from ui.workbench_text import COLUMN_KEYS, SECTION_KEYS, SETTING_KEYS
 
-FORM_SECTIONS = ("bands",)
-TABLE_SECTIONS = {"grading": ("quotas", "floors", "vetoes", "direct", "bottom", "alerts"),
-                  "standards": ("standards", "indicators", "adjustments", "settings")}
+FORM = "bands"  # grade lines are a form of number inputs; every other section is a table
 
 
 def origin_text(where: Origin | None) -> str:
@@ -44,17 +42,14 @@ def draft_edits(base: Draft, rubric: Rubric, tables: dict[str, wb.Table], key: s
     found: list[Edit] = []
     bad: list[tuple[str, str, str]] = []
     grading, standards = st.tabs([t("wb.tab_grading"), t("wb.tab_standards")])
-    with grading:
-        found += _bands(base, rubric, tables["bands"], key, write_to)
-        for section in TABLE_SECTIONS["grading"]:
-            part = _editor(base, rubric, tables[section], key, write_to)
-            found += part.edits
-            bad += part.bad
-    with standards:
-        for section in TABLE_SECTIONS["standards"]:
-            part = _editor(base, rubric, tables[section], key, write_to)
-            found += part.edits
-            bad += part.bad
+    for group, tab in (("grading", grading), ("standards", standards)):
+        with tab:
+            if group == "grading":
+                found += _bands(base, rubric, tables[FORM], key, write_to)
+            for section in (s.id for s in wb.SECTIONS.values() if s.group == group and s.id != FORM):
+                part = _editor(base, rubric, tables[section], key, write_to)
+                found += part.edits
+                bad += part.bad
     found += _resets(rubric, list(tables.values()), key)
     return wb.Edits(tuple(found), tuple(bad))
 
@@ -63,12 +58,13 @@ def _bands(base: Draft, rubric: Rubric, tab: wb.Table, key: str, write_to: wb.Wr
     """A number input per grade line, each with where its value is written."""
     st.markdown(f"**{t('wb.section_bands')}**")
     edited = tab.frame.copy()
+    shown = {b.name: b.name_en for b in rubric.grading.bands if b.name_en and state.lang() == "en"}
     columns = st.columns(len(tab.paths))
     for row, (column, cells) in enumerate(zip(columns, tab.cells)):
         name = str(tab.frame.at[row, wb.ITEM])
         current = float(tab.frame["min"].iloc[row])
         with column:
-            edited.at[row, "min"] = st.number_input(t("wb.band_min", grade=md(name)), value=current, step=1.0,
+            edited.at[row, "min"] = st.number_input(t("wb.band_min", grade=md(shown.get(name, name))), value=current, step=1.0,
                                                     min_value=0.0, key=f"wb_band_{key}_{row}")
             st.caption(origin_text(cells[("min",)]))
     return list(wb.edits(base, rubric.id, tab, edited, write_to).edits)
@@ -113,7 +109,8 @@ def _editor(base: Draft, rubric: Rubric, tab: wb.Table, key: str, write_to: wb.W
         if column == wb.ITEM:
             st.error(t("wb.bad_item", item=md(label)), icon=":material/error:")
         else:
-            st.error(t("wb.bad_cell", item=md(label), column=md(column), text=md(text, 200)), icon=":material/error:")
+            name = t(COLUMN_KEYS.get(column, "wb.col_value"))
+            st.error(t("wb.bad_cell", item=md(label), column=md(name), text=md(text, 200)), icon=":material/error:")
     return found
 
 
@@ -122,8 +119,7 @@ def _resets(rubric: Rubric, tables: list[wb.Table], key: str) -> list[Edit]:
     found = wb.overrides(tables)
     if not found:
         return []
-    labels = {".".join(map(str, path)): where for path, where in found}
-    picked = st.multiselect(t("wb.reset"), list(labels), key=f"wb_reset_{key}", help=t("wb.reset_help"),
-                            format_func=lambda p: f"{p}（{origin_text(labels[p])}）")
-    return [*wb.resets(rubric.id, [path for path, _ in found if ".".join(map(str, path)) in picked])]
+    choices = {t("wb.reset_option", path=".".join(map(str, path)), origin=origin_text(where)): path for path, where in found}
+    picked = st.multiselect(t("wb.reset"), list(choices), key=f"wb_reset_{key}_{state.lang()}", help=t("wb.reset_help"))
+    return [*wb.resets(rubric.id, [choices[label] for label in picked])]
 

@@ -17,8 +17,8 @@ WORKBENCH_TEXT: dict[str, tuple[str, str]] = {
                         "edit the file it is written in (e.g. core.yaml: every rubric that inherits it changes)"),
     "wb.write_help": ("“来源”一栏说明每个值写在哪个文件：继承自 core.yaml 的值（如先进分数线）若写入本细则，就在本细则文件中覆盖它，"
                       "可随时恢复；若改 core.yaml，所有继承它的领域都会变化。",
-                      "The origin column says which file writes each value. A value inherited from core.yaml (such as the 先进 "
-                      "line) written into this rubric overrides it there and can be reset; editing core.yaml changes every "
+                      "The origin column says which file writes each value. A value inherited from core.yaml (such as the top "
+                      "grade's line) written into this rubric overrides it there and can be reset; editing core.yaml changes every "
                       "field that inherits it."),
     "wb.tab_grading": ("评定规则", "Grading rules"),
     "wb.tab_standards": ("标准、指标与加减分", "Standards, indicators, bonus and penalty"),
@@ -74,7 +74,10 @@ WORKBENCH_TEXT: dict[str, tuple[str, str]] = {
                      "removed with remove: true)."),
     "wb.bad_item": ("“{item}”：已有规则的 id 不能修改，请删除该行后新增一行；新增的行须填写 id。",
                     "“{item}”: an existing rule's id cannot change; delete the row and add a new one. A new row needs an id."),
+    "wb.fix_cells": ("有 {n} 个单元格无法读取（见上方红色提示），改正后才能采用草稿。",
+                     "{n} cells cannot be read (see the red notes above); fix them before adopting the draft."),
     "wb.reset": ("恢复继承值（删除本细则中的覆盖）", "Reset to the inherited value (drop this rubric's override)"),
+    "wb.reset_option": ("{path}（{origin}）", "{path} ({origin})"),
     "wb.reset_help": ("所选的值将从本细则文件中删除，改用继承来的值。",
                       "The chosen values are removed from this rubric's file; the inherited ones apply."),
     "wb.edit_failed": ("这项修改无法写入草稿：{reason}", "This change cannot be written into the draft: {reason}"),

@@ -71,6 +71,9 @@ def render(data: Dataset, rubric_id: str) -> None:
         return
     st.success(t("wb.valid"), icon=":material/check_circle:")
     show(data, rubrics, rubric_id)
+    if found.bad:  # a cell that could not be read is not in the draft: adopting now would drop it silently
+        st.warning(t("wb.fix_cells", n=len(found.bad)), icon=":material/warning:")
+        return
     _adopt(data, draft, rubrics)
 
 

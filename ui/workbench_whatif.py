@@ -12,7 +12,7 @@ from scoring.whatif import Comparison, threshold_sweep, what_if
 from ui import common, state
 from ui.charts import CONFIG
 from ui.data import Dataset, rubric_key
-from ui.i18n import t
+from ui.i18n import names, t
 from ui.model import workbench as wb
 from ui.safe import md
 from ui.workbench_charts import sweep_figure
@@ -49,13 +49,14 @@ def show(data: Dataset, draft: RubricSet, rubric_id: str) -> Comparison:
     st.metric(t("wb.changed_count"), f"{len(found.changes):,}")
     fields, townships, changed, sweep = st.tabs([t("wb.by_field"), t("wb.by_township"), t("wb.changed"), t("wb.sweep")])
     labels = {"before": t("wb.before"), "after": t("wb.after"), "change": t("wb.change")}
+    shown = names(draft)
     with fields:
-        common.table(wb.mix_rows(found.by_field, False), "wb_mix_field", labels)
+        common.table(wb.named(wb.mix_rows(found.by_field, False), shown), "wb_mix_field", labels)
     with townships:
         only = st.toggle(t("wb.changed_only"), value=True, key="wb_mix_changed_only")
-        common.table(wb.mix_rows(found.by_township, only), "wb_mix_township", labels)
+        common.table(wb.named(wb.mix_rows(found.by_township, only), shown), "wb_mix_township", labels)
     with changed:
-        frame = wb.changes_table(found.changes)
+        frame = wb.named(wb.changes_table(found.changes), shown)
         if frame.empty:
             st.caption(t("wb.no_changes"))
         else:

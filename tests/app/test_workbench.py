@@ -183,3 +183,14 @@ def test_the_workbench_speaks_english_with_the_switch() -> None:
     assert TEXT["wb.valid"][1] in [s.value for s in at.success]
     assert any("With the line lowered to 85" in i.value and "先进比例上限" not in i.value for i in at.info)
     assert [b.label for b in at.button if b.key == "wb_adopt"] == [TEXT["wb.adopt"][1]]
+
+
+def test_a_cell_that_cannot_be_read_is_named_and_blocks_adopting() -> None:
+    at = rural(open_app("rubrics"))
+    first_line(at).set_value(85.0).run()
+    indicators = next(d.value for d in at.dataframe if d.key == editor_key(at, "indicators"))
+    row = list(indicators["item"]).index("队伍完善 / training_rate")
+    at = edit_cell(at, "indicators", row, "params", "target: [")
+    assert any("“方法参数”无法读取：target: \\[" in e.value for e in at.error)
+    assert TEXT["wb.fix_cells"][0].format(n=1) in [w.value for w in at.warning]
+    assert [b for b in at.button if b.key == "wb_adopt"] == []

@@ -249,3 +249,10 @@ def test_a_cell_too_large_or_expanding_too_far_is_refused_quickly(text: str) -> 
         wb.parse("params", text)
     found = edit("rural", "vetoes", "secretary_vacant", "when.value", f"[{text}]" if text == LAUGHS else text)
     assert found.edits == () and len(found.bad) == 1
+
+
+@pytest.mark.parametrize(("shown", "expected"), [({}, ["先进", "后进"]), ({"先进": "Advanced"}, ["Advanced", "后进"])])
+def test_what_if_tables_show_grades_in_the_user_s_language(shown: dict[str, str], expected: list[str]) -> None:
+    frame = pd.DataFrame({"grade_before": ["先进", "后进"], "reason": ["先进比例上限", "分数线"]})
+    out = wb.named(frame, shown)
+    assert list(out["grade_before"]) == expected and list(out["reason"]) == ["先进比例上限", "分数线"]

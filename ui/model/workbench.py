@@ -392,6 +392,16 @@ def changes_table(changes: pd.DataFrame, rubric_id: str | None = None) -> pd.Dat
     return frame[[c for c in CHANGE_COLUMNS if c in frame]].reset_index(drop=True)
 
 
+GRADE_COLUMNS = ("grade", "grade_before", "grade_after")
+
+
+def named(frame: pd.DataFrame, shown: Mapping[str, str]) -> pd.DataFrame:
+    """A what-if table with grade names in the user's language (`shown`: Chinese → shown name; empty keeps them)."""
+    if not shown:
+        return frame
+    return frame.assign(**{c: frame[c].map(lambda g: shown.get(g, g)) for c in GRADE_COLUMNS if c in frame})
+
+
 def impact_lines(impacts: Sequence[Impact], names: Mapping[str, str], lang: str = "zh") -> list[str]:
     """One sentence per impact, led by its rubric's name and period: the scoring core's Chinese text, or its English counterpart."""
     return [f"{' · '.join(str(p) for p in (names.get(i.rubric, i.rubric), i.period) if p)}：{i.text if lang != 'en' else _english(i)}"
