@@ -152,6 +152,13 @@ class Draft:
             for n in self.changed()
         )
 
+    def rubric_in(self, file: str) -> str:
+        """The id of the rubric a file defines (e.g. the parent an inherited value is written in)."""
+        found = next((rid for rid, name in _ids(self.texts).items() if name == file), None)
+        if found is None:
+            raise DraftError(f"文件“{PurePath(file).name}”没有定义评分细则")
+        return found
+
     def file_of(self, rubric: str) -> str:
         """The name of the file that defines a rubric (the YAML to download or save)."""
         return _chain(self.texts, rubric)[0]

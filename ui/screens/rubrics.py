@@ -1,4 +1,4 @@
-"""评分细则 Rubrics: every rubric rendered readably, and a custom rubric upload with located errors."""
+"""评分细则 Rubrics: every rubric rendered readably, the workbench to edit and try a draft, and a custom rubric upload."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from scoring.describe import rubric_tables
 from scoring.errors import RubricError
 from scoring.loader import decode_rubric
 from scoring.rubricset import RubricSet
-from ui import common, state
+from ui import common, state, workbench_view
 from ui.data import builtin_rubrics, custom_rubrics, rescore, rubric_source
 from ui.i18n import t
 from ui.model import select
@@ -20,12 +20,15 @@ SECTIONS = (("standards", "rubrics.standards"), ("indicators", "rubrics.standard
             ("bands", "rubrics.grading"), ("rules", "rubrics.grading"), ("alerts", "rubrics.grading"))
 
 
-def _show(rubrics: RubricSet) -> None:
+def _pick(rubrics: RubricSet) -> str:
     ids = [r.id for r in rubrics.rubrics]
     names = {r.id: t("rubrics.option", name=r.name, id=r.id) for r in rubrics.rubrics}
     if state.widget("rb_pick") not in ids:
         state.force("rb_pick", select.first_rubric(rubrics, state.dataset().results.branches))
-    rid = st.selectbox(t("rubrics.pick"), ids, key="rb_pick", format_func=names.__getitem__)
+    return str(st.selectbox(t("rubrics.pick"), ids, key="rb_pick", format_func=names.__getitem__))
+
+
+def _show(rubrics: RubricSet, rid: str) -> None:
     rubric = rubrics.get(rid)
     st.subheader(md(rubric.name))
     st.caption(t("rubrics.summary", fields=md(t("common.sep").join(rubric.fields) or "—"), version=md(rubric.version), total=f"{rubric.total:g}"))
@@ -91,7 +94,11 @@ def _confirmed(rows: pd.DataFrame, rubrics: RubricSet, now: int) -> bool:
 def render() -> None:
     """Draw the rubrics page."""
     st.title(t("rubrics.title"))
-    _show(state.dataset().rubrics)
+    data = state.dataset()
+    rid = _pick(data.rubrics)
+    _show(data.rubrics, rid)
+    st.divider()
+    workbench_view.render(data, rid)
     st.divider()
     if state.snapshot() is not None:
         st.info(t("snap.read_only_rubrics"), icon=":material/lock:")
