@@ -22,7 +22,7 @@ LAYOUT: tuple[tuple[str, str], ...] = (
     ("序号", "number"), ("党组织名称", "name"), ("上级党组织", "parent"), ("主要问题", "problems"), ("整改措施", "measures"),
     ("包联领导", "leader"), ("责任人", "responsible"), ("完成时限", "deadline"), ("进展情况", "status"), ("是否销号", "closed"),
     ("销号时间", "accepted_on"), ("党组织代码", "branch_id"), ("延期原因", "delay_reason"), ("验收结果", "result"),
-    ("备注", "notes"), ("列入原因", "reason"),
+    ("备注", "notes"), ("列入原因", "reason"), ("决定人", "decided_by"), ("决定时间", "decided_at"),
 )
 HEADERS = tuple(h for h, _ in LAYOUT)
 # Other names departments give the same columns.

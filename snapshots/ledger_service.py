@@ -150,7 +150,7 @@ class LedgerService:
         for item in planned:
             row = item.row
             if item.current is None:
-                values = {**item.values, "decided_by": who, "decided_at": _stamp(moment)}
+                values = {"decided_by": who, "decided_at": _stamp(moment), **item.values}
                 entry = Entry(period, row.branch_id, row.name, row.parent, row.township, "导入台账", clean(values))
                 ok = self.store.insert(access.id, entry, who, moment)
                 added += ok
@@ -166,8 +166,10 @@ class LedgerService:
                moment: datetime) -> Entry:
         """One conditional update from `revision`; EntryChanged (with both versions) when the entry is no longer there."""
         new = replace(current, values=dict(values))
-        if current.revision != revision or not self.store.update(access.id, new, revision, changes(current.values, values),
-                                                                  who, moment):
+        found = changes(current.values, values)
+        if current.revision == revision and not found:
+            return current  # nothing changed: no new revision, no history
+        if current.revision != revision or not self.store.update(access.id, new, revision, found, who, moment):
             latest = self.entry(access, current.period, current.branch_id)
             raise EntryChanged(latest, values, _last_writer(self.history(access, current.period, current.branch_id)))
         return replace(new, revision=revision + 1, updated_at=moment)
