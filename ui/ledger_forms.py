@@ -38,12 +38,13 @@ def _done(text: str) -> None:
     st.rerun()
 
 
-def _who() -> str:
+def who() -> str:
+    """The name of whoever decides or edits in this session (kept in every history record)."""
     return str(st.text_input(t("ledger.by"), key=BY, max_chars=60))
 
 
 def designate(access: Access, period: str, found: Sequence[ledger_model.CandidateRow], branches: pd.DataFrame,
-              entries: Sequence[Entry]) -> None:
+              entries: Sequence[Entry], by: str) -> None:
     """Confirm candidates (and branches added by hand) as this period's 整顿对象, with a reason and who decided."""
     listed = {e.branch_id for e in entries if e.listed}
     offered = {c.branch_id: c for c in found if c.branch_id not in listed}
@@ -54,7 +55,6 @@ def designate(access: Access, period: str, found: Sequence[ledger_model.Candidat
                                 format_func=lambda code: f"{offered[code].name}（{code}）— {offered[code].source}")
         extra = st.multiselect(t("ledger.others"), list(names), key="lg_others", format_func=lambda code: f"{names[code]}（{code}）")
         reason = st.text_input(t("ledger.reason"), key="lg_reason", max_chars=500)
-        who = _who()
         if not st.form_submit_button(t("ledger.designate_button"), key="lg_designate_go", icon=":material/playlist_add:"):
             return
     if not picked and not extra:
@@ -65,14 +65,14 @@ def designate(access: Access, period: str, found: Sequence[ledger_model.Candidat
     chosen += [Candidate(code, str(rows.at[code, "name"]), str(rows.at[code, "parent"]), str(rows.at[code, "township"]))
                for code in extra]
     try:
-        count = ledger_data.service().designate(access, period, chosen, reason=reason, by=who)
+        count = ledger_data.service().designate(access, period, chosen, reason=reason, by=by)
     except SnapshotError as error:
         st.error(error_text(error), icon=":material/error:")
         return
     _done(t("ledger.designated", count=count))
 
 
-def edit(access: Access, period: str, entries: Sequence[Entry]) -> None:
+def edit(access: Access, period: str, entries: Sequence[Entry], by: str) -> None:
     """Pick an entry, edit it, see its history; a save over a newer revision is refused and both versions are shown."""
     listed = {e.branch_id: e for e in entries if e.listed}
     if not listed:
@@ -92,18 +92,17 @@ def edit(access: Access, period: str, entries: Sequence[Entry]) -> None:
     st.caption(t("ledger.revision", revision=opened[1], at=at))
     with st.form("lg_edit"):
         values = _fields()
-        who = _who()
         submitted = st.form_submit_button(t("ledger.save"), key="lg_save", icon=":material/save:")
     if submitted:
-        _attempt(lambda: ledger.save(access, period, entry.branch_id, opened[1], values, by=who), entry, None, entry.values)
-    _conflict(access, entry)
+        _attempt(lambda: ledger.save(access, period, entry.branch_id, opened[1], values, by=by), entry, None, entry.values)
+    _conflict(access, entry, by)
     history = ledger.history(access, period, entry.branch_id)
     with st.expander(t("ledger.history", count=len(history))):
         frame = ledger_model.history_frame(history)
         common.table(frame, "lg_history", headers(frame))
     reason = st.text_input(t("ledger.remove_reason"), key="lg_remove_reason", max_chars=500)
     if st.button(t("ledger.remove"), key="lg_remove", icon=":material/playlist_remove:"):
-        _attempt(lambda: ledger.remove(access, period, entry.branch_id, opened[1], reason=reason, by=str(st.session_state.get(BY, ""))),
+        _attempt(lambda: ledger.remove(access, period, entry.branch_id, opened[1], reason=reason, by=by),
                  entry, t("ledger.removed"))
 
 
@@ -148,7 +147,7 @@ def _attempt(change: Callable[[], Entry], entry: Entry, said: str | None, before
     _done(said)
 
 
-def _conflict(access: Access, entry: Entry) -> None:
+def _conflict(access: Access, entry: Entry, by: str) -> None:
     """After a stale save: say so, show the kept and my values side by side, and let the user choose."""
     found = st.session_state.get(CONFLICT)
     if found is None or found[0] != entry.branch_id:
@@ -165,8 +164,8 @@ def _conflict(access: Access, entry: Entry) -> None:
     if right.button(t("ledger.overwrite"), key="lg_overwrite", icon=":material/save_as:"):
         edited = {k: v for k, v in mine.items() if k in EDITABLE}
         edited.update({k: "" for k in EDITABLE if k not in mine})
-        _attempt(lambda: ledger_data.service().save(access, entry.period, entry.branch_id, revision, edited,
-                                                    by=str(st.session_state.get(BY, ""))), entry, None, entry.values)
+        _attempt(lambda: ledger_data.service().save(access, entry.period, entry.branch_id, revision, edited, by=by),
+                 entry, None, entry.values)
 
 
 def _last(access: Access, entry: Entry) -> str:
@@ -174,7 +173,7 @@ def _last(access: Access, entry: Entry) -> str:
     return f"“{history[-1].by}”" if history else "—"
 
 
-def import_ledger(access: Access | None, period: str, dataset: data.Dataset, entries: Sequence[Entry]) -> None:
+def import_ledger(access: Access | None, period: str, dataset: data.Dataset, entries: Sequence[Entry], by: str) -> None:
     """Read an uploaded 台账, list its problems by row and column, show what it would change and import on request."""
     upload = st.file_uploader(t("ledger.import_file"), type=["xlsx", "xls", "csv"], key="lg_import")
     if upload is None:
@@ -195,10 +194,9 @@ def import_ledger(access: Access | None, period: str, dataset: data.Dataset, ent
     st.info(t("ledger.plan", added=added, changed=changed))
     if access is None:
         return
-    who = _who()
     if st.button(t("ledger.apply"), key="lg_apply", icon=":material/upload:"):
         try:
-            done = ledger_data.service().apply(access, period, planned, by=who)
+            done = ledger_data.service().apply(access, period, planned, by=by)
         except SnapshotError as error:
             st.error(error_text(error), icon=":material/error:")
             return

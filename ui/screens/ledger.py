@@ -91,13 +91,15 @@ def render() -> None:
         st.caption(t("ledger.empty", period=md(period)))
     else:
         _overview(entries, before, date.today())
+    by = ""
     if source.editable and source.access is not None:
+        by = ledger_forms.who()
         st.subheader(t("ledger.designate"))
         with st.spinner(t("common.working")):
             found = ledger_data.candidates(data.key, state.view().filters, period, data)
-        ledger_forms.designate(source.access, period, found, ledger_data.branches(data.key, period, data), entries)
+        ledger_forms.designate(source.access, period, found, ledger_data.branches(data.key, period, data), entries, by)
         st.subheader(t("ledger.edit"))
-        ledger_forms.edit(source.access, period, entries)
+        ledger_forms.edit(source.access, period, entries, by)
     if any(e.listed for e in entries):
         _effect(entries, period, periods)
         st.subheader(t("ledger.export"))
@@ -105,7 +107,7 @@ def render() -> None:
         common.downloads(f"ledger-{period}", "lg_dl", lambda: to_csv(entries), lambda: to_xlsx(entries, title))
     if source.editable or source.access is None:
         st.subheader(t("ledger.import"))
-        ledger_forms.import_ledger(source.access if source.editable else None, period, data, entries)
+        ledger_forms.import_ledger(source.access if source.editable else None, period, data, entries, by)
 
 
 if __name__ == "__main__":
