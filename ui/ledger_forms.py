@@ -15,7 +15,8 @@ from snapshots import SnapshotError
 from snapshots.ledger_service import Candidate, EntryChanged
 from snapshots.workspaces import Access
 from ui import common, data, ledger_data
-from ui.i18n import TEXT, t
+from ui.i18n import t
+from ui.ledger_labels import headers, status
 from ui.model import ledger as ledger_model
 from ui.share import error_text
 
@@ -121,7 +122,7 @@ def _fields() -> dict[str, Any]:
         if key in DATES:
             values[key] = st.date_input(label, key=widget, value=None, min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
         elif key == "status":
-            values[key] = st.selectbox(label, STATUSES, key=widget)
+            values[key] = st.selectbox(label, STATUSES, key=widget, format_func=status)
         elif key in TEXT_AREAS:
             values[key] = st.text_area(label, key=widget, max_chars=2000)
         else:
@@ -204,9 +205,4 @@ def import_ledger(access: Access | None, period: str, dataset: data.Dataset, ent
             st.warning(t("ledger.apply_conflicts", rows="、".join(map(str, done.conflicts))))
         else:
             _done(t("ledger.applied", added=done.added, changed=done.changed))
-
-
-def headers(frame: pd.DataFrame) -> dict[str, Any]:
-    """Translated headers for the ledger's own columns; long texts stay clipped plain text."""
-    return {c: t(f"ledger.col.{c}") for c in frame.columns if f"ledger.col.{c}" in TEXT}
 

@@ -9,9 +9,10 @@ import streamlit as st
 
 from ledger.model import CLOSED, Entry
 from ledger.sheet import to_csv, to_xlsx
+from scoring.rubricset import RubricSet
 from ui import charts, common, ledger_data, ledger_forms, state
 from ui.i18n import names, t
-from ui.ledger_forms import headers
+from ui.ledger_labels import headers, shown, status
 from ui.model import ledger as ledger_model
 from ui.model import select
 from ui.model.names import grade_scale, renamed
@@ -25,7 +26,7 @@ def _period(periods: tuple[str, ...], kept: list[str]) -> str:
     return str(st.selectbox(t("ledger.period"), periods, index=periods.index(default), key="lg_period"))
 
 
-def _overview(entries: Sequence[Entry], before: Sequence[Entry], today: date) -> None:
+def _overview(entries: Sequence[Entry], before: Sequence[Entry], today: date, rubrics: RubricSet) -> None:
     table = ledger_model.overview(entries, today, t("common.system_group"))
     twice = ledger_model.listed_twice(entries, before)
     cols = st.columns(4)
@@ -34,17 +35,18 @@ def _overview(entries: Sequence[Entry], before: Sequence[Entry], today: date) ->
     cols[2].metric(t("ledger.overdue"), f"{int(table['overdue'].sum()):,}")
     cols[3].metric(t("ledger.twice"), f"{len(twice):,}")
     st.subheader(t("ledger.by_group"))
-    counts = ledger_model.status_counts(table).rename(columns={"overdue": t("ledger.overdue")})
+    counts = ledger_model.status_counts(table)
+    counts.columns = [t("ledger.overdue") if c == "overdue" else status(c) for c in counts.columns]
     st.dataframe(counts, key="lg_counts", width="stretch")
     st.subheader(t("ledger.entries"))
-    shown = table.assign(overdue=table["overdue"].map({True: t("ledger.overdue_mark"), False: ""}))
-    styled = shown.style.apply(lambda row: ["color: #c62828" if row["overdue"] else "" for _ in row], axis=1)
-    common.table(styled, "lg_entries", headers(shown), height=360)
+    marked = shown(table, rubrics).assign(overdue=table["overdue"].map({True: t("ledger.overdue_mark"), False: ""}))
+    styled = marked.style.apply(lambda row: ["color: #c62828" if row["overdue"] else "" for _ in row], axis=1)
+    common.table(styled, "lg_entries", headers(marked), height=360)
     st.subheader(t("ledger.twice_title"))
     if twice.empty:
         st.caption(t("ledger.twice_none"))
     else:
-        common.table(twice, "lg_twice", headers(twice))
+        common.table(shown(twice, rubrics), "lg_twice", headers(twice))
 
 
 def _effect(entries: Sequence[Entry], before: str, periods: tuple[str, ...]) -> None:
@@ -59,16 +61,16 @@ def _effect(entries: Sequence[Entry], before: str, periods: tuple[str, ...]) -> 
     cols[0].metric(t("ledger.closed"), f"{found.closed:,}")
     cols[1].metric(t("ledger.improved"), f"{found.improved:,}")
     cols[2].metric(t("ledger.improved_share"), common.percent(found.share))
-    shown = names(data.rubrics)
-    order = [shown.get(g, g) for g in grade_scale(data.rubrics)]
-    flows = renamed(found.flows, shown, ("source", "target"))
+    grades = names(data.rubrics)
+    flows = renamed(found.flows, grades, ("source", "target"))
     if not flows.empty:
+        order = [grades.get(g, g) for g in grade_scale(data.rubrics)]
         st.plotly_chart(charts.sankey(flows, t("ledger.sankey"), before, after, order), key="lg_sankey", config=charts.CONFIG,
                         width="stretch")
     st.caption(t("ledger.not_improved"))
-    common.table(found.not_improved, "lg_not_improved", headers(found.not_improved))
+    common.table(shown(found.not_improved, data.rubrics), "lg_not_improved", headers(found.not_improved))
     with st.expander(t("ledger.effect_table")):
-        common.table(found.table, "lg_effect", headers(found.table))
+        common.table(shown(found.table, data.rubrics), "lg_effect", headers(found.table))
 
 
 def render() -> None:
@@ -90,7 +92,7 @@ def render() -> None:
     if not any(e.listed for e in entries):
         st.caption(t("ledger.empty", period=md(period)))
     else:
-        _overview(entries, before, date.today())
+        _overview(entries, before, date.today(), data.rubrics)
     by = ""
     if source.editable and source.access is not None:
         by = ledger_forms.who()
