@@ -37,6 +37,7 @@ def _overview(entries: Sequence[Entry], before: Sequence[Entry], today: date, ru
     st.subheader(t("ledger.by_group"))
     counts = ledger_model.status_counts(table)
     counts.columns = [t("ledger.overdue") if c == "overdue" else status(c) for c in counts.columns]
+    counts.index.name = t("ledger.col.group")
     st.dataframe(counts, key="lg_counts", width="stretch")
     st.subheader(t("ledger.entries"))
     marked = shown(table, rubrics).assign(overdue=table["overdue"].map({True: t("ledger.overdue_mark"), False: ""}))
