@@ -21,7 +21,7 @@ from ui.model import ledger as ledger_model
 from ui.share import error_text
 
 NOTICE = "lg_notice"
-OPENED = "lg_opened"  # (branch_id, revision) the edit form was filled from
+OPENED = "lg_opened"  # (period, branch_id, revision) the edit form was filled from
 CONFLICT = "lg_conflict"  # (branch_id, kept revision, my values) after a stale save
 BY = "lg_by"
 TEXT_AREAS = ("problems", "measures", "notes")
@@ -86,16 +86,17 @@ def edit(access: Access, period: str, entries: Sequence[Entry], by: str) -> None
         st.error(error_text(error), icon=":material/error:")
         return
     opened = st.session_state.get(OPENED)
-    if opened is None or opened[0] != entry.branch_id:
+    if opened is None or opened[:2] != (period, entry.branch_id):
         _fill(entry)
         opened = st.session_state[OPENED]
+    revision = int(opened[2])
     at = entry.updated_at.strftime("%Y-%m-%d %H:%M UTC") if entry.updated_at else "—"
-    st.caption(t("ledger.revision", revision=opened[1], at=at))
+    st.caption(t("ledger.revision", revision=revision, at=at))
     with st.form("lg_edit"):
         values = _fields()
         submitted = st.form_submit_button(t("ledger.save"), key="lg_save", icon=":material/save:")
     if submitted:
-        _attempt(lambda: ledger.save(access, period, entry.branch_id, opened[1], values, by=by), entry, None, entry.values)
+        _attempt(lambda: ledger.save(access, period, entry.branch_id, revision, values, by=by), entry, None, entry.values)
     _conflict(access, entry, by)
     history = ledger.history(access, period, entry.branch_id)
     with st.expander(t("ledger.history", count=len(history))):
@@ -103,7 +104,7 @@ def edit(access: Access, period: str, entries: Sequence[Entry], by: str) -> None
         common.table(frame, "lg_history", headers(frame))
     reason = st.text_input(t("ledger.remove_reason"), key="lg_remove_reason", max_chars=500)
     if st.button(t("ledger.remove"), key="lg_remove", icon=":material/playlist_remove:"):
-        _attempt(lambda: ledger.remove(access, period, entry.branch_id, opened[1], reason=reason, by=by),
+        _attempt(lambda: ledger.remove(access, period, entry.branch_id, revision, reason=reason, by=by),
                  entry, t("ledger.removed"))
 
 
@@ -112,7 +113,7 @@ def _fill(entry: Entry) -> None:
     for key in EDITABLE:
         text = entry.get(key)
         st.session_state[f"lg_{key}"] = parse_date(text) if key in DATES else (text or STATUSES[0] if key == "status" else text)
-    st.session_state[OPENED] = (entry.branch_id, entry.revision)
+    st.session_state[OPENED] = (entry.period, entry.branch_id, entry.revision)
 
 
 def _fields() -> dict[str, Any]:

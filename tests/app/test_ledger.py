@@ -212,3 +212,19 @@ def test_a_changed_import_can_be_applied(workspace):
     no_errors(at)
     assert [e.status for e in ledger.entries(access, "2024")] == ["整改中", "整改中"]
     assert any("修改 2" in s.value for s in at.success)
+
+
+def test_a_branch_is_taken_off_the_list_with_a_reason_and_kept_in_history(workspace):
+    access, ledger = workspace
+    first, second = codes_2024()[:2]
+    designate(ledger, access, [first, second])
+    at = visit(access.id)
+    at.text_input(key="lg_by").input("李四")
+    at.selectbox(key="lg_pick").set_value(second).run()
+    at.text_input(key="lg_remove_reason").input("复核后得分达标")
+    at.button(key="lg_remove").click().run()
+    no_errors(at)
+    removed = ledger.entry(access, "2024", second)
+    assert not removed.listed and removed.get("reason") == "复核后得分达标" and removed.get("decided_by") == "李四"
+    assert metric(at, TEXT["ledger.listed"][0]) == "1"
+    assert [h.change.new for h in ledger.history(access, "2024", second) if h.change.key == "listed"] == ["是", "否"]
