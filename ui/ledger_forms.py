@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -22,7 +22,7 @@ from ui.share import error_text
 
 NOTICE = "lg_notice"
 OPENED = "lg_opened"  # (period, branch_id, revision) the edit form was filled from
-CONFLICT = "lg_conflict"  # (branch_id, kept revision, my values) after a stale save
+CONFLICT = "lg_conflict"  # (branch_id, kept revision, my values, who saved first) after a stale save
 BY = "lg_by"
 TEXT_AREAS = ("problems", "measures", "notes")
 
@@ -96,7 +96,7 @@ def edit(access: Access, period: str, entries: Sequence[Entry], by: str) -> None
         values = _fields()
         submitted = st.form_submit_button(t("ledger.save"), key="lg_save", icon=":material/save:")
     if submitted:
-        _attempt(lambda: ledger.save(access, period, entry.branch_id, revision, values, by=by), entry, None, entry.values)
+        _attempt(lambda: ledger.save(access, period, entry.branch_id, revision, values, by=by), entry)
     _conflict(access, entry, by)
     history = ledger.history(access, period, entry.branch_id)
     with st.expander(t("ledger.history", count=len(history))):
@@ -131,12 +131,12 @@ def _fields() -> dict[str, Any]:
     return values
 
 
-def _attempt(change: Callable[[], Entry], entry: Entry, said: str | None, before: Mapping[str, str] | None = None) -> None:
+def _attempt(change: Callable[[], Entry], entry: Entry, said: str | None = None) -> None:
     """Run a change; on success refill the form from the new revision, on a stale revision keep both versions to show."""
     try:
-        saved: Entry = change()
+        saved = change()
     except EntryChanged as changed:
-        st.session_state[CONFLICT] = (entry.branch_id, changed.current.revision, changed.mine)
+        st.session_state[CONFLICT] = (entry.branch_id, changed.current.revision, changed.mine, changed.values["by"])
         return
     except SnapshotError as error:
         st.error(error_text(error), icon=":material/error:")
@@ -144,8 +144,7 @@ def _attempt(change: Callable[[], Entry], entry: Entry, said: str | None, before
     st.session_state.pop(CONFLICT, None)
     st.session_state.pop(OPENED, None)
     if said is None:
-        same = before is not None and dict(before) == dict(saved.values)
-        said = t("ledger.unchanged") if same else t("ledger.saved", revision=saved.revision)
+        said = t("ledger.unchanged") if saved.revision == entry.revision else t("ledger.saved", revision=saved.revision)
     _done(said)
 
 
@@ -154,8 +153,8 @@ def _conflict(access: Access, entry: Entry, by: str) -> None:
     found = st.session_state.get(CONFLICT)
     if found is None or found[0] != entry.branch_id:
         return
-    _, revision, mine = found
-    st.warning(t("ledger.changed", by=_last(access, entry), revision=entry.revision), icon=":material/sync_problem:")
+    _, revision, mine, writer = found
+    st.warning(t("ledger.changed", by=f"“{writer}”" if writer else "—", revision=revision), icon=":material/sync_problem:")
     frame = ledger_model.versions(entry, mine)
     common.table(frame, "lg_versions", headers(frame))
     left, right = st.columns(2)
@@ -166,16 +165,10 @@ def _conflict(access: Access, entry: Entry, by: str) -> None:
     if right.button(t("ledger.overwrite"), key="lg_overwrite", icon=":material/save_as:"):
         edited = {k: v for k, v in mine.items() if k in EDITABLE}
         edited.update({k: "" for k in EDITABLE if k not in mine})
-        _attempt(lambda: ledger_data.service().save(access, entry.period, entry.branch_id, revision, edited, by=by),
-                 entry, None, entry.values)
+        _attempt(lambda: ledger_data.service().save(access, entry.period, entry.branch_id, revision, edited, by=by), entry)
 
 
-def _last(access: Access, entry: Entry) -> str:
-    history = ledger_data.service().history(access, entry.period, entry.branch_id)
-    return f"“{history[-1].by}”" if history else "—"
-
-
-def import_ledger(access: Access | None, period: str, dataset: data.Dataset, entries: Sequence[Entry], by: str) -> None:
+def import_ledger(access: Access, period: str, dataset: data.Dataset, entries: Sequence[Entry], by: str) -> None:
     """Read an uploaded 台账, list its problems by row and column, show what it would change and import on request."""
     upload = st.file_uploader(t("ledger.import_file"), type=["xlsx", "xls", "csv"], key="lg_import")
     if upload is None:
@@ -194,8 +187,6 @@ def import_ledger(access: Access | None, period: str, dataset: data.Dataset, ent
         return
     added, changed = summary(planned)
     st.info(t("ledger.plan", added=added, changed=changed))
-    if access is None:
-        return
     if st.button(t("ledger.apply"), key="lg_apply", icon=":material/upload:"):
         try:
             done = ledger_data.service().apply(access, period, planned, by=by)

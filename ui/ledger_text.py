@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from snapshots.ledger_service import CHANGED_MESSAGE
+from snapshots.ledger_service import CHANGED_MESSAGE, MISSING_MESSAGE
 
 LEDGER_TEXT: dict[str, tuple[str, str]] = {
     "nav.ledger": ("整顿台账", "Rectification ledger"),
@@ -73,7 +73,7 @@ LEDGER_TEXT: dict[str, tuple[str, str]] = {
     "ledger.changed": (CHANGED_MESSAGE, "This entry was changed by {by} after you opened it (now revision {revision}); your changes "
                        "were not saved. Compare the two versions below before deciding."),
     "ledger.invalid": ("{message}", "The entry was not saved: {message}"),
-    "ledger.missing": ("{message}", "The ledger has no entry for this branch; reload the page and try again."),
+    "ledger.missing": (MISSING_MESSAGE, "The ledger has no entry for this branch; reload the page and try again."),
     "ledger.col.name": ("党组织名称", "Branch"),
     "ledger.col.group": ("乡镇（系统）", "Township (system)"),
     "ledger.col.status": ("进展情况", "Progress"),

@@ -108,9 +108,9 @@ def render() -> None:
         st.subheader(t("ledger.export"))
         title = f"{period}年度软弱涣散基层党组织整顿台账"
         common.downloads(f"ledger-{period}", "lg_dl", lambda: to_csv(entries), lambda: to_xlsx(entries, title))
-    if source.editable or source.access is None:
+    if source.editable and source.access is not None:
         st.subheader(t("ledger.import"))
-        ledger_forms.import_ledger(source.access if source.editable else None, period, data, entries, by)
+        ledger_forms.import_ledger(source.access, period, data, entries, by)
 
 
 if __name__ == "__main__":
