@@ -228,3 +228,20 @@ def test_a_branch_is_taken_off_the_list_with_a_reason_and_kept_in_history(worksp
     assert not removed.listed and removed.get("reason") == "复核后得分达标" and removed.get("decided_by") == "李四"
     assert metric(at, TEXT["ledger.listed"][0]) == "1"
     assert [h.change.new for h in ledger.history(access, "2024", second) if h.change.key == "listed"] == ["是", "否"]
+
+
+def test_inside_a_snapshot_the_ledger_page_has_no_edit_widgets(workspace):
+    from tests.app.test_snapshots import links, share
+    from tests.app.test_snapshots import visit as open_snapshot
+
+    access, ledger = workspace
+    designate(ledger, access, codes_2024()[:2])
+    at = visit(access.id)
+    assert "lg_designate_go" in {b.key for b in at.button}
+    share(at)
+    seen = open_snapshot(links(at)[0], page="ledger")
+    seen.run()
+    no_errors(seen)
+    assert not {b.key for b in seen.button} & {"lg_designate_go", "lg_save", "lg_remove", "lg_apply"}
+    assert not seen.get("file_uploader")
+    assert TEXT["ledger.snapshot_none"][0] in [i.value for i in seen.info]
