@@ -62,7 +62,9 @@ def check_values(values: Mapping[str, str], columns: Mapping[str, tuple[str, str
     `columns` maps a field to its (column letter, header) in a file, so problems point at the cell.
     """
     def at(key: str, code: str, **found: object) -> LedgerProblem:
-        letter, header = (columns or {}).get(key, ("", FIELDS.get(key, key)))
+        # a missing companion (延期原因, 销号时间) in a file without that column points at the status that needs it
+        known = columns or {}
+        letter, header = known.get(key) or known.get("status") or known.get("closed") or ("", FIELDS.get(key, key))
         return LedgerProblem(code, row, letter, header, found)
 
     found: list[LedgerProblem] = []

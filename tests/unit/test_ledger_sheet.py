@@ -175,3 +175,19 @@ def test_files_that_are_no_ledger_are_one_problem_not_a_crash(data, name, code):
 
 def test_the_headers_are_unique():
     assert len(set(HEADERS)) == len(HEADERS)
+
+
+cells = st.sampled_from(["", "甲村党支部", "乙村党支部", "同名党支部", "不存在党支部", "101", "999", "2025-06-30", "下月底",
+                         "整改中", "已销号", "延期", "延期：资金未到位", "好", "是", "否", "=1+1"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(cells, cells, cells, cells, cells, cells), min_size=1, max_size=12))
+def test_every_row_read_is_either_imported_or_listed_with_its_problems(rows):
+    header = ["党组织名称", "党组织代码", "完成时限", "进展情况", "是否销号", "销号时间"]
+    data = csv_of([header, *[list(r) for r in rows]])
+    imported = read_ledger(data, "t.csv", BRANCHES, "2024")
+    assert imported.rows_in == sum(any(c for c in r) for r in rows)
+    assert imported.rows_in == len(imported.rows) + imported.rejected
+    assert not {r.row for r in imported.rows} & {p.row for p in imported.problems}
+    assert all(p.row is not None and p.column and p.fix for p in imported.problems)
