@@ -17,11 +17,11 @@ run: $(BIN)/.installed  ## create the environment and open the dashboard on the 
 
 test: $(BIN)/.installed  ## create the environment, check style and types, run every test
 	$(BIN)/ruff check .
-	$(BIN)/mypy scoring snapshots ui dashboard.py
+	$(BIN)/mypy scoring snapshots ledger ui dashboard.py
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check . && $(BIN)/mypy scoring snapshots ui dashboard.py
+	$(BIN)/ruff check . && $(BIN)/mypy scoring snapshots ledger ui dashboard.py
 
 bench: $(BIN)/.installed  ## print speed and memory figures
 	for b in benchmarks/bench_*.py; do PYTHONPATH=. $(BIN)/python $$b || exit 1; done

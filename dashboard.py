@@ -11,7 +11,7 @@ from ui.i18n import t
 HERE = Path(__file__).parent
 PAGES = {
     "overview": ":material/dashboard:", "ranking": ":material/leaderboard:", "branch": ":material/account_tree:",
-    "yoy": ":material/trending_up:", "rectify": ":material/warning:", "rubrics": ":material/menu_book:",
+    "yoy": ":material/trending_up:", "rectify": ":material/warning:", "ledger": ":material/fact_check:", "rubrics": ":material/menu_book:",
     "upload": ":material/upload_file:",
 }
 

@@ -51,4 +51,33 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (workspace_id, sha256)
         )""",
     ),
+    # 4: the 软弱涣散整顿台账: one row per branch and period with a revision for optimistic concurrency, and every change kept
+    (
+        """CREATE TABLE ledger_entries (
+            workspace_id text NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+            period text NOT NULL,
+            branch_id text NOT NULL,
+            name text NOT NULL,
+            parent text NOT NULL,
+            township text NOT NULL,
+            source text NOT NULL,
+            fields text NOT NULL,
+            revision integer NOT NULL,
+            updated_at {time} NOT NULL,
+            PRIMARY KEY (workspace_id, period, branch_id)
+        )""",
+        """CREATE TABLE ledger_history (
+            workspace_id text NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+            period text NOT NULL,
+            branch_id text NOT NULL,
+            revision integer NOT NULL,
+            position integer NOT NULL,
+            changed_at {time} NOT NULL,
+            changed_by text NOT NULL,
+            field text NOT NULL,
+            old text NOT NULL,
+            new text NOT NULL,
+            PRIMARY KEY (workspace_id, period, branch_id, revision, position)
+        )""",
+    ),
 )

@@ -10,6 +10,7 @@ from snapshots.workspaces import BUSY_MESSAGE as WS_BUSY
 from snapshots.workspaces import FILE_CORRUPT_MESSAGE as WS_FILE_CORRUPT
 from snapshots.workspaces import UNAVAILABLE_MESSAGE as WS_UNAVAILABLE
 from ui import state
+from ui.ledger_text import LEDGER_TEXT
 from ui.model.names import english_names
 from ui.workbench_text import WORKBENCH_TEXT
 from ui.workspace_text import WORKSPACE_TEXT
@@ -400,6 +401,7 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 TEXT.update(WORKSPACE_TEXT)
 TEXT.update(WORKBENCH_TEXT)
+TEXT.update(LEDGER_TEXT)
 
 _LANG_INDEX = {"zh": 0, "en": 1}
 

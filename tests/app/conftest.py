@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard.py")
 TIMEOUT = 120
-PAGES = ("overview", "ranking", "branch", "yoy", "rectify", "rubrics", "upload")
+PAGES = ("overview", "ranking", "branch", "yoy", "rectify", "ledger", "rubrics", "upload")
 
 # All AppTest runs share one worker so the sample city is parsed and scored once (st.cache_resource is per process).
 pytestmark = pytest.mark.xdist_group("app")

@@ -16,6 +16,8 @@ from ui.model.names import english_names
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff，。、；：（）“”《》]")
 LANGUAGE_SWITCH = "lang"
 USER_COLUMNS = ("branch_id", "name", "field", "district", "township", "parent", "period", "org_type", "secretary", "remarks")
+# What users wrote into the 整顿台账 (or the rule text recorded when a branch was designated) stays as written.
+USER_COLUMNS += ("leader", "responsible", "reason", "decided_by", "source", "source_before", "problems", "measures", "notes")
 # Texts the core writes in Chinese today; other helpers are making them zh/en templates. The lead removes an entry here
 # once its producer speaks English (see the report of branch h/ui): then these texts are checked like the rest.
 CORE_TEXTS_PENDING_TRANSLATION = {

@@ -53,7 +53,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url: str = request.getfixturevalue("postgres_url")
     open_store(url).close()  # creates the tables the first time
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("TRUNCATE snapshots, access_attempts, workspaces, workspace_versions, workspace_files")
+        conn.execute("TRUNCATE snapshots, access_attempts, workspaces, workspace_versions, workspace_files CASCADE")
     return url
 
 

@@ -8,7 +8,7 @@ from typing import Literal, cast
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
-PAGES = ("overview", "ranking", "branch", "yoy", "rectify", "rubrics", "upload")
+PAGES = ("overview", "ranking", "branch", "yoy", "rectify", "ledger", "rubrics", "upload")
 
 
 @dataclass(frozen=True)

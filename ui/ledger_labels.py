@@ -1,0 +1,33 @@
+"""How the ledger's own words show in the current language: column headers, and statuses beside the rubric's names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ledger.model import STATUSES
+from scoring.rubricset import RubricSet
+from ui import state
+from ui.i18n import TEXT, names, t
+from ui.model.names import NAMED_COLUMNS, renamed
+
+STATUS_KEYS = dict(zip(STATUSES, ("not_started", "in_progress", "awaiting", "closed", "delayed"), strict=True))
+COLUMNS = (*NAMED_COLUMNS, "status", "status_before")
+
+
+def headers(frame: pd.DataFrame) -> dict[str, Any]:
+    """Translated headers for the ledger's own columns."""
+    return {c: t(f"ledger.col.{c}") for c in frame.columns if f"ledger.col.{c}" in TEXT}
+
+
+def status(name: str) -> str:
+    """A status in the current language."""
+    return t(f"ledger.status.{STATUS_KEYS[name]}") if name in STATUS_KEYS else name
+
+
+def shown(frame: pd.DataFrame, rubrics: RubricSet) -> pd.DataFrame:
+    """The table with grades, moves and statuses in the current language (the stored text stays Chinese)."""
+    if state.lang() == "zh":
+        return frame
+    return renamed(frame, {**names(rubrics), **{s: status(s) for s in STATUSES}}, COLUMNS)
