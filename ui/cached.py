@@ -33,12 +33,26 @@ def _overviews() -> LruCache:
     return LruCache(64)
 
 
+@st.cache_resource(show_spinner=False)
+def _cubes() -> LruCache:
+    return LruCache(4)
+
+
 def overview(key: str, filters: Filters, labels: tuple[str, str, str], data: Dataset,
              progress: overview_model.Progress | None = None) -> overview_model.Overview:
-    """The overview bundle for a selection (labels: the "other" and "blank" group names, the system committee template);
-    `progress` hears the stages only when the bundle has to be built."""
-    return _overviews().get((key, filters, labels),
-                            lambda: overview_model.overview(data.results, data.rubrics, filters, *labels, progress=progress))
+    """The overview bundle for a selection (labels: the "other" and "blank" group names, the system committee template),
+    added up from the data set's cube (summed once per data set); `progress` hears the stages only of what is built."""
+    def build() -> overview_model.Overview:
+        built: list[bool] = []
+
+        def summed() -> overview_model.Cube:
+            built.append(True)
+            return overview_model.cube(data.results, data.rubrics, progress)
+
+        cube = _cubes().get(key, summed)
+        return overview_model.summarize(cube, data.rubrics, filters, *labels, progress=None if built else progress)
+
+    return _overviews().get((key, filters, labels), build)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
