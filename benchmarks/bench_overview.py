@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import os
 import resource
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_dashboard import big_csv  # noqa: E402
+from benchmarks.bench_snapshots import median_time  # noqa: E402
 from scoring.engine import score  # noqa: E402
 from scoring.ingest import read_assessments  # noqa: E402
 from scoring.loader import load_rubrics  # noqa: E402
@@ -33,15 +32,6 @@ def _load() -> str:
     return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def _seconds(action: Callable[[], object], rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main(branches: int = 1_000_000, rounds: int = 3) -> None:
     """Print cube and selection times beside the pandas anchor."""
     rubrics = load_rubrics([ROOT / "rubrics"])
@@ -50,7 +40,7 @@ def main(branches: int = 1_000_000, rounds: int = 3) -> None:
     del ingested
     b = results.branches
     print(f"{len(b):,} branches scored; {_load()} (figures taken under load: read the ratios)")
-    anchor = _seconds(lambda: b.groupby(["field", "grade"], observed=True).size(), rounds)
+    anchor = median_time(lambda: b.groupby(["field", "grade"], observed=True).size(), rounds)
     start = time.perf_counter()
     cube = overview.cube(results, rubrics)
     built = time.perf_counter() - start
@@ -60,7 +50,7 @@ def main(branches: int = 1_000_000, rounds: int = 3) -> None:
     towns = sorted(b["township"].dropna().astype(str).unique())
     for name, filters in (("everything", Filters()), ("one field", Filters(fields=(fields[0],))),
                           ("lowest grade", Filters(grades=("后进",))), ("three townships", Filters(townships=tuple(towns[:3])))):
-        took = _seconds(lambda filters=filters: overview.summarize(cube, rubrics, filters), rounds)
+        took = median_time(lambda filters=filters: overview.summarize(cube, rubrics, filters), rounds)
         print(f"  selection {name:<16} median {took:.3f} s ({took / anchor:.1f}× anchor); {_load()}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(f"peak RSS of this process (data set, results and cube): {peak:.2f} GB")
