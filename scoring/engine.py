@@ -36,13 +36,13 @@ def score(frame: pd.DataFrame, rubrics: RubricSet, not_applicable: pd.DataFrame 
     na = pd.DataFrame(index=frame.index) if not_applicable is None else not_applicable.reindex(index=frame.index, fill_value=False)
     assigned, reasons = triage(frame, rubrics)
     listed = pd.notna(reasons)
-    parts: list[Results] = []
+    parts: list[tuple[np.ndarray, Results]] = []
     for position, rubric in enumerate(rubrics.concrete):
         mask = (assigned == position) & ~listed
         if mask.all():
-            parts.append(score_rubric(frame, rubric, na))
+            parts.append((mask, score_rubric(frame, rubric, na)))
         elif mask.any():
-            parts.append(score_rubric(frame[mask], rubric, na[mask]))
+            parts.append((mask, score_rubric(frame[mask], rubric, na[mask])))
     unscored = frame[listed].assign(reason=reasons[listed]) if listed.any() else frame.iloc[0:0].assign(reason=pd.Series(dtype=object))
     return _concat(parts, frame, na, unscored)
 
@@ -83,7 +83,7 @@ def score_rubric(frame: pd.DataFrame, rubric: Rubric, na: pd.DataFrame) -> Resul
     """Score and grade rows that all belong to one rubric."""
     scored = _points(frame, rubric, na)
     graded = grade(rubric, frame, scored.standards, scored.total, scored.unmet)
-    branches = frame[[c for c in frame.columns if _is_identity(frame[c])]].copy()
+    branches = frame[[c for c, dtype in frame.dtypes.items() if _is_identity(dtype)]].copy()
     branches["rubric"] = coded(np.zeros(len(frame), dtype=np.int8), [rubric.id])
     branches["base"] = scored.base
     branches["bonus"] = scored.bonus
@@ -97,8 +97,8 @@ def score_rubric(frame: pd.DataFrame, rubric: Rubric, na: pd.DataFrame) -> Resul
                    frame, na, frame.iloc[0:0])
 
 
-def _is_identity(series: pd.Series) -> bool:
-    return not pd.api.types.is_float_dtype(series.dtype)
+def _is_identity(dtype: np.dtype | pd.api.extensions.ExtensionDtype) -> bool:
+    return not pd.api.types.is_float_dtype(dtype)
 
 
 def _points(frame: pd.DataFrame, rubric: Rubric, na: pd.DataFrame) -> Scored:
@@ -193,22 +193,32 @@ def rescale(std: Standard, read: Reading) -> tuple[list[np.ndarray], np.ndarray,
     return excluded, available, factor
 
 
-def _concat(parts: list[Results], frame: pd.DataFrame, na: pd.DataFrame, unscored: pd.DataFrame) -> Results:
-    """Join per-rubric results in input order, with the union of their columns (no copy for a single rubric)."""
+def _concat(parts: list[tuple[np.ndarray, Results]], frame: pd.DataFrame, na: pd.DataFrame, unscored: pd.DataFrame) -> Results:
+    """Join per-rubric results (each with the mask of its input rows) in input order, with the union of their columns:
+    numbers and rule hits are written in place into one block per frame; no copy at all for a single rubric."""
     if not parts:
         empty = frame.iloc[0:0]
         return Results(empty.assign(**{c: pd.Series(dtype=object) for c in SCORE_COLUMNS}),
                        empty[[]], empty[[]], empty[[]], empty[[]], empty, na.iloc[0:0], unscored)
     if len(parts) == 1:
-        return dataclasses.replace(parts[0], unscored=unscored)
-    rated = np.zeros(len(frame), dtype=bool)
-    for part in parts:
-        rated |= frame.index.isin(part.branches.index)
-    order = frame.index[rated]
+        return dataclasses.replace(parts[0][1], unscored=unscored)
+    rated = np.logical_or.reduce([mask for mask, _ in parts])
+    slot = np.cumsum(rated) - 1  # each input row's place among the rated rows
+    places = [slot[mask] for mask, _ in parts]
+    index = frame.index[rated]
+    results = [part for _, part in parts]
 
-    def joined(name: str, fill: object = None) -> pd.DataFrame:
-        out = pd.concat([getattr(p, name) for p in parts], sort=False).loc[order]
-        return out.fillna(fill) if fill is not None else out
+    def placed(name: str, fill: float | bool, dtype: type) -> pd.DataFrame:
+        frames = [getattr(r, name) for r in results]
+        columns = list(dict.fromkeys(c for f in frames for c in f.columns))
+        at = {c: i for i, c in enumerate(columns)}
+        block: np.ndarray = np.full((len(columns), len(index)), fill, dtype=dtype)  # one row per column: each column is contiguous
+        for f, rows in zip(frames, places):
+            if f.shape[1]:
+                block[np.ix_([at[c] for c in f.columns], rows)] = f.to_numpy(dtype=dtype).T
+        return pd.DataFrame(block.T, index=index, columns=pd.Index(columns, dtype=frames[0].columns.dtype), copy=False)
 
-    return Results(joined("branches"), joined("indicators"), joined("standards"), joined("rules", False).astype(bool),
-                   joined("flags", False).astype(bool), joined("inputs"), joined("not_applicable", False).astype(bool), unscored)
+    branches = pd.concat([r.branches for r in results], sort=False).take(np.argsort(np.concatenate(places), kind="stable"))
+    return Results(branches, placed("indicators", np.nan, float), placed("standards", np.nan, float),
+                   placed("rules", False, bool), placed("flags", False, bool),
+                   frame if rated.all() else frame[rated], na if rated.all() else na[rated], unscored)

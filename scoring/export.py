@@ -18,13 +18,12 @@ from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
 
 from scoring.compare import compare_periods, periods
 from scoring.engine import round_half_up
 from scoring.errors import InputError
 from scoring.explain import reason_table
+from scoring.ingest.header import column_letter
 from scoring.ingest.report import FRAME_COLUMNS, ValidationReport
 from scoring.results import Results
 from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD
@@ -58,6 +57,8 @@ _PERCENT_HEADERS = frozenset({"得分率"})
 
 # ---------------------------------------------------------------------------------------------- neutralizing
 
+# Control characters XML 1.0 forbids (openpyxl's ILLEGAL_CHARACTERS_RE; not imported, so CSV writers skip openpyxl).
+_ILLEGAL_XML = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _DANGEROUS = re.compile(r"'*[=+\-@\t\r]")  # quotes first, so that quoting is always reversible
 _DANGEROUS_TEXT = "^" + _DANGEROUS.pattern  # the same rule for pandas' vectorized string matching
 
@@ -384,7 +385,7 @@ def _display_width(text: str) -> int:
 
 def _xml_text(text: str) -> str:
     """Text as it may stand inside a cell: characters .xlsx cannot hold replaced, XML escaped, length capped."""
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text[:_MAX_TEXT]).translate(_XML_ESCAPES)
+    return _ILLEGAL_XML.sub("\ufffd", text[:_MAX_TEXT]).translate(_XML_ESCAPES)
 
 
 def _styles(decimals: int) -> str:
@@ -423,7 +424,7 @@ def _cells(column: pd.Series, percent: bool) -> list[str | None]:
 
 def _sheet_xml(frame: pd.DataFrame, freeze_columns: int) -> bytes:
     headers = [str(c) for c in frame.columns]
-    letters = [get_column_letter(i + 1) for i in range(len(headers))]
+    letters = [column_letter(i) for i in range(len(headers))]
     last = f"{letters[-1] if letters else 'A'}{len(frame) + 1}"
     widths = []
     for position, header in enumerate(headers):
@@ -431,7 +432,7 @@ def _sheet_xml(frame: pd.DataFrame, freeze_columns: int) -> bytes:
         longest = max([min(_display_width(header), 24), *(_display_width(v) for v in sample)])
         widths.append(min(max(longest + 2, 6), 60))
     if freeze_columns:
-        split = get_column_letter(freeze_columns + 1)
+        split = column_letter(freeze_columns)
         pane = (f'<pane xSplit="{freeze_columns}" ySplit="1" topLeftCell="{split}2" activePane="bottomRight" state="frozen"/>'
                 '<selection pane="bottomRight"/>')
     else:
@@ -491,7 +492,7 @@ def frames_to_xlsx_bytes(frames: Mapping[str, pd.DataFrame], freeze_columns: Map
     sheets = "".join(f'<sheet name="{_xml_text(n)}" sheetId="{i}" r:id="rId{i}"/>' for i, n in enumerate(names, start=1))
     filters = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-        f"'{_xml_text(n).replace(chr(39), chr(39) * 2)}'!$A$1:${get_column_letter(f.shape[1])}${len(f) + 1}</definedName>"
+        f"'{_xml_text(n).replace(chr(39), chr(39) * 2)}'!$A$1:${column_letter(f.shape[1] - 1)}${len(f) + 1}</definedName>"
         for i, (n, (_, f, _)) in enumerate(zip(names, chunks)) if len(f) and f.shape[1]
     )
     workbook = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from ui.data import Dataset
+from ui.memo import LruCache
 from ui.model import branch as branch_model
 from ui.model import overview as overview_model
 from ui.model import ranking as ranking_model
@@ -30,39 +28,31 @@ def options(key: str, filters: Filters, _data: Dataset) -> select.Options:
     return select.filter_options(_data.results.branches, filters)
 
 
-class Recent:
-    """The last `size` values by key, shared by all sessions; unlike st.cache_data it lets a miss report progress."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.values: OrderedDict[Hashable, Any] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        """The value kept for `key`, built (outside the lock) when missing."""
-        with self.lock:
-            if key in self.values:
-                self.values.move_to_end(key)
-                return self.values[key]
-        value = build()
-        with self.lock:
-            self.values[key] = value
-            while len(self.values) > self.size:
-                self.values.popitem(last=False)
-        return value
+@st.cache_resource(show_spinner=False)
+def _overviews() -> LruCache:
+    return LruCache(64)
 
 
 @st.cache_resource(show_spinner=False)
-def _overviews() -> Recent:
-    return Recent(64)
+def _cubes() -> LruCache:
+    return LruCache(4)
 
 
 def overview(key: str, filters: Filters, labels: tuple[str, str, str], data: Dataset,
              progress: overview_model.Progress | None = None) -> overview_model.Overview:
-    """The overview bundle for a selection (labels: the "other" and "blank" group names, the system committee template);
-    `progress` hears the stages only when the bundle has to be built."""
-    return _overviews().get((key, filters, labels),
-                            lambda: overview_model.overview(data.results, data.rubrics, filters, *labels, progress=progress))
+    """The overview bundle for a selection (labels: the "other" and "blank" group names, the system committee template),
+    added up from the data set's cube (summed once per data set); `progress` hears the stages only of what is built."""
+    def build() -> overview_model.Overview:
+        built: list[bool] = []
+
+        def summed() -> overview_model.Cube:
+            built.append(True)
+            return overview_model.cube(data.results, data.rubrics, progress)
+
+        cube = _cubes().get(key, summed)
+        return overview_model.summarize(cube, data.rubrics, filters, *labels, progress=None if built else progress)
+
+    return _overviews().get((key, filters, labels), build)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
@@ -99,8 +89,8 @@ def branch(key: str, branch_id: str, period: str | None, _data: Dataset) -> bran
 
 
 @st.cache_resource(show_spinner=False)
-def _figures() -> Recent:
-    return Recent(128)
+def _figures() -> LruCache:
+    return LruCache(128)
 
 
 def figure(name: str, key: str, view: Hashable, lang: str, build: Callable[[], go.Figure]) -> go.Figure:

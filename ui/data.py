@@ -20,7 +20,7 @@ from scoring.ingest.workbook import WorkbookLimits
 from scoring.loader import load_rubrics, parse_rubrics
 from scoring.results import Results
 from scoring.rubricset import RubricSet
-from ui.memo import ByteBoundedCache, budget_from_env
+from ui.memo import LruCache, budget_from_env, footprint
 
 ROOT = Path(__file__).resolve().parent.parent
 RUBRIC_DIR = ROOT / "rubrics"
@@ -135,7 +135,7 @@ def upload_digest(file_id: str, _data: bytes) -> str:
 
 
 # Read and scored uploads are the largest objects the server holds: kept by content within a byte budget.
-_UPLOADS = ByteBoundedCache(budget_from_env())
+_UPLOADS = LruCache(budget_from_env(), footprint)
 
 
 def ingest(data: bytes, filename: str, rubrics: RubricSet, sheet: str | None = None, content: str | None = None) -> Ingested:

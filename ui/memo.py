@@ -1,4 +1,5 @@
-"""A process-wide cache bounded in bytes, for the large objects one upload yields (read rows, scored results)."""
+"""One process-wide least-recently-used cache, bounded by a weight: a count of entries, or bytes for the large objects
+one upload yields (read rows, scored results)."""
 
 from __future__ import annotations
 
@@ -40,24 +41,31 @@ def budget_from_env() -> int:
     return int(text) if text.isdigit() else DEFAULT_BUDGET
 
 
-class ByteBoundedCache:
-    """Values by key, least recently used dropped first so the estimated total stays within `budget` bytes;
-    a value larger than the whole budget is returned but not kept."""
+def one(_: object) -> int:
+    """Every value weighs the same: the budget is a number of entries."""
+    return 1
 
-    def __init__(self, budget: int) -> None:
+
+class LruCache:
+    """Values by key, least recently used dropped first so that the total `weight` stays within `budget`
+    (entries by default, bytes with `weight=footprint`); a value heavier than the whole budget is returned but not kept."""
+
+    def __init__(self, budget: int, weight: Callable[[object], int] = one) -> None:
         self.budget = budget
+        self.weight = weight
         self.total = 0
         self._items: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, make: Callable[[], T]) -> T:
-        """The value kept under `key`, or `make()` kept (two sessions may build the same value at once; one is kept)."""
+        """The value kept under `key`, or `make()` (run outside the lock, so it may report progress) kept;
+        two sessions may build the same value at once, and the first one kept stays."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key][0]  # type: ignore[return-value]
         value = make()
-        size = footprint(value)
+        size = self.weight(value)
         with self._lock:
             if key not in self._items and size <= self.budget:
                 self._items[key] = (value, size)

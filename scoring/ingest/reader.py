@@ -168,6 +168,15 @@ def raw_text(series: pd.Series) -> pd.Series:
     return pd.Series(texts.array.take(codes, allow_fill=True), index=series.index, dtype=STR)
 
 
+def _total_text(text: pd.Series) -> np.ndarray:
+    """Cells that read as a total (合计, 小计, …): the pattern is tried only where 计 is, since every total names it."""
+    hit = np.zeros(len(text), dtype=bool)
+    rows = np.flatnonzero(text.str.contains(vocab.TOTAL_MARK, regex=False).to_numpy(dtype=bool, na_value=False))
+    if len(rows):
+        hit[rows] = text.iloc[rows].str.fullmatch(vocab.TOTAL_ROW).to_numpy(dtype=bool, na_value=False)
+    return hit
+
+
 def _blank(series: pd.Series) -> np.ndarray:
     text = raw_text(series)
     return (text.isna() | text.str.strip().eq("")).to_numpy(dtype=bool, na_value=True)
@@ -491,7 +500,7 @@ class _Reader:
         where: dict[int, np.ndarray] = {}
         for position in dict.fromkeys([*(assigned[k].position for k in (BRANCH_ID, NAME) if k in assigned), 0]):
             if position < self.body.shape[1]:
-                where[position] = raw_text(self.body[position]).str.fullmatch(vocab.TOTAL_ROW).to_numpy(dtype=bool, na_value=False)
+                where[position] = _total_text(raw_text(self.body[position]))
                 total |= where[position]
         if BRANCH_ID in assigned:  # a row with a branch code is a branch, whatever its name says
             code = assigned[BRANCH_ID].position

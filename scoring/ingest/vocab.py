@@ -72,6 +72,7 @@ SERIAL_HEADERS = frozenset({"序号", "序", "no", "no.", "行号"})
 
 # Trailing lines such as "填表人：张三" under the table: reported as notes, not as broken branches.
 TOTAL_ROW = r"\s*[^\s\d]{0,20}?(?:合|小|总|共)\s*计\s*[:：]?\s*"  # 合计, 小 计, 东镇小计, 总计：a row that sums the ones above
+TOTAL_MARK = "计"  # in every text TOTAL_ROW matches
 NOTE_PREFIXES = ("注", "备注：", "说明", "填表人", "填报人", "制表", "审核人", "联系人", "联系电话", "填表日期", "填报日期")
 
 

@@ -1,4 +1,4 @@
-"""The upload cache keeps at most its budget in bytes, dropping the least recently used value first."""
+"""The cache keeps at most its budget (in bytes or in entries), dropping the least recently used value first."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ui.memo import ByteBoundedCache, footprint
+from ui.memo import LruCache, footprint
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ def test_footprint_counts_frames_arrays_and_bytes_inside_dataclasses():
 
 
 def test_least_recently_used_values_are_dropped_to_stay_within_the_budget():
-    cache = ByteBoundedCache(budget=250)
+    cache = LruCache(budget=250, weight=footprint)
     built: list[str] = []
 
     def make(key: str, size: int):
@@ -40,7 +40,17 @@ def test_least_recently_used_values_are_dropped_to_stay_within_the_budget():
 
 
 def test_a_value_larger_than_the_budget_is_returned_but_not_kept():
-    cache = ByteBoundedCache(budget=10)
+    cache = LruCache(budget=10, weight=footprint)
     assert cache.get("big", lambda: b"x" * 11) == b"x" * 11
     assert len(cache) == 0
     assert cache.total == 0
+
+
+def test_without_a_weight_the_budget_counts_entries():
+    cache = LruCache(budget=2)
+    for key in "abc":
+        cache.get(key, lambda key=key: key * 1000)
+    assert len(cache) == 2
+    assert cache.total == 2
+    assert cache.get("a", lambda: "rebuilt") == "rebuilt"  # the oldest was dropped
+    assert cache.get("c", lambda: "rebuilt") == "c" * 1000

@@ -156,8 +156,9 @@ def share_of(k: Kpis, grade: str) -> float | None:
     return next((g.share for g in k.grades if g.grade == grade), None)
 
 
-def top_groups(keys: pd.Series, limit: int, other: str, blank: str = BLANK) -> pd.Series:
-    """Group labels (missing ones named `blank`) with all but the `limit` largest groups folded into `other`.
+def top_groups(keys: pd.Series, limit: int, other: str, blank: str = BLANK, weights: np.ndarray | None = None) -> pd.Series:
+    """Group labels (missing ones named `blank`) with all but the `limit` largest groups folded into `other`
+    (sizes count rows, or add up `weights`: the rows each key stands for).
 
     Categorical, with categories in order of first appearance (as value_counts breaks ties), so a million rows are
     grouped by integer codes rather than by strings.
@@ -173,7 +174,7 @@ def top_groups(keys: pd.Series, limit: int, other: str, blank: str = BLANK) -> p
     position[order] = np.arange(len(order))
     names_in_order = [str(labels[k]) for k in order]
     rows = position[label_of[codes]]
-    sizes = pd.Series(np.bincount(rows, minlength=len(order)), index=names_in_order).sort_values(ascending=False)
+    sizes = pd.Series(np.bincount(rows, weights, minlength=len(order)), index=names_in_order).sort_values(ascending=False)
     if len(sizes) > limit:
         keep = set(sizes.index[: limit - 1])
         mapped = [n if n in keep else other for n in names_in_order]
@@ -204,17 +205,19 @@ def group_keys(frame: pd.DataFrame, by: str | pd.Series) -> pd.Series | None:
 
 
 def grade_mix(branches: pd.DataFrame, by: str | pd.Series, other: str = "…", limit: int = GROUP_LIMIT,
-              blank: str = BLANK) -> pd.DataFrame:
-    """Counts of each grade per group (rows: groups, largest first, then blank and folded ones; columns: grades, best first)."""
+              blank: str = BLANK, weights: np.ndarray | None = None) -> pd.DataFrame:
+    """Counts of each grade per group (rows: groups, largest first, then blank and folded ones; columns: grades, best first);
+    `weights`: the rows each row of `branches` stands for (a pre-aggregated cell)."""
     found = group_keys(branches, by)
     if found is None or branches.empty:
         return pd.DataFrame()
-    keys = top_groups(found, limit, other, blank)
+    keys = top_groups(found, limit, other, blank, weights)
     grade_codes, grades = pd.factorize(branches["grade"])
     groups = keys.cat.categories
     graded = grade_codes >= 0
     cells = keys.cat.codes.to_numpy()[graded] * len(grades) + grade_codes[graded]
-    counts = np.bincount(cells, minlength=len(groups) * len(grades))
+    counts = np.bincount(cells, None if weights is None else weights[graded], minlength=len(groups) * len(grades))
+    counts = counts.astype(np.int64)
     table = pd.DataFrame(counts.reshape(len(groups), len(grades)), index=pd.Index(groups, name=found.name, dtype=str),
                          columns=pd.Index(grades, name="grade", dtype=str)).sort_index()  # as crosstab orders them
     table = table.reindex(columns=[g for g in grade_order(branches) if g in table.columns], fill_value=0)
@@ -311,10 +314,10 @@ def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     earned_all = earned.to_numpy(dtype=float)  # one conversion, not one per rubric and indicator
     for k, rid in enumerate(used):
         rows: slice | np.ndarray = slice(None) if len(used) == 1 else np.flatnonzero(codes == k)
-        na = results.not_applicable.iloc[rows]
-        for iid, maximum in _indicator_maxima(results.inputs.iloc[rows], na, rubrics.get(str(rid))).items():
-            got = earned_all[rows, earned_at[iid]] if iid in earned_at else np.zeros(len(maximum))
-            lost[rows, position[iid]] = np.clip(maximum - np.nan_to_num(got), 0, None)
+        # Applicability is decided row by row: read over whole columns, which costs less than copying the rubric's rows.
+        for iid, maximum in _indicator_maxima(results.inputs, results.not_applicable, rubrics.get(str(rid))).items():
+            got = earned_all[rows, earned_at[iid]] if iid in earned_at else np.zeros(len(codes))[rows]
+            lost[rows, position[iid]] = np.clip(maximum[rows] - np.nan_to_num(got), 0, None)
     return pd.DataFrame(lost, index=results.branches.index, columns=ids)
 
 
@@ -324,16 +327,26 @@ def weak_points(results: Results, rubrics: RubricSet, top: int = 10) -> pd.DataF
     if not len(results):
         return pd.DataFrame(columns=columns)
     lost = lost_points(results, rubrics)
+    return weak_table(rubrics, lost.columns, lost.sum().to_numpy(), lost.notna().sum().to_numpy(),
+                      (lost > LOSING).sum().to_numpy(), top)
+
+
+LOSING = 0.005  # points lost below this are rounding, not a loss
+
+
+def weak_table(rubrics: RubricSet, ids: Sequence[str] | pd.Index, lost: np.ndarray, applicable: np.ndarray, losing: np.ndarray,
+               top: int = 10) -> pd.DataFrame:
+    """The weak-points table from sums per indicator: points lost, rows where it applies, rows losing points."""
     names = {i.id: (i.name, s.name) for r in rubrics.concrete for s in r.standards for i in s.indicators}
-    applicable = lost.notna().sum()
+    where = np.where(applicable > 0, applicable, np.nan)
     table = pd.DataFrame({
-        "indicator": [names[c][0] for c in lost.columns],
-        "standard": [names[c][1] for c in lost.columns],
-        "lost_total": lost.sum().to_numpy(),
-        "lost_mean": (lost.sum() / applicable.replace(0, np.nan)).to_numpy(),
-        "share_losing": ((lost > 0.005).sum() / applicable.replace(0, np.nan)).to_numpy(),
-    }, index=lost.columns)
-    return table[table["lost_total"] > 0.005].sort_values("lost_total", ascending=False).head(top)
+        "indicator": [names[c][0] for c in ids],
+        "standard": [names[c][1] for c in ids],
+        "lost_total": lost,
+        "lost_mean": lost / where,
+        "share_losing": losing / where,
+    }, index=pd.Index(ids))
+    return table[table["lost_total"] > LOSING].sort_values("lost_total", ascending=False).head(top)
 
 
 def flag_text(results: Results, index: pd.Index) -> pd.Series:
