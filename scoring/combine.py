@@ -2,21 +2,24 @@
 
 A conflict is one 党组织代码 + 考核年度 accepted from more than one file. Until it is decided none of its rows enters
 the data set (nothing is silently overwritten); a decision keeps the newest file's row, the first file's row, or neither.
-A re-sent file for the same source replaces the earlier one as a whole (`resend`), with a row diff.
+A re-sent file for the same source replaces the earlier one as a whole (`resend`), with a row diff. Cells corrected by
+hand are applied to a file's rejected rows before combining (`with_fixes`); a fixed row enters only when it validates.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
 import pandas as pd
 
 from scoring.ingest import Ingested, ValidationReport
+from scoring.ingest.fixes import revalidate
 from scoring.rubric import BRANCH_ID, PERIOD
+from scoring.rubricset import RubricSet
 
 Key = tuple[str, str]  # (党组织代码, 考核年度)
 
@@ -153,6 +156,32 @@ def combine(parts: Sequence[Part], decisions: Mapping[str, Decision] | None = No
         origin=_stack(origins), reports=tuple(p.ingested.report for p in parts), accounts=tuple(accounts),
         conflicts=tuple(conflicts), pending=tuple(pending), decisions={k: v for k, v in chosen.items() if k in {c.id for c in conflicts}},
     )
+
+
+def with_fixes(ingested: Ingested, cells: Mapping[tuple[int, str], str], rubrics: RubricSet, *, filename: str) -> Ingested:
+    """The file with corrected cells (spreadsheet row, header as written → text) written into its rejected rows and those
+    rows validated again against the accepted ones: a row enters only when it validates and is no duplicate; the
+    report and the row accounting follow (rows in = scored + warned + rejected still holds). Fixes elsewhere are ignored."""
+    rejected = ingested.rejected
+    rows = sorted({row for row, column in cells if column in rejected.columns} & set(rejected.index.tolist()))
+    if not rows:
+        return ingested
+    edited = rejected.loc[rows].copy()
+    for (row, column), value in cells.items():
+        if row in edited.index and column in edited.columns:
+            edited[column] = edited[column].astype(object)
+            edited.at[row, column] = value
+    again = revalidate(edited, ingested.frame, rubrics, filename=filename)
+    fixed = set(rows)
+    frame = pd.concat([ingested.frame, again.frame]).sort_index()
+    masks = pd.concat([ingested.not_applicable, again.not_applicable]).reindex(index=frame.index, columns=ingested.not_applicable.columns)
+    report = ingested.report
+    problems = [p for p in report.problems if p.row not in fixed] + [p for p in again.report.problems if p.row in fixed]
+    return Ingested(frame, masks.fillna(False).astype(bool), pd.concat([rejected.drop(index=rows), again.rejected]).sort_index(),
+                    ingested.extra, replace(report, problems=tuple(sorted(problems, key=lambda p: p.row or 0)),
+                                            rows_scored=report.rows_scored + again.report.rows_scored,
+                                            rows_with_warnings=report.rows_with_warnings + again.report.rows_with_warnings,
+                                            rows_rejected=report.rows_rejected - len(rows) + again.report.rows_rejected))
 
 
 def resend(parts: Sequence[Part], new: Part) -> tuple[list[Part], FileDiff | None]:

@@ -158,7 +158,8 @@ def test_a_conflict_is_listed_and_nothing_enters_until_decided(store, service):
     at.button(key="ws_decide").click().run()
     no_errors(at)
     opened = service.open(workspace_id)
-    assert len(service.versions(opened.access)) == before + 20  # each decision is a version
+    assert len(service.versions(opened.access)) == before + 1  # every pending conflict decided at once: one version
+    assert "20 个冲突" in opened.head.description
     assert set(opened.manifest.decisions.values()) == {"newer"}
     accounts = table_with(at, "withheld", "in_data")
     assert [int(v) for v in accounts["in_data"]] == [0, 20, 20]  # the newer file's rows, once each
