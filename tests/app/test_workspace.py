@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -14,6 +16,7 @@ from snapshots.workspaces import WorkspaceService
 from tests.app import files
 from tests.app.conftest import APP, ROOT, TIMEOUT, go, metric, no_errors, open_app, table_with
 from tests.app.test_snapshots import links, share
+from tests.ingest.files import xlsx_bytes
 from ui.i18n import TEXT
 from ui.safe import md
 
@@ -213,3 +216,32 @@ def test_a_snapshot_taken_inside_a_workspace_freezes_its_data_and_the_workspace_
         backend.close()
     assert int(frozen.meta.metadata["rows"]) == 40  # the workspace's rows, not the sample city's
     assert workspace_of(at) == created.id
+
+
+def _yearly_workbook(branches: int = 15) -> bytes:
+    """One sheet per year (2024, 2025) of the same branches, and a notes sheet that is not data."""
+    with (SAMPLE / "city.csv").open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    at = header.index("考核年度")
+    by_year = {year: [r for r in rows if r[at] == year][:branches] for year in ("2024", "2025")}
+    return xlsx_bytes({"说明": [["本工作簿每年一张表"]], **{year: [header, *lines] for year, lines in by_year.items()}})
+
+
+def test_ticked_sheets_of_one_workbook_are_each_their_own_report_and_give_year_over_year(store, service):
+    workbook = _yearly_workbook()
+    at = open_app("upload")
+    at.file_uploader(key="ws_files").set_value([("历年.xlsx", workbook, "application/octet-stream")]).run()
+    sheets = at.multiselect(key="ws_files_sheets_历年.xlsx")
+    assert sheets.options == ["说明", "2024", "2025"] and sheets.value == ["说明"]  # the first sheet, as a one-sheet read
+    sheets.set_value(["2024", "2025"]).run()
+    at.button(key="ws_create").click().run()
+    no_errors(at)
+    opened = service.open(workspace_of(at))
+    assert [(f.name, f.sheets) for f in opened.manifest.files] == [("历年.xlsx", ("2024", "2025"))]
+    accounts = table_with(at, "file", "rows_in", "scored", "rejected", "in_data")
+    assert list(accounts["file"]) == ["历年.xlsx（2024）", "历年.xlsx（2025）", "（合计）"]
+    assert [int(v) for v in accounts["rows_in"]] == [15, 15, 30] and [int(v) for v in accounts["in_data"]] == [15, 15, 30]
+    assert not table_with(at, "file", "rows_in").empty and not [t for t in at.markdown if "冲突" in t.value]  # years never conflict
+    at = go(at, "yoy")
+    no_errors(at)
+    assert sum(yoy_counts(at).values()) == 15  # every branch compared across the two sheets
