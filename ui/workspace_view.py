@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -77,7 +77,9 @@ def load(number: int | None = None) -> Loaded | None:
     version, manifest = ws.manifest(opened, number)
     name = ws.store.get(opened.id)
     label = name.name if name is not None else opened.id[:8]
-    return _load(opened.id, data.digest(manifest.to_json()), label, version, manifest)
+    loaded = _load(opened.id, data.digest(manifest.to_json()), label, version, manifest)
+    # A restored version has the same content (and cache entry) as the one it restores, but its own number.
+    return loaded if loaded.version == version else replace(loaded, version=version)
 
 
 def load_or_explain(number: int | None = None) -> Loaded | None:

@@ -182,6 +182,7 @@ def test_history_lists_versions_and_restores_an_earlier_one_as_a_new_version(sto
     no_errors(at)
     opened = service.open(workspace_id)
     assert opened.head.number == 4 and "第 2 版" in opened.head.description
+    assert [h.value for h in at.subheader if "工作区" in h.value] == [f"工作区“{md('a.csv', 80)}”（第 4 版）"]  # not the restored one's number
     assert [f.name for f in opened.manifest.files] == ["a.csv"]
     assert [f.name for f in service.manifest(opened.access, 3)[1].files] == ["a.csv", "b.csv"]  # nothing lost
 
