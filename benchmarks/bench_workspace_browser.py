@@ -80,7 +80,7 @@ def run_round(browser: Any, first: bytes, second: Path, folder: Path, upload_mb:
         with serve(ROOT / "dashboard.py", folder, upload_mb) as app:
             tab = open_tab(browser)
             record("open by link", first_open(tab, f"{app.url}/upload{link}").total)
-            chooser = tab.locator('.st-key-ws_more input[type="file"]')
+            chooser = tab.locator('.st-key-ws_more_2 input[type="file"]')
             record("upload into the add box", timed(tab, lambda: chooser.set_input_files(str(second)), timeout_s=1800,
                                                     fallback_ms=None).total)
             record("add→idle", timed(tab, lambda: tab.locator(".st-key-ws_add button").click(), timeout_s=1800).total)

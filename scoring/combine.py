@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from scoring.ingest import Ingested, ValidationReport
@@ -195,11 +196,13 @@ def diff_files(old: Ingested, new: Ingested) -> FileDiff:
     """Rows added, removed and changed (with the differing cells) between two versions of one file."""
     old_keys, new_keys = _keys(old.frame), _keys(new.frame)
     old_by, new_by = {k: label for label, k in old_keys.items()}, {k: label for label, k in new_keys.items()}
-    changed = []
-    for key in sorted(old_by.keys() & new_by.keys()):
-        differences = _differences([old, new], [old_by[key], new_by[key]])
-        if differences:
-            changed.append((key, differences))
+    common = sorted(old_by.keys() & new_by.keys())
+    before, after = old.frame.loc[[old_by[k] for k in common]], new.frame.loc[[new_by[k] for k in common]]
+    differs = np.zeros(len(common), dtype=bool)
+    for column in dict.fromkeys([*before.columns, *after.columns]):  # one pass per column, then cell by cell where rows differ
+        texts = [frame[column].map(_text).to_numpy() if column in frame else np.full(len(common), "") for frame in (before, after)]
+        differs |= texts[0] != texts[1]
+    changed = [(key, _differences([old, new], [old_by[key], new_by[key]])) for key, moved in zip(common, differs) if moved]
     return FileDiff(added=tuple(sorted(new_by.keys() - old_by.keys())), removed=tuple(sorted(old_by.keys() - new_by.keys())),
                     changed=tuple(changed))
 

@@ -202,7 +202,8 @@ def _fixes(opened: Access, loaded: workspace_view.Loaded) -> None:
 
 def _add(opened: Access, loaded: workspace_view.Loaded) -> None:
     st.markdown(f"**{t('ws.add_title')}**")
-    files = _uploads(ADD_FILES)
+    # One uploader per version: once its files are kept it starts empty, instead of offering them again as re-sent files.
+    files = _uploads(f"{ADD_FILES}_{loaded.version.number}")
     known = {entry.name for entry in loaded.manifest.files}
     if files:
         st.caption(t("ws.add_help"))

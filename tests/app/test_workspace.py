@@ -171,7 +171,7 @@ def test_a_conflict_is_listed_and_nothing_enters_until_decided(store, service):
 def test_history_lists_versions_and_restores_an_earlier_one_as_a_new_version(store, service):
     at = create(open_app("upload"), [("a.csv", files.good_csv(10))])
     workspace_id = workspace_of(at)
-    at.file_uploader(key="ws_more").set_value([("b.csv", _other_year(), "text/csv")]).run()
+    at.file_uploader(key="ws_more_2").set_value([("b.csv", _other_year(), "text/csv")]).run()
     at.button(key="ws_add").click().run()
     no_errors(at)
     history = table_with(at, "number", "created_at", "description")
@@ -190,7 +190,7 @@ def test_history_lists_versions_and_restores_an_earlier_one_as_a_new_version(sto
 def test_a_resent_file_shows_what_it_changes_and_replaces_the_kept_one_as_a_whole(store, service):
     at = create(open_app("upload"), [("镇A.csv", files.good_csv(10))])
     workspace_id = workspace_of(at)
-    at.file_uploader(key="ws_more").set_value([("镇A.csv", files.good_csv(12), "text/csv")]).run()
+    at.file_uploader(key="ws_more_2").set_value([("镇A.csv", files.good_csv(12), "text/csv")]).run()
     no_errors(at)
     assert [i.value for i in at.info if "新增" in i.value] == [TEXT["ws.resend"][0].format(name=md("镇A.csv", 80), added=2, removed=0, changed=0)]
     assert service.open(workspace_id).head.number == 2  # nothing replaced before the click
@@ -198,6 +198,7 @@ def test_a_resent_file_shows_what_it_changes_and_replaces_the_kept_one_as_a_whol
     no_errors(at)
     opened = service.open(workspace_id)
     assert [f.name for f in opened.manifest.files] == ["镇A.csv"] and opened.head.number == 3
+    assert not at.file_uploader(key="ws_more_3").value and not [i for i in at.info if "新增" in i.value]  # kept: not offered again
     assert int(table_with(at, "rows_in", "in_data").iloc[-1]["in_data"]) == 12
 
 
