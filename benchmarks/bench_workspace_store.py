@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.bench_ingest import generate, rubrics
 from benchmarks.bench_snapshots import store_urls
 from snapshots import open_store
-from snapshots.workspace_data import combined
+from snapshots.workspace_data import combined, pieces
 from snapshots.workspaces import WorkspaceService
 
 
@@ -63,7 +63,7 @@ def bench(label: str, url: str, files: dict[str, bytes]) -> None:
 
         def reopen() -> int:
             opened = service.open(access.id)
-            return len(combined(service, opened.access, opened.manifest, rubric_set).frame)
+            return len(combined(pieces(service, opened.access, opened.manifest, rubric_set), opened.manifest).frame)
 
         def verified() -> int:
             opened = service.open(access.id)

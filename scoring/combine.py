@@ -2,21 +2,25 @@
 
 A conflict is one 党组织代码 + 考核年度 accepted from more than one file. Until it is decided none of its rows enters
 the data set (nothing is silently overwritten); a decision keeps the newest file's row, the first file's row, or neither.
-A re-sent file for the same source replaces the earlier one as a whole (`resend`), with a row diff.
+A re-sent file for the same source replaces the earlier one as a whole (`resend`), with a row diff. Cells corrected by
+hand are applied to a file's rejected rows before combining (`with_fixes`); a fixed row enters only when it validates.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from scoring.ingest import Ingested, ValidationReport
+from scoring.ingest.fixes import revalidate
 from scoring.rubric import BRANCH_ID, PERIOD
+from scoring.rubricset import RubricSet
 
 Key = tuple[str, str]  # (党组织代码, 考核年度)
 
@@ -155,6 +159,32 @@ def combine(parts: Sequence[Part], decisions: Mapping[str, Decision] | None = No
     )
 
 
+def with_fixes(ingested: Ingested, cells: Mapping[tuple[int, str], str], rubrics: RubricSet, *, filename: str) -> Ingested:
+    """The file with corrected cells (spreadsheet row, header as written → text) written into its rejected rows and those
+    rows validated again against the accepted ones: a row enters only when it validates and is no duplicate; the
+    report and the row accounting follow (rows in = scored + warned + rejected still holds). Fixes elsewhere are ignored."""
+    rejected = ingested.rejected
+    rows = sorted({row for row, column in cells if column in rejected.columns} & set(rejected.index.tolist()))
+    if not rows:
+        return ingested
+    edited = rejected.loc[rows].copy()
+    for (row, column), value in cells.items():
+        if row in edited.index and column in edited.columns:
+            edited[column] = edited[column].astype(object)
+            edited.at[row, column] = value
+    again = revalidate(edited, ingested.frame, rubrics, filename=filename)
+    fixed = set(rows)
+    frame = pd.concat([ingested.frame, again.frame]).sort_index()
+    masks = pd.concat([ingested.not_applicable, again.not_applicable]).reindex(index=frame.index, columns=ingested.not_applicable.columns)
+    report = ingested.report
+    problems = [p for p in report.problems if p.row not in fixed] + [p for p in again.report.problems if p.row in fixed]
+    return Ingested(frame, masks.fillna(False).astype(bool), pd.concat([rejected.drop(index=rows), again.rejected]).sort_index(),
+                    ingested.extra, replace(report, problems=tuple(sorted(problems, key=lambda p: p.row or 0)),
+                                            rows_scored=report.rows_scored + again.report.rows_scored,
+                                            rows_with_warnings=report.rows_with_warnings + again.report.rows_with_warnings,
+                                            rows_rejected=report.rows_rejected - len(rows) + again.report.rows_rejected))
+
+
 def resend(parts: Sequence[Part], new: Part) -> tuple[list[Part], FileDiff | None]:
     """The parts with `new` replacing (as a whole, at the end) every earlier file of the same source, and the diff against it."""
     earlier = [part for part in parts if part.source == new.source]
@@ -166,11 +196,13 @@ def diff_files(old: Ingested, new: Ingested) -> FileDiff:
     """Rows added, removed and changed (with the differing cells) between two versions of one file."""
     old_keys, new_keys = _keys(old.frame), _keys(new.frame)
     old_by, new_by = {k: label for label, k in old_keys.items()}, {k: label for label, k in new_keys.items()}
-    changed = []
-    for key in sorted(old_by.keys() & new_by.keys()):
-        differences = _differences([old, new], [old_by[key], new_by[key]])
-        if differences:
-            changed.append((key, differences))
+    common = sorted(old_by.keys() & new_by.keys())
+    before, after = old.frame.loc[[old_by[k] for k in common]], new.frame.loc[[new_by[k] for k in common]]
+    differs = np.zeros(len(common), dtype=bool)
+    for column in dict.fromkeys([*before.columns, *after.columns]):  # one pass per column, then cell by cell where rows differ
+        texts = [frame[column].map(_text).to_numpy() if column in frame else np.full(len(common), "") for frame in (before, after)]
+        differs |= texts[0] != texts[1]
+    changed = [(key, _differences([old, new], [old_by[key], new_by[key]])) for key, moved in zip(common, differs) if moved]
     return FileDiff(added=tuple(sorted(new_by.keys() - old_by.keys())), removed=tuple(sorted(old_by.keys() - new_by.keys())),
                     changed=tuple(changed))
 

@@ -25,12 +25,18 @@ class FileEntry:
 
 @dataclass(frozen=True)
 class RowFix:
-    """A corrected cell: the file (by SHA-256), the spreadsheet row, the column header as written, and the new text."""
+    """A corrected cell: the file (by SHA-256) and sheet ("" for a CSV or the first sheet), spreadsheet row, header as written, new text."""
 
     sha256: str
     row: int
     column: str
     value: str
+    sheet: str = ""
+
+    @property
+    def cell(self) -> tuple[str, str, int, str]:
+        """Which cell this fixes: a later fix of the same cell replaces an earlier one."""
+        return self.sha256, self.sheet, self.row, self.column
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,7 @@ class Manifest:
         """Canonical JSON (sorted keys), so equal manifests have equal hashes."""
         body = {
             "files": [{"name": f.name, "source": f.source, "sha256": f.sha256, "size": f.size, "sheets": list(f.sheets)} for f in self.files],
-            "fixes": [{"sha256": x.sha256, "row": x.row, "column": x.column, "value": x.value} for x in self.fixes],
+            "fixes": [_fix_json(x) for x in self.fixes],
             "rubrics": self.rubrics,
             "decisions": self.decisions,
         }
@@ -73,12 +79,19 @@ class Manifest:
             body: dict[str, Any] = json.loads(text)
             return cls(
                 files=tuple(FileEntry(f["name"], f["source"], f["sha256"], int(f["size"]), tuple(f["sheets"])) for f in body["files"]),
-                fixes=tuple(RowFix(x["sha256"], int(x["row"]), x["column"], x["value"]) for x in body["fixes"]),
+                fixes=tuple(RowFix(x["sha256"], int(x["row"]), x["column"], x["value"], str(x.get("sheet", ""))) for x in body["fixes"]),
                 rubrics={str(k): str(v) for k, v in body["rubrics"].items()},
                 decisions={str(k): str(v) for k, v in body["decisions"].items()},
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise SnapshotCorrupt(CORRUPT_MANIFEST, key="ws.record_corrupt") from exc
+
+
+def _fix_json(fix: RowFix) -> dict[str, Any]:
+    body: dict[str, Any] = {"sha256": fix.sha256, "row": fix.row, "column": fix.column, "value": fix.value}
+    if fix.sheet:  # written only when set, so manifests stored before sheets existed keep their exact text
+        body["sheet"] = fix.sheet
+    return body
 
 
 def digest(text: str) -> str:

@@ -110,11 +110,11 @@ def _export(service: WorkspaceService, args: argparse.Namespace, out: TextIO, db
 
 
 def _status(service: WorkspaceService, args: argparse.Namespace, out: TextIO, db: Database) -> int:
-    from snapshots.workspace_data import combined, rubrics_for
+    from snapshots.workspace_data import combined, pieces, rubrics_for
 
     access = _open(service, args)
     _, manifest = service.manifest(access, args.version)
-    result = combined(service, access, manifest, rubrics_for(manifest, args.rubrics))
+    result = combined(pieces(service, access, manifest, rubrics_for(manifest, args.rubrics)), manifest)
     print("文件\t行数\t计分\t有警告\t拒收\t因冲突暂不计入", file=out)
     for account in (*result.accounts, result.total):
         print(f"{account.file}\t{account.rows_in}\t{account.scored}\t{account.warned}\t{account.rejected}\t{account.withheld}", file=out)

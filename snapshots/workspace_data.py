@@ -1,15 +1,26 @@
-"""A workspace version as one data set: its kept files read with its rubrics and combined under its decisions."""
+"""A workspace version as one data set: its kept files (each chosen sheet one part) read with its rubrics, its row fixes
+applied, and combined under its decisions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from scoring.combine import Combined, Decision, Part, combine
+from scoring.combine import Combined, Decision, Part, combine, with_fixes
 from scoring.ingest import read_assessments
 from scoring.loader import load_rubrics, parse_rubrics
 from scoring.rubricset import RubricSet
-from snapshots.manifest import Manifest
+from snapshots.manifest import FileEntry, Manifest
 from snapshots.workspaces import Access, WorkspaceService
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One part of the combination and where it is kept: the file entry and the sheet read (None: a CSV or the first sheet)."""
+
+    entry: FileEntry
+    sheet: str | None
+    part: Part
 
 
 def rubrics_for(manifest: Manifest, builtin: Path) -> RubricSet:
@@ -20,15 +31,24 @@ def rubrics_for(manifest: Manifest, builtin: Path) -> RubricSet:
     return parse_rubrics(manifest.rubrics, library=library)
 
 
-def combined(service: WorkspaceService, access: Access, manifest: Manifest, rubrics: RubricSet) -> Combined:
-    """Read every file (each chosen sheet as its own part) from its verified bytes and combine them with the recorded decisions.
+def part_name(entry: FileEntry, sheet: str | None) -> str:
+    """How a part is named in reports and conflicts: the file, and the sheet when several were chosen."""
+    return entry.name if sheet is None else f"{entry.name}（{sheet}）"
 
-    Recorded row fixes are not applied here yet: they are kept in the manifest for the fix editor to apply.
-    """
-    parts = []
+
+def pieces(service: WorkspaceService, access: Access, manifest: Manifest, rubrics: RubricSet) -> list[Piece]:
+    """Every file (each chosen sheet its own part) read from its verified bytes, with the version's row fixes applied."""
+    found = []
     for entry in manifest.files:
         data = service.file_bytes(access, entry)
         for sheet in entry.sheets or (None,):
-            name = entry.name if sheet is None else f"{entry.name}（{sheet}）"
-            parts.append(Part(name, entry.source, read_assessments(data, rubrics, filename=entry.name, sheet=sheet)))
-    return combine(parts, {key: Decision(value) for key, value in manifest.decisions.items()})
+            name = part_name(entry, sheet)
+            cells = {(fix.row, fix.column): fix.value for fix in manifest.fixes if fix.sha256 == entry.sha256 and fix.sheet == (sheet or "")}
+            ingested = read_assessments(data, rubrics, filename=entry.name, sheet=sheet)
+            found.append(Piece(entry, sheet, Part(name, entry.source, with_fixes(ingested, cells, rubrics, filename=name))))
+    return found
+
+
+def combined(found: list[Piece], manifest: Manifest) -> Combined:
+    """The pieces combined under the version's conflict decisions."""
+    return combine([piece.part for piece in found], {key: Decision(value) for key, value in manifest.decisions.items()})

@@ -186,8 +186,9 @@ class WorkspaceService:
             known = {entry.sha256 for entry in manifest.files}
             if any(fix.sha256 not in known for fix in new):
                 raise SnapshotInvalid("修正的行所在的文件已不在工作区中，请刷新后重试。", key="ws.invalid")
-            cells = {(f.sha256, f.row, f.column): f for f in (*manifest.fixes, *new)}
-            return replace(manifest, fixes=tuple(cells.values())), f"修正 {len(new)} 处单元格"
+            cells = {f.cell: f for f in (*manifest.fixes, *new)}
+            names = "、".join(dict.fromkeys(e.name for e in manifest.files if e.sha256 in {f.sha256 for f in new}))
+            return replace(manifest, fixes=tuple(cells.values())), f"修正“{names}”中 {len(new)} 处单元格"
         return self._change(access, change, now)
 
     def set_rubric(self, access: Access, rubrics: Mapping[str, str], now: datetime | None = None) -> Version:
@@ -198,10 +199,18 @@ class WorkspaceService:
 
     def decide(self, access: Access, conflict_id: str, decision: str, now: datetime | None = None) -> Version:
         """Record how a conflict (党组织代码|考核年度) is resolved: newer, first or aside."""
+        return self.decide_many(access, [conflict_id], decision, now)
+
+    def decide_many(self, access: Access, conflict_ids: Iterable[str], decision: str, now: datetime | None = None) -> Version:
+        """Record one decision for several conflicts at once, as one version."""
+        ids = list(dict.fromkeys(conflict_ids))
         if decision not in DECISIONS:
             raise SnapshotInvalid("冲突的处理方式只能是：较新的文件替换较早的、保留先收到的、两者都暂不计入。", key="ws.invalid")
-        return self._change(access, lambda m: (replace(m, decisions={**m.decisions, conflict_id: decision}),
-                                               f"冲突 {conflict_id}：{DECISIONS[decision]}"), now)
+        if not ids:
+            raise SnapshotInvalid("没有选择要决定的冲突。", key="ws.invalid")
+        what = f"冲突 {ids[0]}" if len(ids) == 1 else f"{len(ids)} 个冲突"
+        return self._change(access, lambda m: (replace(m, decisions={**m.decisions, **dict.fromkeys(ids, decision)}),
+                                               f"{what}：{DECISIONS[decision]}"), now)
 
     def _keep(self, access: Access, name: str, data: bytes, source: str | None, sheets: Iterable[str]) -> FileEntry:
         """Store the bytes (once per content) and describe them; before any version points at them."""

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from scoring.combine import diff_files
 from scoring.errors import InputError
+from scoring.ingest.fixes import PROBLEM_CELLS
 from scoring.rubricset import RubricSet
 from snapshots import SnapshotError
+from snapshots.manifest import RowFix
 from snapshots.tokens import check_access_code
 from snapshots.workspaces import DECISIONS, Access
 from ui import common, data, state, workspace_view
+from ui.fix_editor import fix_editor
 from ui.i18n import t
 from ui.model import workspace as model
 from ui.safe import md
@@ -32,6 +36,17 @@ DECIDE_KEY = "ws_decide"
 VERSION_KEY = "ws_version"
 RESTORE_KEY = "ws_restore"
 LEAVE_KEY = "ws_leave"
+FIX_FILE_KEY = "ws_fix_file"
+FIX_KEY = "ws_fix"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file chosen in a workspace uploader, with the sheets ticked (empty: a CSV, or the workbook's first sheet)."""
+
+    name: str
+    raw: bytes
+    sheets: tuple[str, ...]
 
 
 def render() -> bool:
@@ -43,10 +58,30 @@ def render() -> bool:
     return True
 
 
-def _uploads(key: str) -> list[tuple[str, bytes]]:
+def _uploads(key: str) -> list[Upload]:
+    """The files chosen, each workbook with more than one sheet offering its sheets to tick (the first by default)."""
     files = st.file_uploader(t("ws.files"), type=TYPES, key=key, accept_multiple_files=True,
                              help=common.upload_help(data.upload_limit()))
-    return [(f.name, f.getvalue()) for f in files or []]
+    chosen = []
+    for f in files or []:
+        raw = f.getvalue()
+        chosen.append(Upload(f.name, raw, _sheets(key, f.name, f.file_id, raw)))
+    return chosen
+
+
+def _sheets(key: str, name: str, file_id: str, raw: bytes) -> tuple[str, ...]:
+    """The sheets ticked for one workbook; () for the first sheet alone (or a CSV, or a file the add button will explain)."""
+    if len(raw) > data.upload_limit():
+        return ()
+    try:
+        names = data.sheet_names(data.upload_digest(file_id, raw), name, raw)
+    except InputError:
+        return ()
+    if len(names) < 2:
+        return ()
+    ticked = st.multiselect(t("ws.sheets", name=md(name, 80)), names, default=names[:1], key=f"{key}_sheets_{name}",
+                            help=t("ws.sheets_help"))
+    return () if ticked in ([], names[:1]) else tuple(ticked)
 
 
 def _create() -> None:
@@ -56,25 +91,26 @@ def _create() -> None:
         name = st.text_input(t("ws.name"), key=NAME_KEY, max_chars=100)
         code = st.text_input(t("ws.new_code"), key=NEW_CODE_KEY, type="password", max_chars=64, help=t("ws.new_code_help"))
         if st.button(t("ws.create"), key=CREATE_KEY, type="primary", icon=":material/create_new_folder:", disabled=not files):
-            _do_create(name.strip() or files[0][0], code.strip() or None, files)
+            _do_create(name.strip() or files[0].name, code.strip() or None, files)
 
 
-def _unreadable(files: Sequence[tuple[str, bytes]], rubrics: RubricSet) -> bool:
-    """Show why a file cannot be read (nothing is kept then); True when one cannot."""
+def _unreadable(files: Sequence[Upload], rubrics: RubricSet) -> bool:
+    """Show why a file (or a ticked sheet) cannot be read (nothing is kept then); True when one cannot."""
     limit = data.upload_limit()
-    for name, raw in files:
-        if len(raw) > limit:
-            st.error(common.too_big(len(raw), limit), icon=":material/error:")
+    for upload in files:
+        if len(upload.raw) > limit:
+            st.error(common.too_big(len(upload.raw), limit), icon=":material/error:")
             return True
         try:
-            data.ingest(raw, name, rubrics)
+            for sheet in upload.sheets or (None,):
+                data.ingest(upload.raw, upload.name, rubrics, sheet)
         except InputError as error:
-            st.error(t("ws.unreadable", name=md(name, 80), message=md(error, 600)), icon=":material/error:")
+            st.error(t("ws.unreadable", name=md(upload.name, 80), message=md(error, 600)), icon=":material/error:")
             return True
     return False
 
 
-def _do_create(name: str, code: str | None, files: Sequence[tuple[str, bytes]]) -> None:
+def _do_create(name: str, code: str | None, files: Sequence[Upload]) -> None:
     if _unreadable(files, data.builtin_rubrics()):
         return
     ws = workspace_view.service()
@@ -82,8 +118,8 @@ def _do_create(name: str, code: str | None, files: Sequence[tuple[str, bytes]]) 
         if code is not None:
             check_access_code(code)
         made = ws.create(name, access_code=code)
-        for filename, raw in files:
-            ws.add_file(made, filename, raw)
+        for upload in files:
+            ws.add_file(made, upload.name, upload.raw, sheets=upload.sheets)
     except SnapshotError as error:
         st.error(error_text(error), icon=":material/error:")
         return
@@ -106,6 +142,7 @@ def _panel() -> None:
         st.rerun()
     _accounting(loaded)
     _conflicts(opened, loaded)
+    _fixes(opened, loaded)
     _add(opened, loaded)
     _history(opened, loaded)
 
@@ -141,26 +178,46 @@ def _conflicts(opened: Access, loaded: workspace_view.Loaded) -> None:
     picked = st.multiselect(t("ws.pick"), ids, default=ids, key=PICK_KEY)
     choice = st.radio(t("ws.decision"), list(DECISIONS), key=DECISION_KEY, format_func=lambda d: t(f"ws.decide.{d}"))
     if st.button(t("ws.decide"), key=DECIDE_KEY, disabled=not picked, icon=":material/gavel:"):
-        _apply(lambda ws: [ws.decide(opened, conflict, choice) for conflict in picked])
+        _apply(lambda ws: ws.decide_many(opened, picked, choice))
+
+
+def _fixes(opened: Access, loaded: workspace_view.Loaded) -> None:
+    """The fix editor over one file's rejected rows; the cells changed are recorded as a version (a row enters only if it validates)."""
+    fixable = [piece for piece in loaded.pieces if not piece.part.ingested.rejected.empty]
+    if not fixable:
+        return
+    st.markdown(f"**{t('ws.fix_title', rows=sum(len(p.part.ingested.rejected) for p in fixable))}**")
+    names = [piece.part.name for piece in fixable]
+    name = st.selectbox(t("ws.fix_file"), names, key=FIX_FILE_KEY) if len(names) > 1 else names[0]
+    piece = fixable[names.index(name) if name in names else 0]
+    view, edited = fix_editor(piece.part.ingested, f"ws_editor_{loaded.version.number}_{names.index(piece.part.name)}")
+    if st.button(t("ws.fix_apply"), key=FIX_KEY, icon=":material/fact_check:"):
+        cells = model.edited_cells(view.frame, edited, (data.REASON, PROBLEM_CELLS))
+        if not cells:
+            st.info(t("ws.fix_none"), icon=":material/info:")
+            return
+        fixes = [RowFix(piece.entry.sha256, row, column, value, piece.sheet or "") for row, column, value in cells]
+        _apply(lambda ws: ws.record_fixes(opened, fixes))
 
 
 def _add(opened: Access, loaded: workspace_view.Loaded) -> None:
     st.markdown(f"**{t('ws.add_title')}**")
-    files = _uploads(ADD_FILES)
+    # One uploader per version: once its files are kept it starts empty, instead of offering them again as re-sent files.
+    files = _uploads(f"{ADD_FILES}_{loaded.version.number}")
     known = {entry.name for entry in loaded.manifest.files}
     if files:
         st.caption(t("ws.add_help"))
-    for name, raw in files:
-        if name in known:
-            _resend_preview(opened, loaded, name, raw)
+    for upload in files:
+        if upload.name in known:
+            _resend_preview(opened, loaded, upload.name, upload.raw)
     if st.button(t("ws.add"), key=ADD_KEY, disabled=not files, icon=":material/note_add:") and not _unreadable(
             files, loaded.dataset.rubrics):
         def change(ws: Any) -> None:
-            for name, raw in files:
-                if name in known:
-                    ws.replace_file(opened, name, name, raw)
+            for upload in files:
+                if upload.name in known:
+                    ws.replace_file(opened, upload.name, upload.name, upload.raw, sheets=upload.sheets)
                 else:
-                    ws.add_file(opened, name, raw)
+                    ws.add_file(opened, upload.name, upload.raw, sheets=upload.sheets)
         _apply(change)
 
 

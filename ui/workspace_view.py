@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
 from scoring.combine import Combined
 from scoring.engine import score
-from scoring.errors import InputError
+from scoring.errors import InputError, RubricError
 from snapshots import SnapshotError, SnapshotRateLimited, SnapshotUnavailable
 from snapshots.manifest import Manifest
 from snapshots.tokens import is_valid_id
-from snapshots.workspace_data import combined, rubrics_for
+from snapshots.workspace_data import Piece, combined, pieces, rubrics_for
 from snapshots.workspaces import Access, Version, WorkspaceService
 from ui import common, data, state
 from ui.i18n import t
@@ -28,13 +28,14 @@ LIVE_KEY = "ws_live"
 
 @dataclass(frozen=True, eq=False)
 class Loaded:
-    """A workspace version as the pages use it: the data set every page shows and the combination behind it."""
+    """A workspace version as the pages use it: the data set every page shows, the combination behind it and its parts."""
 
     name: str
     version: Version
     manifest: Manifest
     dataset: data.Dataset
     combined: Combined
+    pieces: tuple[Piece, ...]
 
 
 @st.cache_resource(show_spinner=False)
@@ -58,12 +59,13 @@ def access() -> Access | None:
 def _load(workspace_id: str, manifest_sha: str, _name: str, _version: Version, _manifest: Manifest) -> Loaded:
     ws = service()
     rubrics = rubrics_for(_manifest, data.RUBRIC_DIR)
-    merged = combined(ws, Access(workspace_id), _manifest, rubrics)
+    found = pieces(ws, Access(workspace_id), _manifest, rubrics)
+    merged = combined(found, _manifest)
     results = score(merged.frame, rubrics, merged.not_applicable)
     key = data.digest("workspace", workspace_id, manifest_sha)
     dataset = data.Dataset(key, _name, rubrics, results, merged.reports[0] if len(merged.reports) == 1 else None,
                            filename=_name)
-    return Loaded(_name, _version, _manifest, dataset, merged)
+    return Loaded(_name, _version, _manifest, dataset, merged, tuple(found))
 
 
 def load(number: int | None = None) -> Loaded | None:
@@ -75,7 +77,9 @@ def load(number: int | None = None) -> Loaded | None:
     version, manifest = ws.manifest(opened, number)
     name = ws.store.get(opened.id)
     label = name.name if name is not None else opened.id[:8]
-    return _load(opened.id, data.digest(manifest.to_json()), label, version, manifest)
+    loaded = _load(opened.id, data.digest(manifest.to_json()), label, version, manifest)
+    # A restored version has the same content (and cache entry) as the one it restores, but its own number.
+    return loaded if loaded.version == version else replace(loaded, version=version)
 
 
 def load_or_explain(number: int | None = None) -> Loaded | None:
@@ -86,6 +90,8 @@ def load_or_explain(number: int | None = None) -> Loaded | None:
         st.error(error_text(error), icon=":material/error:")
     except InputError as error:
         st.error(t("ws.broken", message=md(error, 600)), icon=":material/error:")
+    except RubricError as error:
+        st.error(t("ws.rubric_broken", message=md(error, 600)), icon=":material/error:")
     return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -14,6 +16,7 @@ from snapshots.workspaces import WorkspaceService
 from tests.app import files
 from tests.app.conftest import APP, ROOT, TIMEOUT, go, metric, no_errors, open_app, table_with
 from tests.app.test_snapshots import links, share
+from tests.ingest.files import xlsx_bytes
 from ui.i18n import TEXT
 from ui.safe import md
 
@@ -158,7 +161,8 @@ def test_a_conflict_is_listed_and_nothing_enters_until_decided(store, service):
     at.button(key="ws_decide").click().run()
     no_errors(at)
     opened = service.open(workspace_id)
-    assert len(service.versions(opened.access)) == before + 20  # each decision is a version
+    assert len(service.versions(opened.access)) == before + 1  # every pending conflict decided at once: one version
+    assert "20 个冲突" in opened.head.description
     assert set(opened.manifest.decisions.values()) == {"newer"}
     accounts = table_with(at, "withheld", "in_data")
     assert [int(v) for v in accounts["in_data"]] == [0, 20, 20]  # the newer file's rows, once each
@@ -167,7 +171,7 @@ def test_a_conflict_is_listed_and_nothing_enters_until_decided(store, service):
 def test_history_lists_versions_and_restores_an_earlier_one_as_a_new_version(store, service):
     at = create(open_app("upload"), [("a.csv", files.good_csv(10))])
     workspace_id = workspace_of(at)
-    at.file_uploader(key="ws_more").set_value([("b.csv", _other_year(), "text/csv")]).run()
+    at.file_uploader(key="ws_more_2").set_value([("b.csv", _other_year(), "text/csv")]).run()
     at.button(key="ws_add").click().run()
     no_errors(at)
     history = table_with(at, "number", "created_at", "description")
@@ -178,6 +182,7 @@ def test_history_lists_versions_and_restores_an_earlier_one_as_a_new_version(sto
     no_errors(at)
     opened = service.open(workspace_id)
     assert opened.head.number == 4 and "第 2 版" in opened.head.description
+    assert [h.value for h in at.subheader if "工作区" in h.value] == [f"工作区“{md('a.csv', 80)}”（第 4 版）"]  # not the restored one's number
     assert [f.name for f in opened.manifest.files] == ["a.csv"]
     assert [f.name for f in service.manifest(opened.access, 3)[1].files] == ["a.csv", "b.csv"]  # nothing lost
 
@@ -185,7 +190,7 @@ def test_history_lists_versions_and_restores_an_earlier_one_as_a_new_version(sto
 def test_a_resent_file_shows_what_it_changes_and_replaces_the_kept_one_as_a_whole(store, service):
     at = create(open_app("upload"), [("镇A.csv", files.good_csv(10))])
     workspace_id = workspace_of(at)
-    at.file_uploader(key="ws_more").set_value([("镇A.csv", files.good_csv(12), "text/csv")]).run()
+    at.file_uploader(key="ws_more_2").set_value([("镇A.csv", files.good_csv(12), "text/csv")]).run()
     no_errors(at)
     assert [i.value for i in at.info if "新增" in i.value] == [TEXT["ws.resend"][0].format(name=md("镇A.csv", 80), added=2, removed=0, changed=0)]
     assert service.open(workspace_id).head.number == 2  # nothing replaced before the click
@@ -193,6 +198,7 @@ def test_a_resent_file_shows_what_it_changes_and_replaces_the_kept_one_as_a_whol
     no_errors(at)
     opened = service.open(workspace_id)
     assert [f.name for f in opened.manifest.files] == ["镇A.csv"] and opened.head.number == 3
+    assert not at.file_uploader(key="ws_more_3").value and not [i for i in at.info if "新增" in i.value]  # kept: not offered again
     assert int(table_with(at, "rows_in", "in_data").iloc[-1]["in_data"]) == 12
 
 
@@ -212,3 +218,32 @@ def test_a_snapshot_taken_inside_a_workspace_freezes_its_data_and_the_workspace_
         backend.close()
     assert int(frozen.meta.metadata["rows"]) == 40  # the workspace's rows, not the sample city's
     assert workspace_of(at) == created.id
+
+
+def _yearly_workbook(branches: int = 15) -> bytes:
+    """One sheet per year (2024, 2025) of the same branches, and a notes sheet that is not data."""
+    with (SAMPLE / "city.csv").open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    at = header.index("考核年度")
+    by_year = {year: [r for r in rows if r[at] == year][:branches] for year in ("2024", "2025")}
+    return xlsx_bytes({"说明": [["本工作簿每年一张表"]], **{year: [header, *lines] for year, lines in by_year.items()}})
+
+
+def test_ticked_sheets_of_one_workbook_are_each_their_own_report_and_give_year_over_year(store, service):
+    workbook = _yearly_workbook()
+    at = open_app("upload")
+    at.file_uploader(key="ws_files").set_value([("历年.xlsx", workbook, "application/octet-stream")]).run()
+    sheets = at.multiselect(key="ws_files_sheets_历年.xlsx")
+    assert sheets.options == ["说明", "2024", "2025"] and sheets.value == ["说明"]  # the first sheet, as a one-sheet read
+    sheets.set_value(["2024", "2025"]).run()
+    at.button(key="ws_create").click().run()
+    no_errors(at)
+    opened = service.open(workspace_of(at))
+    assert [(f.name, f.sheets) for f in opened.manifest.files] == [("历年.xlsx", ("2024", "2025"))]
+    accounts = table_with(at, "file", "rows_in", "scored", "rejected", "in_data")
+    assert list(accounts["file"]) == ["历年.xlsx（2024）", "历年.xlsx（2025）", "（合计）"]
+    assert [int(v) for v in accounts["rows_in"]] == [15, 15, 30] and [int(v) for v in accounts["in_data"]] == [15, 15, 30]
+    assert not table_with(at, "file", "rows_in").empty and not [t for t in at.markdown if "冲突" in t.value]  # years never conflict
+    at = go(at, "yoy")
+    no_errors(at)
+    assert sum(yoy_counts(at).values()) == 15  # every branch compared across the two sheets

@@ -39,32 +39,47 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 9
     raise RuntimeError(f"streamlit did not become healthy at {url}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard served by `streamlit run` on a free local port, for this test session."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-    port = _free_port()
-    folder = tmp_path_factory.mktemp("server")
-    log = (folder / "streamlit.log").open("wb")
-    # Snapshots go to a throwaway store, never to ./data; links are derived from the browser's address.
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SNAPSHOT_STORE_URL": f"sqlite:///{folder / 'snapshots.sqlite3'}"}
+def serve(store_url: str, log: Path, port: int | None = None) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start `streamlit run` on the dashboard with this store (on `port`, or a free one) and wait until it is healthy."""
+    port = port or _free_port()
+    # Snapshots go to the given store, never to ./data; links are derived from the browser's address.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SNAPSHOT_STORE_URL": store_url}
     env.pop("SNAPSHOT_BASE_URL", None)
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    with log.open("ab") as out:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
+    except BaseException:
+        stop(process)
+        raise
+    return url, process
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server started by `serve`."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard served by `streamlit run` on a free local port, for this test session, over a throwaway store."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    folder = tmp_path_factory.mktemp("server")
+    url, process = serve(f"sqlite:///{folder / 'snapshots.sqlite3'}", folder / "streamlit.log")
+    try:
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        stop(process)
 
 
 @pytest.fixture(scope="session")

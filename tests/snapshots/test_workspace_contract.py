@@ -38,7 +38,7 @@ def test_every_change_is_a_version_and_any_version_can_be_restored(workspaces: W
     history = workspaces.versions(access)
     assert [v.number for v in history] == list(range(1, 9))
     assert [v.description for v in history] == [
-        "创建工作区“2025 年度考评”", "添加文件“城关镇.csv”", "添加文件“河口镇.xlsx”", "修正 1 处单元格", "评分细则改为 village.yaml",
+        "创建工作区“2025 年度考评”", "添加文件“城关镇.csv”", "添加文件“河口镇.xlsx”", "修正“城关镇.csv”中 1 处单元格", "评分细则改为 village.yaml",
         "冲突 102001021|2025：较新的文件替换较早的", "用“城关镇（更正）.csv”替换“城关镇.csv”", "删除文件“河口镇.xlsx”"]
     _, newest = workspaces.manifest(access)
     assert [(f.name, f.source) for f in newest.files] == [("城关镇（更正）.csv", "城关镇")]
@@ -50,6 +50,20 @@ def test_every_change_is_a_version_and_any_version_can_be_restored(workspaces: W
     assert (restored.number, restored.description) == (9, "恢复到第 3 版")
     assert workspaces.manifest(access)[1].files == third.files
     assert workspaces.file_bytes(access, third.files[0]) == b"a,b\n1,2\n"
+
+
+def test_many_conflicts_decided_at_once_are_one_version_and_fixes_of_one_cell_replace(workspaces: WorkspaceService) -> None:
+    access = workspaces.create("批量")
+    workspaces.add_file(access, "a.xlsx", b"PK fake", sheets=["2024", "2025"])
+    workspaces.decide(access, "1|2025", "first")
+    version = workspaces.decide_many(access, ["1|2025", "2|2025", "3|2025", "2|2025"], "aside")
+    assert (version.number, version.description) == (4, "3 个冲突：两者都暂不计入")
+    assert workspaces.manifest(access)[1].decisions == dict.fromkeys(["1|2025", "2|2025", "3|2025"], "aside")
+    sha = hashlib.sha256(b"PK fake").hexdigest()
+    workspaces.record_fixes(access, [RowFix(sha, 5, "领域", "农村", "2024"), RowFix(sha, 5, "领域", "社区", "2025")])
+    workspaces.record_fixes(access, [RowFix(sha, 5, "领域", "城市社区", "2025")])
+    fixes = workspaces.manifest(access)[1].fixes
+    assert sorted((f.sheet, f.value) for f in fixes) == [("2024", "农村"), ("2025", "城市社区")]  # same row, other sheet: kept
 
 
 def test_files_are_stored_once_per_content(workspaces: WorkspaceService) -> None:
@@ -123,6 +137,7 @@ def test_bad_changes_are_refused_and_change_nothing(workspaces: WorkspaceService
         (lambda: workspaces.add_file(access, "a.csv", b"2"), "已有文件“a.csv”"),
         (lambda: workspaces.remove_file(access, "nope.csv"), "没有文件“nope.csv”"),
         (lambda: workspaces.decide(access, "1|2025", "both"), "冲突的处理方式"),
+        (lambda: workspaces.decide_many(access, [], "newer"), "没有选择"),
         (lambda: workspaces.record_fixes(access, [RowFix("0" * 64, 2, "x", "y")]), "已不在工作区中"),
         (lambda: workspaces.create("\u200b\u200b"), "不能只有空格或零宽字符"),
         (lambda: workspaces.manifest(access, 99), "没有第 99 版"),

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring.combine import Decision, Part, combine, diff_files, resend
+from scoring.combine import Decision, Part, combine, diff_files, resend, with_fixes
 from scoring.ingest import Ingested, read_assessments
 from scoring.loader import load_rubrics
 from scoring.rubricset import RubricSet
@@ -154,3 +154,38 @@ def test_cells_equal_to_ten_digits_are_not_differences() -> None:
     assert _text(0.979) == _text(0.9790000000000001) == "0.979"
     assert _text(12.0) == "12" and _text(float("nan")) == "" and _text(None) == ""
     assert _text(0.5) != _text(0.51)
+
+
+@cache
+def messy() -> Ingested:
+    """sample_data/messy.csv: rows 3, 5, 24 (a duplicate of row 23) and others rejected."""
+    return read_assessments((ROOT / "sample_data" / "messy.csv").read_bytes(), rubrics(), filename="messy.csv")
+
+
+@pytest.mark.parametrize(("cells", "entered", "still_rejected"), [
+    ({}, [], [3, 5, 24]),
+    ({(3, "党员大会次数"): "4"}, [3], [5, 24]),
+    ({(3, "党员大会次数"): "4", (5, "群众满意度"): "95%"}, [3, 5], [24]),
+    ({(24, "党组织代码"): "102001021"}, [], [24]),  # re-checked unchanged, a duplicate stays out (issue 9)
+    ({(5, "群众满意度"): "150%"}, [], [5]),  # still out of range
+    ({(2, "党员大会次数"): "1", (3, "没有这一列"): "1"}, [], [3]),  # an accepted row and an unknown column are not fixable
+])
+def test_fixes_admit_a_row_only_when_it_validates(cells: dict[tuple[int, str], str], entered: list[int], still_rejected: list[int]) -> None:
+    before = messy()
+    after = with_fixes(before, cells, rubrics(), filename="messy.csv")
+    assert set(entered) <= set(after.frame.index) and not set(entered) & set(after.rejected.index)
+    assert set(still_rejected) <= set(after.rejected.index)
+    assert len(after.frame) == len(before.frame) + len(entered) and after.frame.index.is_unique
+    report = after.report
+    assert report.rows_total == report.rows_scored + report.rows_with_warnings + report.rows_rejected == before.report.rows_total
+    assert report.rows_rejected == len(after.rejected)
+    assert not [p for p in report.problems if p.row in entered and p.severity == "error"]  # their old errors are gone
+    keys = list(zip(after.frame["branch_id"], after.frame["period"]))
+    assert len(keys) == len(set(keys))
+    assert list(after.not_applicable.index) == list(after.frame.index)
+
+
+def test_fixed_rows_carry_into_a_combination_with_their_spreadsheet_rows() -> None:
+    fixed = with_fixes(messy(), {(3, "党员大会次数"): "4"}, rubrics(), filename="messy.csv")
+    combined = combine([Part("messy.csv", "messy", fixed)])
+    assert 3 in set(combined.origin["row"]) and combined.total.in_data == len(messy().frame) + 1

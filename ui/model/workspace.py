@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 import pandas as pd
@@ -36,6 +37,24 @@ def history(versions: Sequence[Version]) -> pd.DataFrame:
     """Versions newest first, with their time (UTC) and one-line description."""
     return pd.DataFrame([{"number": v.number, "created_at": _utc(v.created_at), "description": v.description}
                          for v in reversed(versions)], columns=list(VERSION_COLUMNS))
+
+
+def edited_cells(before: pd.DataFrame, after: pd.DataFrame, fixed: Collection[str]) -> list[tuple[int, str, str]]:
+    """The cells the user changed in the fix editor, as (spreadsheet row, header as written, new text); `fixed` columns are not editable."""
+    changed = []
+    for column in before.columns:
+        if column in fixed or column not in after:
+            continue
+        now = after[column].reindex(before.index)
+        for row, old, new in zip(before.index.tolist(), before[column].tolist(), now.tolist()):
+            if _text(old) != _text(new):
+                changed.append((int(row), str(column), _text(new)))
+    return changed
+
+
+def _text(value: object) -> str:
+    missing = value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    return "" if missing else str(value).strip()
 
 
 def _utc(moment: datetime) -> str:

@@ -6,10 +6,11 @@ import streamlit as st
 
 from scoring.errors import InputError, RubricError
 from scoring.ingest import Ingested, ValidationReport
-from scoring.ingest.fixes import PROBLEM_CELLS, apply_edits, fix_view
+from scoring.ingest.fixes import apply_edits
 from scoring.rubricset import RubricSet
 from scoring.template import template_bytes
 from ui import common, data, state, workspace_panel
+from ui.fix_editor import fix_editor
 from ui.i18n import t
 from ui.model import select
 from ui.safe import filename, md
@@ -66,12 +67,7 @@ def _rejected(found: data.Dataset, ingested: Ingested, upload_key: str) -> data.
     if mode == "aside":
         common.table(ingested.rejected, "up_rejected", {"_index": t("hdr.行")}, column_order=order, hide_index=False)
         return found
-    view = fix_view(ingested)
-    st.caption(t("upload.fix_help"))
-    marked = {c: st.column_config.TextColumn(f"⚠ {c}") for c in view.problems}  # the columns with cells to fix
-    config = common.column_config([data.REASON], {"_index": t("hdr.行"), PROBLEM_CELLS: t("upload.problem_cells"), **marked})
-    edited = st.data_editor(view.frame, key="up_editor", disabled=[data.REASON, PROBLEM_CELLS],
-                            width="stretch", column_config=config)
+    _, edited = fix_editor(ingested, "up_editor")
     if st.button(t("upload.fix_apply"), key="up_fix", icon=":material/fact_check:"):
         fixed, again = data.fix_rejected(found, apply_edits(ingested.rejected, edited))
         state.set_fixed(upload_key, fixed)
