@@ -25,7 +25,7 @@ def render() -> None:
     view = state.view()
     period = select.resolve_period(data.results.branches, view.filters.period)
     with st.spinner(t("common.working")):
-        bundle = cached.rectification(data.key, view.filters, data)
+        bundle = cached.rectification(data.key, view.filters, state.lang(), data)
     common.heading("rectify.title", period, bundle.selected)
     shown = names(data.rubrics)
     cols = st.columns(1 + len(bundle.alerts))
