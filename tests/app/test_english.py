@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Iterator
 
+import openpyxl
 import pandas as pd
 import pytest
 
+from scoring import export
+from scoring.export import ENGLISH
 from tests.app.conftest import PAGES, no_errors, open_app
+from ui import exports
 from ui.data import sample_dataset
+from ui.model import rectify as rectify_model
 from ui.model.names import english_names
+from ui.model.view import Filters
 
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff，。、；：（）《》]")  # “ ” are English quotes too
 LANGUAGE_SWITCH = "lang"
+TOWNSHIP = "栖云街道"  # a township of several fields: its downloads are small but cover every sheet
 USER_COLUMNS = ("branch_id", "name", "field", "district", "township", "parent", "period", "org_type", "secretary", "remarks")
 # Texts the core writes in Chinese today; other helpers are making them zh/en templates. The lead removes an entry here
 # once its producer speaks English (see the report of branch h/ui): then these texts are checked like the rest.
@@ -115,3 +124,52 @@ def test_the_checker_finds_chinese_ui_text(allowed):
     assert _chinese_left("Advanced", allowed) == ""
     assert _chinese_left("鹿鸣区教育系统党委 (sector)", allowed) == ""
     assert _chinese_left("后进", allowed) != "" and _chinese_left("绿", allowed) != ""  # these have English names
+
+
+def _user_headers() -> set[str]:
+    """Headers of downloaded columns that hold user data (in English): their cells may be Chinese."""
+    columns = sample_dataset().rubrics.columns
+    return {ENGLISH.get(columns[c].label, columns[c].label) for c in USER_COLUMNS if c in columns}
+
+
+def _table_texts(name: str, rows: list[list[object]], user: set[str]) -> Iterator[tuple[str, str]]:
+    """(where, text) for a downloaded table's header and its text cells outside user data."""
+    header = [str(h) for h in rows[0]]
+    yield from ((f"{name} header", h) for h in header)
+    for row in rows[1:]:
+        yield from ((f"{name}:{h}", v) for h, v in zip(header, row, strict=False) if isinstance(v, str) and v and h not in user)
+
+
+def _download_texts() -> Iterator[tuple[str, str]]:
+    """Every text of the English downloads: the results workbook (all sheets), the results CSV and the notice list."""
+    data = sample_dataset()
+    user = _user_headers()
+    filters = Filters(townships=(TOWNSHIP,))
+    book = openpyxl.load_workbook(io.BytesIO(exports.results_xlsx(data, filters, "en")()), read_only=True)
+    for sheet in book.worksheets:
+        yield "sheet name", sheet.title
+        yield from _table_texts(f"xlsx {sheet.title}", [list(r) for r in sheet.iter_rows(values_only=True)], user)
+    rows: list[list[object]] = list(csv.reader(io.StringIO(exports.results_csv(data, filters, "en")().decode("utf-8-sig"))))
+    yield from _table_texts("csv", rows, user)
+    notice = rectify_model.notice_list(data.results, data.rubrics, filters, "Persistent problems", *exports.language(data.rubrics, "en"))
+    yield from _table_texts("notice", [list(notice.columns), *notice.astype(object).where(notice.notna(), None).to_numpy().tolist()], user)
+    both = data.results.take(data.results.branches.index[(data.results.branches["township"] == TOWNSHIP).to_numpy()])
+    moves = export.to_csv_bytes(both, data.rubrics, export.MOVES, "en", english_names(data.rubrics))
+    yield from _table_texts("moves csv", list(csv.reader(io.StringIO(moves.decode("utf-8-sig")))), user)
+
+
+def test_no_chinese_reaches_the_english_downloads_outside_rubric_content_and_user_data(allowed):
+    texts = list(_download_texts())
+    assert {where for where, _ in texts if where == "sheet name"} and len(texts) > 1000
+    leaks = sorted({(where, text[:120]) for where, text in texts if _chinese_left(text, allowed)})
+    assert leaks == [], "\n".join(map(str, leaks[:60]))
+
+
+def test_english_downloads_keep_their_number_formats():
+    data = sample_dataset()
+    book = openpyxl.load_workbook(io.BytesIO(exports.results_xlsx(data, Filters(townships=(TOWNSHIP,)), "en")()))
+    sheet = book["Ranking"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(2, header.index("% of points") + 1).number_format == "0.0%"
+    assert sheet.cell(2, header.index("Total") + 1).number_format.startswith("0.")
+    assert sheet.cell(2, header.index("Rank in group") + 1).number_format == "0"

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from scoring.explain import reason_table, render
-from scoring.export import lagging_mask, lagging_view
+from scoring.export import headers_in, lagging_mask, lagging_view, named
 from scoring.results import Results
 from scoring.rubric import BRANCH_ID, FIELD, NAME
 from scoring.rubricset import RubricSet
 from ui.model.select import flag_text, previous_period, resolve_period, selection, take
 from ui.model.view import Filters
 from ui.model.yoy import comparison
+
+NUMBER = ("序号", "No.")
 
 
 def watch_mask(results: Results, rubrics: RubricSet) -> np.ndarray:
@@ -109,14 +111,16 @@ def rectification(results: Results, rubrics: RubricSet, filters: Filters, limit:
     return Rectification(watch, count, len(chosen), alert_counts(chosen.branches, alert_order(rubrics)), persistent, before)
 
 
-def notice_list(results: Results, rubrics: RubricSet, filters: Filters, persistent_header: str) -> pd.DataFrame:
-    """The whole rectification list of a selection, ready for public notice: numbered, reasons and persistence on every row."""
+def notice_list(results: Results, rubrics: RubricSet, filters: Filters, persistent_header: str, lang: str = "zh",
+                names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The whole rectification list of a selection, ready for public notice: numbered, reasons and persistence on every row
+    (headers, texts and rubric names in `lang`, rubric names by `names`)."""
     chosen = take(results, selection(results.branches, filters))
-    table = lagging_view(chosen, rubrics)
-    persistent, _ = persistent_cases(results, rubrics, filters)
+    table = lagging_view(chosen, rubrics, lang=lang)
+    persistent, _ = persistent_cases(results, rubrics, filters, lang)
     code = rubrics.columns[BRANCH_ID].label if BRANCH_ID in rubrics.columns else BRANCH_ID
     if not persistent.empty and code in table:
         again = persistent.drop_duplicates(BRANCH_ID).set_index(BRANCH_ID)["flags"].astype(str)
         table[persistent_header] = table[code].astype(str).map(again).fillna("")
-    table.insert(0, "序号", np.arange(1, len(table) + 1))
-    return table
+    table.insert(0, NUMBER[lang == "en"], np.arange(1, len(table) + 1))
+    return named(table, names or {}).rename(columns=headers_in(lang, names))

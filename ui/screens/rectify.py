@@ -43,7 +43,8 @@ def render() -> None:
             "name": st.column_config.TextColumn(t("col.name"), width="medium"),
             "reasons": st.column_config.TextColumn(t("col.reasons"), width="large"),
         }, height=420, column_order=[c for c in WATCH_ORDER if c in bundle.watch])
-        notice = partial(rectify_model.notice_list, data.results, data.rubrics, view.filters, t("col.persistent"))
+        notice = partial(rectify_model.notice_list, data.results, data.rubrics, view.filters, t("col.persistent"),
+                         *exports.language(data.rubrics))
         common.downloads(f"notice-{filename(period or '')}", "rect_dl", exports.frame_csv(notice),
                          exports.frame_xlsx(notice, t("rectify.title")))
     st.subheader(t("rectify.persistent"))
