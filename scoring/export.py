@@ -25,7 +25,7 @@ from scoring.compare import compare_periods, periods
 from scoring.engine import round_half_up
 from scoring.errors import InputError
 from scoring.explain import reason_table
-from scoring.ingest.report import FRAME_COLUMNS, ValidationReport
+from scoring.ingest.report import FRAME_COLUMNS, FRAME_COLUMNS_EN, ValidationReport
 from scoring.results import Results
 from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD
 from scoring.rubricset import RubricSet
@@ -594,9 +594,12 @@ def to_xlsx_bytes(results: Results, rubrics: RubricSet, *, before: str | None = 
                                 headers_in(lang, names))
 
 
-def problems_to_csv_bytes(report: ValidationReport) -> bytes:
-    """The validation report's problems as formula-safe CSV (代码/级别/行/列/列名/值/说明)."""
-    return frame_to_csv_bytes(report.to_frame())
+def problems_to_csv_bytes(report: ValidationReport, lang: str = "zh") -> bytes:
+    """The validation report's problems as formula-safe CSV (代码/级别/行/列/列名/值/说明, or in English with lang="en")."""
+    frame = report.to_frame(lang)
+    if lang == "en":
+        frame.columns = list(FRAME_COLUMNS_EN)
+    return frame_to_csv_bytes(frame)
 
 
 def problems_to_xlsx_bytes(report: ValidationReport) -> bytes:

@@ -115,12 +115,17 @@ def _width_kinds(raw: str, normalized: str) -> list[str]:
     return kinds
 
 
-def range_hint(column: Column) -> str:
-    """The allowed range of a column in words, e.g. '应在 0 到 12 之间'."""
+def range_hint(column: Column, lang: str = "zh") -> str:
+    """The allowed range of a column in words, e.g. '应在 0 到 12 之间' ('between 0 and 12' in English)."""
     def show(x: float) -> str:
         """A bound in the column's terms (a rate as a percentage)."""
         return f"{x:.0%}" if column.type == "rate" else _fmt(x)
 
+    if lang == "en":
+        low, high = column.min, column.max
+        if low is not None and high is not None:
+            return f"it should be between {show(low)} and {show(high)}"
+        return f"it should be at least {show(low)}" if low is not None else f"it should be at most {show(high)}" if high is not None else ""
     if column.min is not None and column.max is not None:
         return f"应在 {show(column.min)} 到 {show(column.max)} 之间"
     if column.min is not None:
@@ -130,8 +135,18 @@ def range_hint(column: Column) -> str:
     return ""
 
 
-def expected_hint(column: Column) -> str:
+def expected_hint(column: Column, lang: str = "zh") -> str:
     """What a column accepts, in words, for type and level errors."""
+    if lang == "en":
+        unit = f" (the unit “{column.unit}” may follow)" if column.unit else ""
+        return {
+            "bool": "yes or no (also √/× or 1/0)",
+            "number": f"a number such as 12{unit}",
+            "points": f"points such as 8.5{unit}",
+            "rate": "a rate such as 85% or 0.85",
+            "level": "one of " + ", ".join(column.levels),
+            "text": "text",
+        }[column.type]
     unit = f"（可带单位“{column.unit}”）" if column.unit else ""
     return {
         "bool": "请填写“是”或“否”（也可用 有/无、√/×、1/0）",

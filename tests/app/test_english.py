@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -14,15 +15,19 @@ import pytest
 
 from scoring import export
 from scoring.export import ENGLISH
+from tests.app import files
 from tests.app.conftest import PAGES, no_errors, open_app
+from tests.app.files import ROOT
+from ui import data as data_module
 from ui import exports
-from ui.data import sample_dataset
+from ui.data import REASON, problems_csv, sample_dataset
 from ui.model import rectify as rectify_model
 from ui.model.names import english_names
 from ui.model.view import Filters
 
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff，。、；：（）《》]")  # “ ” are English quotes too
 LANGUAGE_SWITCH = "lang"
+PROBLEM_USER_COLUMNS = ("列名", "值")  # the problem list's header as written and the cell's value: the user's file
 TOWNSHIP = "栖云街道"  # a township of several fields: its downloads are small but cover every sheet
 USER_COLUMNS = ("branch_id", "name", "field", "district", "township", "parent", "period", "org_type", "secretary", "remarks")
 # Texts the core writes in Chinese today; other helpers are making them zh/en templates. The lead removes an entry here
@@ -47,12 +52,11 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(v)
 
 
-@pytest.fixture(scope="module")
-def allowed() -> re.Pattern[str]:
-    """User data and rubric content: the texts that may stay Chinese in the English UI."""
+def _pattern(user_texts: set[str]) -> re.Pattern[str]:
+    """User data (`user_texts`) and rubric content: the texts that may stay Chinese in the English UI."""
     data = sample_dataset()
     b = data.results.branches
-    texts = {str(v) for c in USER_COLUMNS if c in b for v in b[c].dropna().unique()}
+    texts = set(user_texts) | {str(v) for c in USER_COLUMNS if c in b for v in b[c].dropna().unique()}
     texts |= {f"{n}（{c}）" for n, c in zip(b["name"], b["branch_id"], strict=True)}  # the branch picker's choices
     for rubric in data.rubrics.rubrics:
         texts |= set(_strings(rubric.model_dump(mode="json")))
@@ -62,6 +66,12 @@ def allowed() -> re.Pattern[str]:
     translated = set(english_names(data.rubrics))  # grades, warning colours, moves, named standards: must show in English
     words = sorted((t for t in texts - translated if t and CHINESE.search(t)), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words)))
+
+
+@pytest.fixture(scope="module")
+def allowed() -> re.Pattern[str]:
+    """User data of the sample city and rubric content."""
+    return _pattern(set())
 
 
 def _chinese_left(text: str, allowed: re.Pattern[str]) -> str:
@@ -92,10 +102,13 @@ def _page_texts(at, page: str) -> Iterator[tuple[str, str]]:
     for frame in at.dataframe:
         table: pd.DataFrame = frame.value
         config = json.loads(frame.proto.columns or "{}")
+        rejected = REASON in table  # rejected rows: the file's own columns (user data) beside the reason
         for column in table.columns:
-            yield "header", str(config.get(str(column), {}).get("label", column))  # the header as shown
+            if not rejected or str(column) == REASON:
+                yield "header", str(config.get(str(column), {}).get("label", column))  # the header as shown
         for column in table.columns:
-            if (str(column) in USER_COLUMNS or str(column) in CORE_TEXTS_PENDING_TRANSLATION or table[column].dtype.kind in "biuf"
+            user = str(column) in (*USER_COLUMNS, *PROBLEM_USER_COLUMNS) or (rejected and str(column) != REASON)
+            if (user or str(column) in CORE_TEXTS_PENDING_TRANSLATION or table[column].dtype.kind in "biuf"
                     or (page == "rubrics" and "describe" in CORE_TEXTS_PENDING_TRANSLATION)):
                 continue
             for value in table[column].dropna().astype(str).unique():
@@ -173,3 +186,21 @@ def test_english_downloads_keep_their_number_formats():
     assert sheet.cell(2, header.index("% of points") + 1).number_format == "0.0%"
     assert sheet.cell(2, header.index("Total") + 1).number_format.startswith("0.")
     assert sheet.cell(2, header.index("Rank in group") + 1).number_format == "0"
+
+
+@pytest.mark.parametrize("name", ["messy.csv", "generated-messy.csv"])
+def test_the_upload_report_speaks_english(name):
+    raw = (ROOT / "sample_data" / "messy.csv").read_bytes() if name == "messy.csv" else files.messy_csv()[0]
+    frame = pd.read_csv(io.BytesIO(raw), dtype=str, header=None, encoding="utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "gbk")
+    allowed = _pattern({str(v) for v in frame.stack().dropna()})
+    at = open_app("upload", lang="en")
+    at.file_uploader(key="up_file").set_value((name, raw, "text/csv")).run()
+    no_errors(at)
+    problems = next(f.value for f in at.dataframe if "说明" in f.value)
+    assert len(problems) >= 3 and problems["说明"].str.len().min() > 10
+    texts = list(_page_texts(at, "upload"))
+    report = data_module.ingest(raw, name, data_module.builtin_rubrics(), None, None).report
+    texts += [("problems csv", cell) for row in csv.reader(io.StringIO(problems_csv(report, "en").decode("utf-8-sig")))
+              for cell in row[:3] + row[6:]]  # code, severity, row … message (header as written and value are the file's)
+    leaks = sorted({(where, text[:160]) for where, text in texts if _chinese_left(text, allowed)})
+    assert leaks == [], "\n".join(map(str, leaks))
