@@ -261,6 +261,23 @@ class ValidationReport:
             lines.append(f"[{SEVERITY_NAMES[p.severity]}] {p.location()}{value}：{p.message}")
         return "\n".join(lines)
 
+    def kinds(self, lang: str = "zh") -> list[str]:
+        """One line per problem code, errors first: its title, how many, and its first problem in full (where and what)."""
+        first: dict[str, Problem] = {}
+        counts: dict[str, int] = {}
+        for p in self.problems:
+            first.setdefault(p.code, p)
+            counts[p.code] = counts.get(p.code, 0) + 1
+        order = {"error": 0, "warning": 1, "info": 2}
+        lines = []
+        for code in sorted(first, key=lambda c: (order[first[c].severity], -counts[c])):
+            p = first[code]
+            if lang == "en":
+                lines.append(f"{p.title_in(lang)} ({counts[code]}), e.g. {p.location(lang)}: {p.text(lang)}")
+            else:
+                lines.append(f"{p.title}（{counts[code]} 条），如{p.location()}：{p.message}")
+        return lines
+
     def row_reasons(self, lang: str = "zh") -> dict[int, str]:
         """Per spreadsheet row, its errors in words (“C 列“…”：message；…”), in `lang`: why a rejected row was not scored."""
         out: dict[int, list[str]] = {}

@@ -42,7 +42,7 @@ def render() -> None:
         common.table(renamed(bundle.watch, shown), "rect_table", {
             "name": st.column_config.TextColumn(t("col.name"), width="medium"),
             "reasons": st.column_config.TextColumn(t("col.reasons"), width="large"),
-        }, height=420, column_order=[c for c in WATCH_ORDER if c in bundle.watch])
+        }, height=420, column_order=[c for c in WATCH_ORDER if c in bundle.watch], row_height=common.WRAPPED_ROW)
         notice = partial(rectify_model.notice_list, data.results, data.rubrics, view.filters, t("col.persistent"),
                          *exports.language(data.rubrics))
         common.downloads(f"notice-{filename(period or '')}", "rect_dl", exports.frame_csv(notice),

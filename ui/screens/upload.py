@@ -49,8 +49,10 @@ def _report(report: ValidationReport, stem: str) -> None:
     if not report.problems:
         st.caption(t("upload.no_problems"))
         return
+    with st.container(key="up_kinds"):  # each kind once, its first message in full: plain text that wraps
+        st.markdown("\n".join(f"- {md(line, 600)}" for line in report.kinds(lang)))
     common.table(report.to_frame(lang), "up_problems", {"说明": st.column_config.TextColumn(t("hdr.说明"), width="large")},
-                 column_order=PROBLEM_ORDER)  # where and what first: no scrolling to the message at 1400 px
+                 column_order=PROBLEM_ORDER, row_height=common.WRAPPED_ROW)  # where and what first; long messages wrap
     st.download_button(t("upload.download_problems"), lambda: data.problems_csv(report, lang), key="up_problems_dl",
                        file_name=f"problems-{filename(stem)}.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:")
