@@ -82,36 +82,52 @@ def write_rubric_schema(path: Path = SCHEMA_PATH) -> Path:
 # ---------------------------------------------------------------- tables
 
 
-def rubric_tables(rubric: Rubric, columns: Mapping[str, Column] | None = None) -> dict[str, pd.DataFrame]:
-    """The rubric as tables: overview, standards, indicators, adjustments, bands, rules, alerts, sources."""
+def rubric_tables(rubric: Rubric, columns: Mapping[str, Column] | None = None, lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """The rubric as tables: overview, standards, indicators, adjustments, bands, rules, alerts, sources (headers are keys;
+    with lang="en" the fixed wording and the names the rubric gives in English are English; 评分方法 stays Chinese)."""
     cols = columns if columns is not None else rubric.input_columns()
+    en = _english_names(rubric, lang)
     indicators = [
-        {"标准": std.name, **row, "填报列": _label(ind, cols), "指标 id": ind.id}
+        {"标准": en.get(std.name, std.name), **row, "填报列": _label(ind, cols), "指标 id": ind.id}
         for std in rubric.standards
-        for ind, row in zip(std.indicators, _indicator_rows(std.indicators, rubric=rubric, columns=cols))
+        for ind, row in zip(std.indicators, _indicator_rows(std.indicators, rubric=rubric, columns=cols, lang=lang))
     ]
     adjustments = [
-        {"类别": kind, **row, "填报列": _label(ind, cols), "指标 id": ind.id}
+        {"类别": _EN.get(kind, kind) if lang == "en" else kind, **row, "填报列": _label(ind, cols), "指标 id": ind.id}
         for kind, section, penalty in _adjustments(rubric)
-        for ind, row in zip(section.indicators, _indicator_rows(section.indicators, penalty, True, rubric, cols))
+        for ind, row in zip(section.indicators, _indicator_rows(section.indicators, penalty, True, rubric, cols, lang))
     ]
     return {
         "overview": pd.DataFrame(_overview(rubric), columns=["项目", "内容"]),
         "standards": pd.DataFrame(
-            [{"序号": i + 1, "标准": s.name, "分值": s.points, "指标数": len(s.indicators), "说明": s.description}
+            [{"序号": i + 1, "标准": en.get(s.name, s.name), "分值": s.points, "指标数": len(s.indicators), "说明": s.description}
              for i, s in enumerate(rubric.standards)],
             columns=["序号", "标准", "分值", "指标数", "说明"],
         ),
         "indicators": pd.DataFrame(indicators, columns=["标准", *_INDICATOR_HEADERS, "填报列", "指标 id"]),
         "adjustments": pd.DataFrame(adjustments, columns=["类别", *_INDICATOR_HEADERS, "填报列", "指标 id"]),
-        "bands": pd.DataFrame(_bands(rubric), columns=["等次", "最低分", "分数范围"]),
-        "rules": pd.DataFrame(list(_rules(rubric, cols)), columns=_RULE_HEADERS),
-        "alerts": pd.DataFrame(_alerts(rubric), columns=["预警", "未达标指标数"]),
+        "bands": pd.DataFrame(_bands(rubric, lang), columns=["等次", "最低分", "分数范围"]),
+        "rules": pd.DataFrame(list(_rules(rubric, cols, lang)), columns=_RULE_HEADERS),
+        "alerts": pd.DataFrame(_alerts(rubric, lang), columns=["预警", "未达标指标数"]),
         "sources": pd.DataFrame(
             [{"来源": s.name, "权重": s.weight, "表头": s.header} for s in rubric.sources],
             columns=["来源", "权重", "表头"],
         ),
     }
+
+
+# The tables' fixed wording in English (rubric content keeps its own words unless the rubric names it in English).
+_EN = {"加分": "Bonus", "减分": "Penalty", "直接评定": "Direct grade", "单项底线": "Standard floor", "一票否决": "Veto",
+       "等次限制": "Grade cap", "预警标记": "Flag", "比例控制": "Quota", "倒排": "Bottom share",
+       "ceil": "rounded up", "floor": "rounded down", "round": "rounded"}
+
+
+def _english_names(rubric: Rubric, lang: str) -> dict[str, str]:
+    """Standard, grade and warning names → the English names the rubric gives (when tables are wanted in English)."""
+    if lang != "en":
+        return {}
+    items: list[Any] = [*rubric.standards, *rubric.grading.bands, *(rubric.grading.alerts.levels if rubric.grading.alerts else ())]
+    return {item.name: item.name_en for item in items if item.name_en}
 
 
 def _label(ind: Indicator, columns: Mapping[str, Column]) -> str:
@@ -120,7 +136,7 @@ def _label(ind: Indicator, columns: Mapping[str, Column]) -> str:
 
 
 def _indicator_rows(items: tuple[Indicator, ...], penalty: bool = False, adjustment: bool = False,
-                    rubric: Rubric | None = None, columns: Mapping[str, Column] | None = None) -> list[dict[str, Any]]:
+                    rubric: Rubric | None = None, columns: Mapping[str, Column] | None = None, lang: str = "zh") -> list[dict[str, Any]]:
     """One printable row per indicator: number, name, points, rule, evidence and notes."""
     rows = []
     for i, ind in enumerate(items, start=1):
@@ -128,7 +144,7 @@ def _indicator_rows(items: tuple[Indicator, ...], penalty: bool = False, adjustm
         rows.append({
             "序号": i, "指标": ind.name, "分值": ind.points,
             "评分方法": _as_penalty(rule) if penalty else rule,
-            "考评方式": ind.evidence, "说明": _notes(ind, adjustment, rubric, columns or {}),
+            "考评方式": ind.evidence, "说明": _notes(ind, adjustment, rubric, columns or {}, lang),
         })
     return rows
 
@@ -138,10 +154,13 @@ def _as_penalty(rule: str) -> str:
     return rule.replace("最高 ", "最多扣 ").replace("得 ", "扣 ")
 
 
-def _notes(ind: Indicator, adjustment: bool = False, rubric: Rubric | None = None, columns: Mapping[str, Column] | None = None) -> str:
+def _notes(ind: Indicator, adjustment: bool = False, rubric: Rubric | None = None, columns: Mapping[str, Column] | None = None,
+           lang: str = "zh") -> str:
     """The indicator's description, then when it does not apply, which columns it combines and which sources it reads."""
     cols = columns or {}
     parts = [ind.description] if ind.description else []
+    if lang == "en":
+        return " ".join([*parts, *_notes_en(ind, adjustment, rubric, cols)])
     then = "本项记 0 分。" if adjustment or ind.not_applicable == "zero" else "本标准按其余指标分值折算。"
     if ind.not_applicable_when is not None:
         parts.append(f"{describe_condition(ind.not_applicable_when, cols)}时不适用（无需填写），{then}")
@@ -161,6 +180,27 @@ def _notes(ind: Indicator, adjustment: bool = False, rubric: Rubric | None = Non
         if len(read) < len(rubric.sources):
             parts.append(f"仅按{'、'.join(s.name for _, s in read)}计分。")
     return "".join(parts)
+
+
+def _notes_en(ind: Indicator, adjustment: bool, rubric: Rubric | None, cols: Mapping[str, Column]) -> list[str]:
+    """The fixed wording of an indicator's notes, in English."""
+    then = "the item scores 0." if adjustment or ind.not_applicable == "zero" else "the standard is rescaled over its other items."
+    parts = []
+    if ind.not_applicable_when is not None:
+        parts.append(f"Not applicable when {describe_condition(ind.not_applicable_when, cols, 'en')} (leave it blank); {then}")
+    elif ind.applies_when is not None:
+        parts.append(f"Applies only when {describe_condition(ind.applies_when, cols, 'en')}; otherwise leave it blank and {then}")
+    elif ind.blank == "not_applicable":
+        parts.append("Leave it blank when it does not apply" + ("." if adjustment else f"; {then}"))
+    elif ind.allow_not_applicable:
+        parts.append(f"Enter “不适用” when it does not apply; {then}")
+    if len(ind.column_ids) > 1:
+        parts.append("Combines " + ", ".join(f"“{cols[c].label if c in cols else c}”" for c in ind.column_ids) + f" ({ind.combine}).")
+    if rubric is not None and rubric.sources:
+        read = rubric.sources_of()[ind.id]
+        if len(read) < len(rubric.sources):
+            parts.append(f"Scored from {', '.join(s.name for _, s in read)} only.")
+    return parts
 
 
 def _adjustments(rubric: Rubric) -> Iterator[tuple[str, Adjustment, bool]]:
@@ -202,11 +242,17 @@ def _period(start: date | None, end: date | None) -> str:
     return f"至{_day(end)}" if end else ""
 
 
-def _bands(rubric: Rubric) -> list[dict[str, Any]]:
+def _bands(rubric: Rubric, lang: str = "zh") -> list[dict[str, Any]]:
     bands = rubric.grading.bands
     rows = []
+    en = _english_names(rubric, lang)
     for i, band in enumerate(bands):
         upper = bands[i - 1].min if i else None
+        if lang == "en":
+            low = f"{fmt_points(band.min)} or more" if not (i == len(bands) - 1 and band.min <= 0) else ""
+            high = f"below {fmt_points(upper)}" if upper is not None else ""
+            rows.append({"等次": en.get(band.name, band.name), "最低分": band.min, "分数范围": ", ".join(p for p in (low, high) if p) or "all"})
+            continue
         if i == len(bands) - 1 and band.min <= 0:
             text = f"不足 {fmt_points(upper)} 分" if upper is not None else "全部"
         elif upper is None:
@@ -217,7 +263,11 @@ def _bands(rubric: Rubric) -> list[dict[str, Any]]:
     return rows
 
 
-def _effect(force: str | None = None, cap: str | None = None, flag: str | None = None) -> str:
+def _effect(force: str | None = None, cap: str | None = None, flag: str | None = None, en: Mapping[str, str] | None = None) -> str:
+    if en is not None:
+        said = [f"graded {en.get(force, force)}" if force else "", f"at best {en.get(cap, cap)}" if cap else "",
+                f"flagged “{flag}”" if flag else ""]
+        return "; ".join(p for p in said if p)
     parts = []
     if force:
         parts.append(f"直接定为{force}")
@@ -228,13 +278,18 @@ def _effect(force: str | None = None, cap: str | None = None, flag: str | None =
     return "；".join(parts)
 
 
-def _group(group_by: str, columns: Mapping[str, Column]) -> str:
+def _group(group_by: str, columns: Mapping[str, Column], lang: str = "zh") -> str:
     column = columns.get(group_by)
+    if lang == "en":
+        return f"within the same {column.label if column else group_by} (each period apart),"
     return f"同一{column.label if column else group_by}内（各考核年度分别计算）"
 
 
-def _rules(rubric: Rubric, columns: Mapping[str, Column]) -> Iterator[dict[str, str]]:
+def _rules(rubric: Rubric, columns: Mapping[str, Column], lang: str = "zh") -> Iterator[dict[str, str]]:
     """Every grading rule after the bands, in the order they are applied."""
+    if lang == "en":
+        yield from _rules_en(rubric, columns)
+        return
     g = rubric.grading
     names = {s.id: s.name for s in rubric.standards}
     for d in g.direct:
@@ -257,16 +312,44 @@ def _rules(rubric: Rubric, columns: Mapping[str, Column]) -> Iterator[dict[str, 
         yield {"类别": "倒排", "规则": b.id, "条件": condition, "处理": _effect(force=b.force, flag=b.flag), "说明": b.reason}
 
 
-def _alerts(rubric: Rubric) -> list[dict[str, str]]:
+def _rules_en(rubric: Rubric, columns: Mapping[str, Column]) -> Iterator[dict[str, str]]:
+    """`_rules` in English: kinds, conditions and effects (the rule's reason is the rubric's own text)."""
+    g, en = rubric.grading, _english_names(rubric, "en")
+    names = {s.id: en.get(s.name, s.name) for s in rubric.standards}
+    for d in g.direct:
+        yield {"类别": _EN["直接评定"], "规则": d.id, "条件": describe_condition(d.when, columns, "en"),
+               "处理": _effect(force=d.grade, en=en), "说明": d.reason}
+    for f in g.floors:
+        which = ", ".join(names.get(s, s) for s in f.standards) if f.standards else "any standard"
+        yield {"类别": _EN["单项底线"], "规则": f.id, "条件": f"{which} below {f.min_share:.0%} of its points",
+               "处理": _effect(cap=f.cap, en=en), "说明": f.reason}
+    for v in g.vetoes:
+        category = _EN["一票否决" if v.force else ("等次限制" if v.cap else "预警标记")]
+        yield {"类别": category, "规则": v.id, "条件": describe_condition(v.when, columns, "en"),
+               "处理": _effect(v.force, v.cap, v.flag, en), "说明": v.reason}
+    for q in g.quotas:
+        yield {"类别": _EN["比例控制"], "规则": q.id, "条件": f"{_group(q.group_by, columns, 'en')} more than {q.max_share:.0%} "
+               f"graded {en.get(q.grade, q.grade)}", "处理": "the excess moves down one grade, lowest totals first", "说明": q.reason}
+    for b in g.bottom:
+        size = f", groups of {b.min_group_size} or more" if b.min_group_size > 1 else ""
+        yield {"类别": _EN["倒排"], "规则": b.id,
+               "条件": f"{_group(b.group_by, columns, 'en')} total in the bottom {b.share:.0%} ({_EN[b.rounding]}{size})",
+               "处理": _effect(force=b.force, flag=b.flag, en=en), "说明": b.reason}
+
+
+def _alerts(rubric: Rubric, lang: str = "zh") -> list[dict[str, str]]:
     alerts = rubric.grading.alerts
     if alerts is None:
         return []
+    en = _english_names(rubric, lang)
+    unit, more = (" unmet", " or more unmet") if lang == "en" else (" 项", " 项及以上")
     rows, low = [], 0
     for level in alerts.levels:
+        name = en.get(level.name, level.name)
         if level.max_unmet is None:
-            rows.append({"预警": level.name, "未达标指标数": f"{low} 项及以上"})
+            rows.append({"预警": name, "未达标指标数": f"{low}{more}"})
         else:
-            rows.append({"预警": level.name, "未达标指标数": f"{low}–{level.max_unmet} 项" if level.max_unmet > low else f"{low} 项"})
+            rows.append({"预警": name, "未达标指标数": f"{low}–{level.max_unmet}{unit}" if level.max_unmet > low else f"{low}{unit}"})
             low = level.max_unmet + 1
     return rows
 

@@ -35,7 +35,7 @@ USER_COLUMNS = ("branch_id", "name", "field", "district", "township", "parent", 
 # Texts the core still writes in Chinese only. An entry leaves this set once its producer speaks English; then its texts are
 # checked like the rest.
 CORE_TEXTS_PENDING_TRANSLATION = {
-    "describe",  # scoring/describe.py: the rubric tables' method and rule texts (rubrics page)
+    "评分方法",  # scoring/methods.py Method.describe: each scoring method's sentence on the rubrics page (Chinese only)
 }
 
 
@@ -108,8 +108,7 @@ def _page_texts(at, page: str) -> Iterator[tuple[str, str]]:
                 yield "header", str(config.get(str(column), {}).get("label", column))  # the header as shown
         for column in table.columns:
             user = str(column) in (*USER_COLUMNS, *PROBLEM_USER_COLUMNS) or (rejected and str(column) != REASON)
-            if (user or str(column) in CORE_TEXTS_PENDING_TRANSLATION or table[column].dtype.kind in "biuf"
-                    or (page == "rubrics" and "describe" in CORE_TEXTS_PENDING_TRANSLATION)):
+            if user or str(column) in CORE_TEXTS_PENDING_TRANSLATION or table[column].dtype.kind in "biuf":
                 continue
             for value in table[column].dropna().astype(str).unique():
                 yield f"cell:{column}", value
