@@ -135,27 +135,22 @@ def range_hint(column: Column, lang: str = "zh") -> str:
     return ""
 
 
+# What each column type accepts: (Chinese, English), with {unit} and {levels} filled per column.
+_EXPECTED = {
+    "bool": ("请填写“是”或“否”（也可用 有/无、√/×、1/0）", "yes or no (also √/× or 1/0)"),
+    "number": ("请填写数字，如 12{unit}", "a number such as 12{unit}"),
+    "points": ("请填写分数，如 8.5{unit}", "points such as 8.5{unit}"),
+    "rate": ("请填写比率，如 85% 或 0.85", "a rate such as 85% or 0.85"),
+    "level": ("请填写以下等次之一：{levels}", "one of {levels}"),
+    "text": ("", "text"),
+}
+
+
 def expected_hint(column: Column, lang: str = "zh") -> str:
-    """What a column accepts, in words, for type and level errors."""
-    if lang == "en":
-        unit = f" (the unit “{column.unit}” may follow)" if column.unit else ""
-        return {
-            "bool": "yes or no (also √/× or 1/0)",
-            "number": f"a number such as 12{unit}",
-            "points": f"points such as 8.5{unit}",
-            "rate": "a rate such as 85% or 0.85",
-            "level": "one of " + ", ".join(column.levels),
-            "text": "text",
-        }[column.type]
-    unit = f"（可带单位“{column.unit}”）" if column.unit else ""
-    return {
-        "bool": "请填写“是”或“否”（也可用 有/无、√/×、1/0）",
-        "number": f"请填写数字，如 12{unit}",
-        "points": f"请填写分数，如 8.5{unit}",
-        "rate": "请填写比率，如 85% 或 0.85",
-        "level": "请填写以下等次之一：" + "、".join(column.levels),
-        "text": "",
-    }[column.type]
+    """What a column accepts, in words, for type and level errors (Chinese, or English with lang="en")."""
+    en = lang == "en"
+    unit = "" if not column.unit else f" (the unit “{column.unit}” may follow)" if en else f"（可带单位“{column.unit}”）"
+    return _EXPECTED[column.type][en].format(unit=unit, levels=(", " if en else "、").join(column.levels))
 
 
 def _in_range(value: float, column: Column) -> bool:
