@@ -10,7 +10,18 @@ from scoring.rubric import BRANCH_ID, PERIOD
 from scoring.rubricset import RubricSet
 
 UP, SAME, DOWN, NEW, GONE = "晋位", "持平", "降级", "新参评", "未参评"
-LAGGING_TWICE = "连续两期后进"
+# The persistent-problem labels, in the reader's language (moves stay keys: the UI names them from the rubric names).
+TEMPLATES: dict[str, dict[str, str]] = {
+    "lagging-twice": {"zh": "连续两期后进", "en": "lagging in both periods"},
+    "flag-twice": {"zh": "两期均为“{flag}”", "en": "“{flag}” in both periods"},
+    "join": {"zh": "、", "en": ", "},
+}
+LAGGING_TWICE = TEMPLATES["lagging-twice"]["zh"]
+
+
+def render(code: str, lang: str = "zh", **fields: str) -> str:
+    """One label from its template, in Chinese or English."""
+    return TEMPLATES[code]["en" if lang == "en" else "zh"].format(**fields)
 _KEEP = ("name", "field", "district", "township", "parent")
 
 
@@ -21,8 +32,8 @@ def periods(results: Results) -> list[str]:
     return sorted(str(p) for p in results.branches[PERIOD].dropna().unique())
 
 
-def compare_periods(results: Results, rubrics: RubricSet, before: str, after: str) -> pd.DataFrame:
-    """One row per branch seen in either period: totals, grades, change, move and flags that persisted."""
+def compare_periods(results: Results, rubrics: RubricSet, before: str, after: str, lang: str = "zh") -> pd.DataFrame:
+    """One row per branch seen in either period: totals, grades, change, move and flags that persisted (in `lang`)."""
     b = results.branches
     periods_col = b[PERIOD].astype(str)
     lowest = {r.id: len(r.grading.bands) - 1 for r in rubrics.concrete}
@@ -49,12 +60,12 @@ def compare_periods(results: Results, rubrics: RubricSet, before: str, after: st
         [np.isnan(lb), np.isnan(la), la < lb, la > lb], [NEW, GONE, UP, DOWN], default=SAME,
     )
     persistent = [joined["lagging_before"].eq(True) & joined["lagging_after"].eq(True)]
-    labels = [LAGGING_TWICE]
+    labels = [render("lagging-twice", lang)]
     for flag in results.flags.columns:
         persistent.append(joined[f"flag:{flag}_before"].eq(True) & joined[f"flag:{flag}_after"].eq(True))
-        labels.append(f"两期均为“{flag}”")
+        labels.append(render("flag-twice", lang, flag=str(flag)))
     hits = np.column_stack([p.to_numpy(dtype=bool) for p in persistent])
-    out["flags"] = ["、".join(lbl for lbl, h in zip(labels, row) if h) for row in hits]
+    out["flags"] = [render("join", lang).join(lbl for lbl, h in zip(labels, row) if h) for row in hits]
     return out.reset_index().rename(columns={"index": BRANCH_ID})
 
 

@@ -134,10 +134,11 @@ def evaluate(cond: Condition, frame: pd.DataFrame, columns: Mapping[str, Column]
 
 def describe(cond: Condition, columns: Mapping[str, Column], lang: str = "zh") -> str:
     """The condition in words, e.g. “书记空缺月数 ≥ 3个月”."""
+    left, right = ("（", "）") if lang == "zh" else ("(", ")")
     if isinstance(cond, AnyOf):
-        return ("或" if lang == "zh" else " or ").join(f"（{describe(c, columns, lang)}）" for c in cond.any)
+        return ("或" if lang == "zh" else " or ").join(f"{left}{describe(c, columns, lang)}{right}" for c in cond.any)
     if isinstance(cond, AllOf):
-        return ("且" if lang == "zh" else " and ").join(f"（{describe(c, columns, lang)}）" for c in cond.all)
+        return ("且" if lang == "zh" else " and ").join(f"{left}{describe(c, columns, lang)}{right}" for c in cond.all)
     return _describe_clause(cond, columns, lang)
 
 
@@ -166,7 +167,7 @@ def located_columns(cond: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[An
 def _describe_clause(cond: Clause, columns: Mapping[str, Column], lang: str) -> str:
     column = columns.get(cond.column)
     label = column.label if column else cond.column
-    value: Any = "、".join(map(str, cond.value)) if isinstance(cond.value, list) else cond.value
+    value: Any = ("、" if lang == "zh" else ", ").join(map(str, cond.value)) if isinstance(cond.value, list) else cond.value
     if column is not None and column.type == "rate" and isinstance(value, (int, float)):
         value = f"{value:.0%}"
     elif value is not None:

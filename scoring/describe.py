@@ -84,36 +84,51 @@ def write_rubric_schema(path: Path = SCHEMA_PATH) -> Path:
 # ---------------------------------------------------------------- tables
 
 
-def rubric_tables(rubric: Rubric, columns: Mapping[str, Column] | None = None) -> dict[str, pd.DataFrame]:
-    """The rubric as tables: overview, standards, indicators, adjustments, bands, rules, alerts, sources."""
+def rubric_tables(rubric: Rubric, columns: Mapping[str, Column] | None = None, lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """The rubric as tables: overview, standards, indicators, adjustments, bands, rules, alerts, sources (headers are keys;
+    with lang="en" the fixed wording and the names the rubric gives in English are English; 评分方法 stays Chinese)."""
     cols = columns if columns is not None else rubric.input_columns()
+    en = _english_names(rubric, lang)
     indicators = [
-        {"标准": std.name, **row, "填报列": _label(ind, cols), "指标 id": ind.id}
+        {"标准": en.get(std.name, std.name), **row, "填报列": _label(ind, cols), "指标 id": ind.id}
         for std in rubric.standards
-        for ind, row in zip(std.indicators, _indicator_rows(std.indicators, rubric=rubric, columns=cols))
+        for ind, row in zip(std.indicators, _indicator_rows(std.indicators, rubric=rubric, columns=cols, lang=lang))
     ]
     adjustments = [
-        {"类别": kind, **row, "填报列": _label(ind, cols), "指标 id": ind.id}
+        {"类别": _EN.get(kind, kind) if lang == "en" else kind, **row, "填报列": _label(ind, cols), "指标 id": ind.id}
         for kind, section, penalty in _adjustments(rubric)
-        for ind, row in zip(section.indicators, _indicator_rows(section.indicators, penalty, True, rubric, cols))
+        for ind, row in zip(section.indicators, _indicator_rows(section.indicators, penalty, True, rubric, cols, lang))
     ]
     return {
         "overview": pd.DataFrame(_overview(rubric), columns=["项目", "内容"]),
         "standards": pd.DataFrame(
-            [{"序号": i + 1, "标准": s.name, "分值": s.points, "指标数": len(s.indicators), "说明": s.description}
+            [{"序号": i + 1, "标准": en.get(s.name, s.name), "分值": s.points, "指标数": len(s.indicators), "说明": s.description}
              for i, s in enumerate(rubric.standards)],
             columns=["序号", "标准", "分值", "指标数", "说明"],
         ),
         "indicators": pd.DataFrame(indicators, columns=["标准", *_INDICATOR_HEADERS, "填报列", "指标 id"]),
         "adjustments": pd.DataFrame(adjustments, columns=["类别", *_INDICATOR_HEADERS, "填报列", "指标 id"]),
-        "bands": pd.DataFrame(rubric.grading.banding.describe(), columns=["等次", "最低分", "分数范围"]),
-        "rules": pd.DataFrame(list(_rules(rubric, cols)), columns=_RULE_HEADERS),
-        "alerts": pd.DataFrame(rubric.grading.alerts.describe() if rubric.grading.alerts else [], columns=["预警", "未达标指标数"]),
+        "bands": pd.DataFrame(rubric.grading.banding.describe(lang, en), columns=["等次", "最低分", "分数范围"]),
+        "rules": pd.DataFrame([rule.describe({s.id: s.name for s in rubric.standards}, cols, lang, en) for rule in rubric.grading.rules()],
+                              columns=_RULE_HEADERS),
+        "alerts": pd.DataFrame(rubric.grading.alerts.describe(lang, en) if rubric.grading.alerts else [], columns=["预警", "未达标指标数"]),
         "sources": pd.DataFrame(
             [{"来源": s.name, "权重": s.weight, "表头": s.header} for s in rubric.sources],
             columns=["来源", "权重", "表头"],
         ),
     }
+
+
+# The tables' fixed wording in English (rubric content keeps its own words unless the rubric names it in English).
+_EN = {"加分": "Bonus", "减分": "Penalty"}
+
+
+def _english_names(rubric: Rubric, lang: str) -> dict[str, str]:
+    """Standard, grade and warning names → the English names the rubric gives (when tables are wanted in English)."""
+    if lang != "en":
+        return {}
+    items: list[Any] = [*rubric.standards, *rubric.grading.bands, *(rubric.grading.alerts.levels if rubric.grading.alerts else ())]
+    return {item.name: item.name_en for item in items if item.name_en}
 
 
 def _label(ind: Indicator, columns: Mapping[str, Column]) -> str:
@@ -122,7 +137,7 @@ def _label(ind: Indicator, columns: Mapping[str, Column]) -> str:
 
 
 def _indicator_rows(items: tuple[Indicator, ...], penalty: bool = False, adjustment: bool = False,
-                    rubric: Rubric | None = None, columns: Mapping[str, Column] | None = None) -> list[dict[str, Any]]:
+                    rubric: Rubric | None = None, columns: Mapping[str, Column] | None = None, lang: str = "zh") -> list[dict[str, Any]]:
     """One printable row per indicator: number, name, points, rule, evidence and notes."""
     rows = []
     for i, ind in enumerate(items, start=1):
@@ -130,7 +145,7 @@ def _indicator_rows(items: tuple[Indicator, ...], penalty: bool = False, adjustm
         rows.append({
             "序号": i, "指标": ind.name, "分值": ind.points,
             "评分方法": _as_penalty(rule) if penalty else rule,
-            "考评方式": ind.evidence, "说明": _notes(ind, adjustment, rubric, columns or {}),
+            "考评方式": ind.evidence, "说明": _notes(ind, adjustment, rubric, columns or {}, lang),
         })
     return rows
 
@@ -140,10 +155,13 @@ def _as_penalty(rule: str) -> str:
     return rule.replace("最高 ", "最多扣 ").replace("得 ", "扣 ")
 
 
-def _notes(ind: Indicator, adjustment: bool = False, rubric: Rubric | None = None, columns: Mapping[str, Column] | None = None) -> str:
+def _notes(ind: Indicator, adjustment: bool = False, rubric: Rubric | None = None, columns: Mapping[str, Column] | None = None,
+           lang: str = "zh") -> str:
     """The indicator's description, then when it does not apply, which columns it combines and which sources it reads."""
     cols = columns or {}
     parts = [ind.description] if ind.description else []
+    if lang == "en":
+        return " ".join([*parts, *_notes_en(ind, adjustment, rubric, cols)])
     then = "本项记 0 分。" if adjustment or ind.not_applicable == "zero" else "本标准按其余指标分值折算。"
     if ind.not_applicable_when is not None:
         parts.append(f"{describe_condition(ind.not_applicable_when, cols)}时不适用（无需填写），{then}")
@@ -163,6 +181,27 @@ def _notes(ind: Indicator, adjustment: bool = False, rubric: Rubric | None = Non
         if len(read) < len(rubric.sources):
             parts.append(f"仅按{'、'.join(s.name for _, s in read)}计分。")
     return "".join(parts)
+
+
+def _notes_en(ind: Indicator, adjustment: bool, rubric: Rubric | None, cols: Mapping[str, Column]) -> list[str]:
+    """The fixed wording of an indicator's notes, in English."""
+    then = "the item scores 0." if adjustment or ind.not_applicable == "zero" else "the standard is rescaled over its other items."
+    parts = []
+    if ind.not_applicable_when is not None:
+        parts.append(f"Not applicable when {describe_condition(ind.not_applicable_when, cols, 'en')} (leave it blank); {then}")
+    elif ind.applies_when is not None:
+        parts.append(f"Applies only when {describe_condition(ind.applies_when, cols, 'en')}; otherwise leave it blank and {then}")
+    elif ind.blank == "not_applicable":
+        parts.append("Leave it blank when it does not apply" + ("." if adjustment else f"; {then}"))
+    elif ind.allow_not_applicable:
+        parts.append(f"Enter “不适用” when it does not apply; {then}")
+    if len(ind.column_ids) > 1:
+        parts.append("Combines " + ", ".join(f"“{cols[c].label if c in cols else c}”" for c in ind.column_ids) + f" ({ind.combine}).")
+    if rubric is not None and rubric.sources:
+        read = rubric.sources_of()[ind.id]
+        if len(read) < len(rubric.sources):
+            parts.append(f"Scored from {', '.join(s.name for _, s in read)} only.")
+    return parts
 
 
 def _adjustments(rubric: Rubric) -> Iterator[tuple[str, Adjustment, bool]]:
@@ -204,11 +243,6 @@ def _period(start: date | None, end: date | None) -> str:
     return f"至{_day(end)}" if end else ""
 
 
-def _rules(rubric: Rubric, columns: Mapping[str, Column]) -> Iterator[dict[str, str]]:
-    """Every grading rule after the bands, in the order they are applied."""
-    names = {s.id: s.name for s in rubric.standards}
-    for rule in rubric.grading.rules():
-        yield rule.describe(names, columns)
 
 
 # ---------------------------------------------------------------- Markdown document

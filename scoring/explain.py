@@ -13,7 +13,7 @@ from scoring.engine import Reading, rescale
 from scoring.methods import fmt_points
 from scoring.reading import combined
 from scoring.results import Results
-from scoring.rubric import Column, Indicator, Rubric
+from scoring.rubric import Band, Column, Indicator, Rubric, Standard
 from scoring.rubricset import RubricSet
 from scoring.rules import KINDS, Bands
 from scoring.rules.base import EFFECTS
@@ -22,14 +22,14 @@ REASON_COLUMNS = ("row", "order", "kind", "item", "points", "text")
 _LOST_EPS = 0.005
 
 
-def display_value(column: Column | None, value: Any) -> str:
+def display_value(column: Column | None, value: Any, lang: str = "zh") -> str:
     """A frame value shown as the user would type it (是/否, level names, percentages, units)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "未填"
+        return render("value-blank", lang)
     if column is None or column.type == "text":
         return str(value)
     if column.type == "bool":
-        return "是" if float(value) >= 0.5 else "否"
+        return render("value-yes" if float(value) >= 0.5 else "value-no", lang)
     if column.type == "level":
         code = int(value)
         return column.levels[code] if 0 <= code < len(column.levels) else str(value)
@@ -58,6 +58,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "grade": {"zh": "最终等次：{grade}", "en": "final grade: {grade}"},
     "not-applicable": {"zh": "不适用，{then}", "en": "not applicable, {then}"},
     **Bands.templates, **EFFECTS, **{code: text for kind in KINDS.values() for code, text in kind.templates.items()},
+    "not-met": {"zh": "{condition}不成立", "en": "not ({condition})"},
+    "value-blank": {"zh": "未填", "en": "blank"},
+    "value-yes": {"zh": "是", "en": "yes"},
+    "value-no": {"zh": "否", "en": "no"},
+    "join": {"zh": "；", "en": "; "},
 }
 LANGUAGES = ("zh", "en")
 
@@ -67,20 +72,28 @@ def render(code: str, lang: str = "zh", **fields: Any) -> str:
     return TEMPLATES[code][lang if lang in LANGUAGES else "zh"].format(**fields)
 
 
-def _entered(rubric: Rubric, ind: Indicator, inputs: pd.DataFrame, column: Column | None) -> pd.Series:
+def _english(rubric: Rubric, lang: str) -> dict[str, str]:
+    """The English names a rubric gives its standards, indicators and grades, when reasons are wanted in English."""
+    if lang != "en":
+        return {}
+    items: list[Standard | Indicator | Band] = [*rubric.standards, *rubric.indicators(), *rubric.grading.bands]
+    return {item.name: item.name_en for item in items if item.name_en}
+
+
+def _entered(rubric: Rubric, ind: Indicator, inputs: pd.DataFrame, column: Column | None, lang: str = "zh") -> pd.Series:
     """What was entered for an indicator, per row (every source, with its name, when there are several)."""
     sources = rubric.sources_of()[ind.id]
     shown: list[pd.Series] = []
     for suffix, source in sources:
         for cid in ind.column_ids:
             if cid + suffix in inputs:
-                text = inputs[cid + suffix].map(lambda v: display_value(column, v))
+                text = inputs[cid + suffix].map(lambda v: display_value(column, v, lang))
                 shown.append(text if len(sources) == 1 else f"{source.name} " + text)
     if not shown:
-        return pd.Series("未填", index=inputs.index)
+        return pd.Series(render("value-blank", lang), index=inputs.index)
     out = shown[0]
     for more in shown[1:]:
-        out = out + "；" + more
+        out = out + render("join", lang) + more
     return out
 
 
@@ -108,7 +121,7 @@ def _why(rubric: Rubric, ind: Indicator, inputs: pd.DataFrame, lang: str) -> np.
     parts = [[render("source-blank", lang, source=s.name, policy=policy) if np.isnan(v)
               else render("source-value", lang, source=s.name, why=said(v)) for v in vs] for s, vs in values]
     filled = np.logical_or.reduce([~np.isnan(vs) for _, vs in values])
-    joined = [("；" if lang == "zh" else "; ").join(p) for p in zip(*parts)]
+    joined = [render("join", lang).join(p) for p in zip(*parts)]
     out[filled] = np.array(joined, dtype=object)[filled]
     return out
 
@@ -124,7 +137,7 @@ def indicator_table(results: Results, rubrics: RubricSet, label: Any, lang: str 
     for std, ind, maximum in _scaled_maxima(rubric, read):
         earned = float(results.indicators.loc[[label], ind.id].iloc[0])
         why = _why(rubric, ind, one, lang)[0]
-        entered = _entered(rubric, ind, one, columns.get(ind.column_id)).iloc[0]
+        entered = _entered(rubric, ind, one, columns.get(ind.column_id), lang).iloc[0]
         if np.isnan(maximum[0]) or (ind.not_applicable == "zero" and read.not_applicable(ind)[0]):
             note = render("not-applicable", lang, then=render("na-rescale" if np.isnan(maximum[0]) else "na-zero", lang))
         elif pd.isna(why):
@@ -197,15 +210,17 @@ def _rubric_reasons(results: Results, rubric: Rubric, at: np.ndarray, out: _Reas
     columns = rubric.input_columns()
     read = Reading(rubric, inputs, results.not_applicable.iloc[at])
     adjusted = {i.id: kind for kind, a in (("bonus", rubric.bonus), ("penalty", rubric.penalty)) if a for i in a.indicators}
+    english = _english(rubric, lang)
     for section, ind, maximum in _scaled_maxima(rubric, read):
         earned = results.indicators[ind.id].to_numpy(dtype=float)[at]
-        names = {"section": section, "indicator": ind.name}
+        names = {"section": english.get(section, section), "indicator": english.get(ind.name, ind.name)}
         na = read.not_applicable(ind)
         if na.any():
             rule = ind.not_applicable_when or ind.applies_when
             then = render("na-zero" if ind.not_applicable == "zero" or ind.id in adjusted else "na-rescale", lang)
             if rule is not None:
-                condition = describe(rule, columns) if ind.not_applicable_when else f"{describe(rule, columns)}不成立"
+                condition = describe(rule, columns, lang)
+                condition = condition if ind.not_applicable_when else render("not-met", lang, condition=condition)
                 text = [render("na-rule", lang, **names, condition=condition, then=then)] * int(na.sum())
             else:
                 text = [render("na-typed", lang, **names, then=then)] * int(na.sum())
@@ -219,7 +234,7 @@ def _rubric_reasons(results: Results, rubric: Rubric, at: np.ndarray, out: _Reas
             out.add(at[hit], 0, "lost", ind.id, lost[hit], text)
         else:
             hit = np.nan_to_num(earned) > _LOST_EPS
-            entered: Any = _entered(rubric, ind, inputs.iloc[hit], columns.get(ind.column_id)).to_numpy() if hit.any() else []
+            entered: Any = _entered(rubric, ind, inputs.iloc[hit], columns.get(ind.column_id), lang).to_numpy() if hit.any() else []
             text = [render(adjusted[ind.id], lang, **names, points=fmt_points(p), value=v) for p, v in zip(earned[hit], entered)]
             out.add(at[hit], 1, adjusted[ind.id], ind.id, earned[hit], text)
     _grade_reasons(results, rubric, at, out, lang)
@@ -229,10 +244,12 @@ def _grade_reasons(results: Results, rubric: Rubric, at: np.ndarray, out: _Reaso
     """Band first, then each rule that fired, in the order the engine applies them, then the final grade."""
     totals = results.branches["total"].to_numpy(dtype=float)[at]
     band_grades = results.branches["band_grade"].astype(str).to_numpy()[at]
-    out.add(at, 2, "band", "band", 0.0, rubric.grading.banding.explain(totals, band_grades, lang))
+    english = _english(rubric, lang)
+    out.add(at, 2, "band", "band", 0.0, rubric.grading.banding.explain(totals, band_grades, lang, english))
     columns = rubric.input_columns()
     for rule in rubric.grading.rules():
         if rule.id in results.rules:
             hit = at[results.rules[rule.id].to_numpy(dtype=bool)[at]]
-            out.add(hit, 3, "rule", rule.id, 0.0, [rule.explain(columns, lang)] * len(hit))
-    out.add(at, 4, "grade", "grade", 0.0, [render("grade", lang, grade=g) for g in results.branches["grade"].astype(str).to_numpy()[at]])
+            out.add(hit, 3, "rule", rule.id, 0.0, [rule.explain(columns, lang, english)] * len(hit))
+    grades = results.branches["grade"].astype(str).to_numpy()[at]
+    out.add(at, 4, "grade", "grade", 0.0, [render("grade", lang, grade=english.get(g, g)) for g in grades])

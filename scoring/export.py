@@ -24,7 +24,7 @@ from scoring.engine import round_half_up
 from scoring.errors import InputError
 from scoring.explain import reason_table
 from scoring.ingest.header import column_letter
-from scoring.ingest.report import FRAME_COLUMNS, ValidationReport
+from scoring.ingest.report import FRAME_COLUMNS, FRAME_COLUMNS_EN, ValidationReport
 from scoring.results import Results
 from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD
 from scoring.rubricset import RubricSet
@@ -54,6 +54,21 @@ _TEXT_HEADERS = frozenset({
 _INTEGER_HEADERS = frozenset({"组内排名", "组内支部数"})
 _NULLABLE_INTEGER_HEADERS = frozenset({"行"})  # the problem list's spreadsheet row, empty for whole-file problems
 _PERCENT_HEADERS = frozenset({"得分率"})
+# The fixed headers, sheet names and reason kinds above in English (identity labels, standards and indicators are rubric
+# content: an English download names them by the rubric's English names, given by the caller).
+ENGLISH = {
+    RANKING: "Ranking", STANDARDS: "Standards", INDICATORS: "Indicators", REASONS: "Reasons", LAGGING: "Lagging and weak",
+    MOVES: "Year over year", PROBLEMS_SHEET: "Validation problems",
+    "总分": "Total", "满分": "Max", "得分率": "% of points", "基础分": "Base", "加分": "Bonus", "减分": "Penalty",
+    "分数线等次": "Grade by score", "等次": "Grade", "组内排名": "Rank in group", "组内支部数": "Group size", "预警": "Warning",
+    FLAGS: "Flags", MAIN_REASONS: "Main reasons", RUBRIC: "Rubric", "类别": "Kind", "项目": "Item", "分值": "Points", "说明": "Notes",
+    "县（市、区）": "District", "乡镇（街道）": "Township", "上级党组织": "Parent organization", "党组织代码": "Code",
+    "党组织名称": "Name", "领域": "Field", "考核年度": "Period", "上期总分": "Total before", "本期总分": "Total after",
+    "上期等次": "Grade before", "本期等次": "Grade after", "分数变化": "Change", "变动": "Move", "持续问题": "Persistent problems",
+    "失分": "points lost", "分数线": "score band", "评定规则": "grading rule", "最终等次": "final grade",
+}
+_NAMED_HEADERS = ("分数线等次", "等次", "预警", "上期等次", "本期等次", "变动")  # cells holding grade, warning and move names
+_SEP = {"zh": "、", "en": ", "}
 
 # ---------------------------------------------------------------------------------------------- neutralizing
 
@@ -147,13 +162,14 @@ def _text(values: Any, index: pd.Index | None = None) -> pd.Series:
     return text.where(text.ne("").to_numpy(dtype=bool, na_value=False))
 
 
-def _flags(results: Results) -> pd.Series:
-    """The flags raised on each row, joined with 、 (built one flag at a time, not row by row)."""
+def _flags(results: Results, lang: str = "zh") -> pd.Series:
+    """The flags raised on each row, joined with 、 (", " in English; built one flag at a time, not row by row)."""
+    sep = _SEP.get(lang, "、")
     text = pd.Series("", index=results.branches.index, dtype="str")
     for name in results.flags.columns:
         hit = results.flags[name].to_numpy(dtype=bool)
-        text[hit] = text[hit] + f"、{name}"
-    return _text(text.str.removeprefix("、"))
+        text[hit] = text[hit] + f"{sep}{name}"
+    return _text(text.str.removeprefix(sep))
 
 
 def _order(results: Results, rubrics: RubricSet) -> pd.Index:
@@ -173,7 +189,7 @@ def _order(results: Results, rubrics: RubricSet) -> pd.Index:
     return keys.sort_values(["period", "field", "group", "rank"], kind="stable", na_position="last").index
 
 
-def ranking_view(results: Results, rubrics: RubricSet) -> pd.DataFrame:
+def ranking_view(results: Results, rubrics: RubricSet, lang: str = "zh") -> pd.DataFrame:
     """排名: identity, totals, grade, rank within the group, warning and flags, in ranking order."""
     b = results.branches
     out = _identity(results, rubrics)
@@ -190,7 +206,7 @@ def ranking_view(results: Results, rubrics: RubricSet) -> pd.DataFrame:
             out[header] = _text(column)
         else:
             out[header] = column.astype("float64")
-    out[FLAGS] = _flags(results)
+    out[FLAGS] = _flags(results, lang)
     return _rounded(out.loc[_order(results, rubrics)].reset_index(drop=True), rubrics)
 
 
@@ -231,9 +247,9 @@ def indicators_view(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     return _rounded(out.loc[_order(results, rubrics)].reset_index(drop=True), rubrics)
 
 
-def reasons_view(results: Results, rubrics: RubricSet) -> pd.DataFrame:
+def reasons_view(results: Results, rubrics: RubricSet, lang: str = "zh") -> pd.DataFrame:
     """失分原因: one row per reason per branch (lost points largest first, adjustments, then grading rules)."""
-    table = reason_table(results, rubrics)
+    table = reason_table(results, rubrics, lang)
     ident = _short_identity(results, rubrics)
     item_names = {**{i.id: i.name for r in rubrics.concrete for i in r.indicators()},
                   **{str(getattr(x, "id", "")): str(getattr(x, "reason", "") or getattr(x, "id", "")) for r in rubrics.concrete
@@ -241,7 +257,10 @@ def reasons_view(results: Results, rubrics: RubricSet) -> pd.DataFrame:
                   "band": "分数线", "grade": "最终等次"}
     rows = table["row"].to_numpy()
     out = ident.loc[rows].reset_index(drop=True)
-    out["类别"] = _text(table["kind"].map(_REASON_KINDS).fillna(table["kind"]).to_numpy(), out.index)
+    kinds = {k: ENGLISH.get(v, v) for k, v in _REASON_KINDS.items()} if lang == "en" else _REASON_KINDS
+    if lang == "en":
+        item_names.update(band=ENGLISH["分数线"], grade=ENGLISH["最终等次"])
+    out["类别"] = _text(table["kind"].map(kinds).fillna(table["kind"]).to_numpy(), out.index)
     out["项目"] = _text(table["item"].map(item_names).fillna(table["item"]).to_numpy(), out.index)
     out["分值"] = table["points"].to_numpy(dtype=float)
     out["说明"] = _text(table["text"].to_numpy(), out.index)
@@ -257,7 +276,7 @@ def lagging_mask(results: Results, rubrics: RubricSet) -> np.ndarray:
     return np.asarray(low | flagged, dtype=bool)
 
 
-def lagging_view(results: Results, rubrics: RubricSet, losses: int = 3) -> pd.DataFrame:
+def lagging_view(results: Results, rubrics: RubricSet, losses: int = 3, lang: str = "zh") -> pd.DataFrame:
     """后进及软弱涣散候选: the lowest grade or flagged branches, lowest totals first, with the main reasons."""
     chosen = results.branches.index[lagging_mask(results, rubrics)]
     part = results.take(chosen)
@@ -267,24 +286,25 @@ def lagging_view(results: Results, rubrics: RubricSet, losses: int = 3) -> pd.Da
     out["等次"] = _text(b["grade"])
     if "alert" in b:
         out["预警"] = _text(b["alert"])
-    out[FLAGS] = _flags(part)
-    table = reason_table(part, rubrics) if len(part) else pd.DataFrame(columns=["row", "kind", "points", "text"])
+    out[FLAGS] = _flags(part, lang)
+    table = reason_table(part, rubrics, lang) if len(part) else pd.DataFrame(columns=["row", "kind", "points", "text"])
     rules = table[table["kind"] == "rule"]
     lost = table[table["kind"] == "lost"].sort_values(["row", "points"], ascending=[True, False], kind="stable")
     picked = pd.concat([rules, lost.groupby("row", sort=False).head(losses)])
-    text = picked.groupby("row", sort=False)["text"].agg("；".join)
+    text = picked.groupby("row", sort=False)["text"].agg(("；" if lang == "zh" else "; ").join)
     out[MAIN_REASONS] = _text(text.reindex(b.index))
     return _rounded(out.sort_values(["总分"], kind="stable").reset_index(drop=True), rubrics)
 
 
-def moves_view(results: Results, rubrics: RubricSet, before: str | None = None, after: str | None = None) -> pd.DataFrame | None:
+def moves_view(results: Results, rubrics: RubricSet, before: str | None = None, after: str | None = None,
+               lang: str = "zh") -> pd.DataFrame | None:
     """晋位升级: per branch, totals and grades of two periods and the move; None when there are fewer than two."""
     found = periods(results)
     if before is None or after is None:
         if len(found) < 2:
             return None
         before, after = found[-2], found[-1]
-    table = compare_periods(results, rubrics, before, after)
+    table = compare_periods(results, rubrics, before, after, lang)
     labels = _labels(rubrics)
     renamed = table.rename(columns={BRANCH_ID: labels[BRANCH_ID], **_MOVE_HEADERS})
     for column in renamed.columns:
@@ -295,19 +315,36 @@ def moves_view(results: Results, rubrics: RubricSet, before: str | None = None, 
     return _rounded(renamed.reset_index(drop=True), rubrics)
 
 
-def result_views(results: Results, rubrics: RubricSet, *, before: str | None = None, after: str | None = None) -> dict[str, pd.DataFrame]:
-    """Every view by sheet name: 排名, 各标准得分, 各指标得分, 失分原因, 后进及软弱涣散候选, and 晋位升级 when two periods exist."""
+def result_views(results: Results, rubrics: RubricSet, *, before: str | None = None, after: str | None = None,
+                 lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """Every view by sheet name: 排名, 各标准得分, 各指标得分, 失分原因, 后进及软弱涣散候选, and 晋位升级 when two periods exist
+    (headers stay Chinese keys; texts the core writes are in `lang`)."""
     views = {
-        RANKING: ranking_view(results, rubrics),
+        RANKING: ranking_view(results, rubrics, lang),
         STANDARDS: standards_view(results, rubrics),
         INDICATORS: indicators_view(results, rubrics),
-        REASONS: reasons_view(results, rubrics),
-        LAGGING: lagging_view(results, rubrics),
+        REASONS: reasons_view(results, rubrics, lang),
+        LAGGING: lagging_view(results, rubrics, lang=lang),
     }
-    moves = moves_view(results, rubrics, before, after)
+    moves = moves_view(results, rubrics, before, after, lang)
     if moves is not None:
         views[MOVES] = moves
     return views
+
+
+def named(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """A view with the grade, warning and move names in its cells shown by `names` (e.g. English; headers unchanged)."""
+    if not names:
+        return frame
+    out = frame.copy()
+    for column in (c for c in _NAMED_HEADERS if c in out):
+        out[column] = out[column].map(lambda v: names.get(v, v) if isinstance(v, str) else v)
+    return out
+
+
+def headers_in(lang: str, names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Chinese header or sheet name → its name in `lang` ({} in Chinese): rubric names by `names`, the rest by ENGLISH."""
+    return {**(names or {}), **ENGLISH} if lang == "en" else {}
 
 
 # ---------------------------------------------------------------------------------------------- writers
@@ -334,16 +371,20 @@ def frame_to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return out.getvalue()
 
 
-def to_csv_bytes(results: Results, rubrics: RubricSet, view: str = RANKING) -> bytes:
-    """One view of the results (排名 by default) as formula-safe CSV."""
-    views = {RANKING: ranking_view, STANDARDS: standards_view, INDICATORS: indicators_view, REASONS: reasons_view,
-             LAGGING: lagging_view}
+def to_csv_bytes(results: Results, rubrics: RubricSet, view: str = RANKING, lang: str = "zh",
+                 names: Mapping[str, str] | None = None) -> bytes:
+    """One view of the results (排名 by default) as formula-safe CSV, with English headers and names when lang="en"."""
+    views = {RANKING: lambda: ranking_view(results, rubrics, lang), STANDARDS: lambda: standards_view(results, rubrics),
+             INDICATORS: lambda: indicators_view(results, rubrics), REASONS: lambda: reasons_view(results, rubrics, lang),
+             LAGGING: lambda: lagging_view(results, rubrics, lang=lang)}
     if view == MOVES:
-        moves = moves_view(results, rubrics)
+        moves = moves_view(results, rubrics, lang=lang)
         if moves is None:
             raise ValueError("晋位升级需要两个考核期的数据")
-        return frame_to_csv_bytes(moves)
-    return frame_to_csv_bytes(views[view](results, rubrics))
+        frame = moves
+    else:
+        frame = views[view]()
+    return frame_to_csv_bytes(named(frame, names or {}).rename(columns=headers_in(lang, names)))
 
 
 _CSV_BATCH = 16_384  # rows Arrow converts at a time: large enough to be fast, small enough to stay lean
@@ -422,8 +463,9 @@ def _cells(column: pd.Series, percent: bool) -> list[str | None]:
     return list(out)
 
 
-def _sheet_xml(frame: pd.DataFrame, freeze_columns: int) -> bytes:
-    headers = [str(c) for c in frame.columns]
+def _sheet_xml(frame: pd.DataFrame, freeze_columns: int, shown: Mapping[str, str]) -> bytes:
+    keys = [str(c) for c in frame.columns]  # formats follow the header keys; the header row shows their names
+    headers = [shown.get(k, k) for k in keys]
     letters = [column_letter(i) for i in range(len(headers))]
     last = f"{letters[-1] if letters else 'A'}{len(frame) + 1}"
     widths = []
@@ -451,7 +493,7 @@ def _sheet_xml(frame: pd.DataFrame, freeze_columns: int) -> bytes:
         for letter, h in zip(letters, headers)
     )
     parts.append(f'<sheetData><row r="1">{header_cells}</row>')
-    columns = [_cells(frame.iloc[:, i], headers[i] in _PERCENT_HEADERS) for i in range(len(headers))]
+    columns = [_cells(frame.iloc[:, i], keys[i] in _PERCENT_HEADERS) for i in range(len(keys))]
     for number, row in enumerate(zip(*columns), start=2):
         cells = "".join(f'<c r="{letter}{number}"{body}' for letter, body in zip(letters, row) if body is not None)
         parts.append(f'<row r="{number}">{cells}</row>')
@@ -476,16 +518,18 @@ def _sheet_names(titles: list[str]) -> list[str]:
 
 
 def frames_to_xlsx_bytes(frames: Mapping[str, pd.DataFrame], freeze_columns: Mapping[str, int] | None = None,
-                         decimals: int = 2) -> bytes:
+                         decimals: int = 2, headers: Mapping[str, str] | None = None) -> bytes:
     """Tables as one formatted, formula-safe .xlsx: a sheet each, bold frozen header, fitted widths, a filter, and
-    number formats (percent, whole numbers, points to `decimals` places)."""
+    number formats (percent, whole numbers, points to `decimals` places); `headers` renames headers and sheets as shown."""
+    shown = headers or {}
     # Written as SpreadsheetML directly: openpyxl takes ~20 µs a cell, too slow for a download button on a city's
     # results. Sheets longer than Excel's row limit continue on "name(2)".
     chunks: list[tuple[str, pd.DataFrame, int]] = []
     for title, frame in frames.items():
         freeze = (freeze_columns or {}).get(title, 0)
         for start in range(0, max(len(frame), 1), _MAX_ROWS):
-            chunks.append((title if start == 0 else f"{title}({start // _MAX_ROWS + 1})", frame.iloc[start:start + _MAX_ROWS], freeze))
+            name = shown.get(title, title)
+            chunks.append((name if start == 0 else f"{name}({start // _MAX_ROWS + 1})", frame.iloc[start:start + _MAX_ROWS], freeze))
     if not chunks:
         chunks.append(("Sheet1", pd.DataFrame(), 0))
     names = _sheet_names([c[0] for c in chunks])
@@ -526,7 +570,7 @@ def frames_to_xlsx_bytes(frames: Mapping[str, pd.DataFrame], freeze_columns: Map
                          f'<Relationships xmlns="{_PKG_NS}">{rels}</Relationships>')
         archive.writestr("xl/styles.xml", _styles(decimals))
         for i, (_, frame, freeze) in enumerate(chunks, start=1):
-            archive.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(frame, freeze))
+            archive.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(frame, freeze, shown))
     return out.getvalue()
 
 
@@ -542,15 +586,21 @@ def _freeze(frame: pd.DataFrame, rubrics: RubricSet) -> int:
     return count
 
 
-def to_xlsx_bytes(results: Results, rubrics: RubricSet, *, before: str | None = None, after: str | None = None) -> bytes:
-    """All views of the results as one formatted .xlsx with Chinese headers (晋位升级 only when two periods exist)."""
-    views = result_views(results, rubrics, before=before, after=after)
-    return frames_to_xlsx_bytes(views, {title: _freeze(frame, rubrics) for title, frame in views.items()}, decimals(rubrics))
+def to_xlsx_bytes(results: Results, rubrics: RubricSet, *, before: str | None = None, after: str | None = None,
+                  lang: str = "zh", names: Mapping[str, str] | None = None) -> bytes:
+    """All views of the results as one formatted .xlsx (晋位升级 only when two periods exist): Chinese headers, or English
+    ones with lang="en" (rubric names by `names`, e.g. the rubrics' English names)."""
+    views = {title: named(frame, names or {}) for title, frame in result_views(results, rubrics, before=before, after=after, lang=lang).items()}
+    return frames_to_xlsx_bytes(views, {title: _freeze(frame, rubrics) for title, frame in views.items()}, decimals(rubrics),
+                                headers_in(lang, names))
 
 
-def problems_to_csv_bytes(report: ValidationReport) -> bytes:
-    """The validation report's problems as formula-safe CSV (代码/级别/行/列/列名/值/说明)."""
-    return frame_to_csv_bytes(report.to_frame())
+def problems_to_csv_bytes(report: ValidationReport, lang: str = "zh") -> bytes:
+    """The validation report's problems as formula-safe CSV (代码/级别/行/列/列名/值/说明, or in English with lang="en")."""
+    frame = report.to_frame(lang)
+    if lang == "en":
+        frame.columns = list(FRAME_COLUMNS_EN)
+    return frame_to_csv_bytes(frame)
 
 
 def problems_to_xlsx_bytes(report: ValidationReport) -> bytes:

@@ -56,10 +56,10 @@ def overview(key: str, filters: Filters, labels: tuple[str, str, str], data: Dat
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
-def ranking(key: str, filters: Filters, query: str, sort: str, limit: int | None, _data: Dataset) -> ranking_model.Ranking:
-    """The ranking table for a selection."""
+def ranking(key: str, filters: Filters, query: str, sort: str, limit: int | None, lang: str, _data: Dataset) -> ranking_model.Ranking:
+    """The ranking table for a selection (flags joined in `lang`)."""
     chosen = select.take(_data.results, select.selection(_data.results.branches, filters))
-    return ranking_model.ranking(chosen, _data.rubrics, query, sort, limit)
+    return ranking_model.ranking(chosen, _data.rubrics, query, sort, limit, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
@@ -70,22 +70,22 @@ def branch_choices(key: str, filters: Filters, query: str, _data: Dataset) -> di
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
-def year_over_year(key: str, before: str, after: str, filters: Filters, labels: tuple[str, str, str, str, str],
+def year_over_year(key: str, before: str, after: str, filters: Filters, labels: tuple[str, str, str, str, str], lang: str,
                    _data: Dataset) -> yoy_model.YearOverYear:
-    """The comparison bundle for two periods (labels: new, gone, other, blank, system committee template)."""
-    return yoy_model.year_over_year(_data.results, _data.rubrics, before, after, filters, *labels)
+    """The comparison bundle for two periods (labels: new, gone, other, blank, system committee template; flags in `lang`)."""
+    return yoy_model.year_over_year(_data.results, _data.rubrics, before, after, filters, *labels, lang=lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=_IDLE)
-def rectification(key: str, filters: Filters, _data: Dataset) -> rectify_model.Rectification:
-    """The rectification bundle for a selection."""
-    return rectify_model.rectification(_data.results, _data.rubrics, filters)
+def rectification(key: str, filters: Filters, lang: str, _data: Dataset) -> rectify_model.Rectification:
+    """The rectification bundle for a selection (reasons and flags in `lang`)."""
+    return rectify_model.rectification(_data.results, _data.rubrics, filters, lang=lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=_IDLE)
-def branch(key: str, branch_id: str, period: str | None, _data: Dataset) -> branch_model.BranchDetail | None:
-    """One branch's detail."""
-    return branch_model.branch_detail(_data.results, _data.rubrics, branch_id, period)
+def branch(key: str, branch_id: str, period: str | None, lang: str, _data: Dataset) -> branch_model.BranchDetail | None:
+    """One branch's detail (reasons and notes in `lang`)."""
+    return branch_model.branch_detail(_data.results, _data.rubrics, branch_id, period, lang)
 
 
 @st.cache_resource(show_spinner=False)

@@ -54,6 +54,10 @@ def column_config(columns: Iterable[str], extra: Mapping[str, Any] | None = None
     return config
 
 
+# Rows taller than 4rem let the grid wrap text (Streamlit's rule): three lines of a long message or reason show at once.
+WRAPPED_ROW = 72
+
+
 def table(frame: Any, key: str, extra: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
     """A read-only table with translated headers; user text stays plain text in the grid."""
     kwargs.setdefault("hide_index", True)

@@ -153,11 +153,11 @@ def scored(data: bytes, filename: str, rubrics: RubricSet, ingested: Ingested, s
                    data, filename, custom_rubric)
 
 
-def problems_csv(report: ValidationReport) -> bytes:
-    """The problem list as formula-safe CSV."""
+def problems_csv(report: ValidationReport, lang: str = "zh") -> bytes:
+    """The problem list as formula-safe CSV, headers, severities and messages in `lang`."""
     from scoring.export import problems_to_csv_bytes
 
-    return problems_to_csv_bytes(report)
+    return problems_to_csv_bytes(report, lang)
 
 
 def rescore(data: Dataset, rubrics: RubricSet, custom_name: str = "") -> Dataset:

@@ -35,7 +35,8 @@ def _table(frame: pd.DataFrame, headers: Mapping[str, str]) -> str:
 def branch_sheet(title: str, facts: Sequence[tuple[str, object]], sections: Sequence[tuple[str, pd.DataFrame | list[str]]],
                  headers: Mapping[str, str], lang: str = "zh", footer: str = "") -> str:
     """A complete HTML page: heading, key facts, then each section as a table or a numbered list."""
-    meta = " · ".join(f"{escape(k)}：{escape(str(v))}" for k, v in facts)
+    colon = "：" if lang == "zh" else ": "
+    meta = " · ".join(f"{escape(k)}{colon}{escape(str(v))}" for k, v in facts)
     parts = [f"<h1>{escape(title)}</h1>", f'<p class="meta">{meta}</p>']
     for name, content in sections:
         parts.append(f"<h2>{escape(name)}</h2>")

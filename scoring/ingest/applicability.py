@@ -27,6 +27,7 @@ class Verdict:
     ruled_out: np.ndarray | None
     allowed: bool
     rule: str
+    rule_en: str = ""
 
     def problems(self, status: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
         """(code, cells, message) for every cell whose content the rubric does not accept here."""
@@ -56,16 +57,27 @@ class Applicability:
                 if ind.may_be_not_applicable and ind.applies_when is None and ind.not_applicable_when is None:
                     self.allowed.add(cid + suffix)
 
-    def blank_message(self, key: str) -> str:
+    def blank_message(self, key: str, lang: str = "zh") -> str:
         """What a blank cell of this column means, in words that say whether anything is lost."""
+        if lang == "en":
+            if key not in self.scored:
+                return "rules that test this column read it as blank (a blank meets no comparison); fill it in"
+            return "the item counts as blank and earns nothing; " + (
+                "enter “不适用” if it really does not apply" if key in self.allowed else "fill it in")
         if key not in self.scored:
             return "未填写；以本列为条件的规则按“未填”判断（未填不满足任何比较条件）；请补填"
         if key in self.allowed:
             return "未填写，本项按未填处理、不得分；如确实不适用请填“不适用”"
         return "未填写，本项按未填处理、不得分；请补填"
 
-    def absent_effect(self, key: str, column: Column) -> str:
+    def absent_effect(self, key: str, column: Column, lang: str = "zh") -> str:
         """What happens to rows when the file lacks this column."""
+        if lang == "en":
+            if column.blank in ("zero", "not_applicable"):
+                return "it counts as 0" if column.blank == "zero" else "the item counts as not applicable"
+            if key in self.scored:
+                return "the item counts as blank and earns nothing"
+            return "scores are not affected" if column.type == "text" else "rules that test it read it as blank"
         if column.blank == "zero":
             return "该列按 0 计"
         if column.blank == "not_applicable":
@@ -91,10 +103,13 @@ class Applicability:
         for ind, suffix, _, cid in rubric.source_columns():
             if ind.id not in decided:
                 ruled_out = ruled(ind, frame, columns)
-                rule = ""
+                rule = rule_en = ""
                 if ind.not_applicable_when is not None:
                     rule = f"{describe(ind.not_applicable_when, columns)}时不适用"
+                    rule_en = f"not applicable when {describe(ind.not_applicable_when, columns, 'en')}"
                 elif ind.applies_when is not None:
                     rule = f"仅在{describe(ind.applies_when, columns)}时适用"
-                decided[ind.id] = Verdict(rows, None if ruled_out is None else ruled_out & rows, ind.may_be_not_applicable, rule)
+                    rule_en = f"applies only when {describe(ind.applies_when, columns, 'en')}"
+                decided[ind.id] = Verdict(rows, None if ruled_out is None else ruled_out & rows, ind.may_be_not_applicable, rule,
+                                          rule_en)
             yield cid + suffix, decided[ind.id]

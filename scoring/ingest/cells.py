@@ -115,12 +115,17 @@ def _width_kinds(raw: str, normalized: str) -> list[str]:
     return kinds
 
 
-def range_hint(column: Column) -> str:
-    """The allowed range of a column in words, e.g. '应在 0 到 12 之间'."""
+def range_hint(column: Column, lang: str = "zh") -> str:
+    """The allowed range of a column in words, e.g. '应在 0 到 12 之间' ('between 0 and 12' in English)."""
     def show(x: float) -> str:
         """A bound in the column's terms (a rate as a percentage)."""
         return f"{x:.0%}" if column.type == "rate" else _fmt(x)
 
+    if lang == "en":
+        low, high = column.min, column.max
+        if low is not None and high is not None:
+            return f"it should be between {show(low)} and {show(high)}"
+        return f"it should be at least {show(low)}" if low is not None else f"it should be at most {show(high)}" if high is not None else ""
     if column.min is not None and column.max is not None:
         return f"应在 {show(column.min)} 到 {show(column.max)} 之间"
     if column.min is not None:
@@ -130,17 +135,22 @@ def range_hint(column: Column) -> str:
     return ""
 
 
-def expected_hint(column: Column) -> str:
-    """What a column accepts, in words, for type and level errors."""
-    unit = f"（可带单位“{column.unit}”）" if column.unit else ""
-    return {
-        "bool": "请填写“是”或“否”（也可用 有/无、√/×、1/0）",
-        "number": f"请填写数字，如 12{unit}",
-        "points": f"请填写分数，如 8.5{unit}",
-        "rate": "请填写比率，如 85% 或 0.85",
-        "level": "请填写以下等次之一：" + "、".join(column.levels),
-        "text": "",
-    }[column.type]
+# What each column type accepts: (Chinese, English), with {unit} and {levels} filled per column.
+_EXPECTED = {
+    "bool": ("请填写“是”或“否”（也可用 有/无、√/×、1/0）", "yes or no (also √/× or 1/0)"),
+    "number": ("请填写数字，如 12{unit}", "a number such as 12{unit}"),
+    "points": ("请填写分数，如 8.5{unit}", "points such as 8.5{unit}"),
+    "rate": ("请填写比率，如 85% 或 0.85", "a rate such as 85% or 0.85"),
+    "level": ("请填写以下等次之一：{levels}", "one of {levels}"),
+    "text": ("", "text"),
+}
+
+
+def expected_hint(column: Column, lang: str = "zh") -> str:
+    """What a column accepts, in words, for type and level errors (Chinese, or English with lang="en")."""
+    en = lang == "en"
+    unit = "" if not column.unit else f" (the unit “{column.unit}” may follow)" if en else f"（可带单位“{column.unit}”）"
+    return _EXPECTED[column.type][en].format(unit=unit, levels=(", " if en else "、").join(column.levels))
 
 
 def _in_range(value: float, column: Column) -> bool:

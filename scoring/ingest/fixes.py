@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from scoring.ingest.reader import IDENTITY, REASON, Ingested, duplicate_message, read_assessments
+from scoring.ingest.reader import IDENTITY, REASON, Ingested, duplicate_message, english_duplicate, read_assessments
 from scoring.ingest.report import Problem
 from scoring.rubric import BRANCH_ID, NAME, PERIOD
 from scoring.rubricset import RubricSet
@@ -42,16 +42,27 @@ class FixView:
     problems: list[str]
 
 
-def fix_view(ingested: Ingested) -> FixView:
+def rejected_in(ingested: Ingested, lang: str = "zh") -> pd.DataFrame:
+    """The rejected rows with their reasons in `lang` (the reader writes them in Chinese; English comes from the report)."""
+    if lang == "zh" or ingested.rejected.empty:
+        return ingested.rejected
+    out = ingested.rejected.copy()
+    said = ingested.report.row_reasons(lang)
+    out[REASON] = [said.get(row, "not scored: a required column is missing (see the problem list)") for row in out.index]
+    return out
+
+
+def fix_view(ingested: Ingested, lang: str = "zh") -> FixView:
     """The rejected rows narrowed to what a user fixes, however many columns the file has."""
-    rejected = ingested.rejected
+    rejected = rejected_in(ingested, lang)
     cells = problem_columns(ingested)
     written = ingested.report.columns
     identity = [written[k] for k in IDENTITY if k in written and written[k] in rejected]
     wanted = {name for names in cells.values() for name in names}
     problems = [c for c in rejected.columns if c in wanted]
     frame = rejected[[REASON, *identity, *(c for c in problems if c not in identity)]].copy()
-    frame.insert(1, PROBLEM_CELLS, pd.Series(["、".join(cells.get(r, [])) for r in rejected.index], index=rejected.index, dtype="string"))
+    sep = "、" if lang == "zh" else ", "
+    frame.insert(1, PROBLEM_CELLS, pd.Series([sep.join(cells.get(r, [])) for r in rejected.index], index=rejected.index, dtype="string"))
     return FixView(frame, identity, problems)
 
 
@@ -104,7 +115,9 @@ def revalidate(edited: pd.DataFrame, accepted: pd.DataFrame, rubrics: RubricSet,
             continue
         code, period = k.split("\x00")
         message = duplicate_message(taken[k], what, code, f"、年度“{period}”" if period else "")
-        problems.append(Problem("duplicate-row", "error", row, None, header, code, message))
+        english = english_duplicate(what, f"、年度“{period}”" if period else "", str(taken[k]),
+                                    "this row is not scored; delete the copy or correct the code")
+        problems.append(Problem("duplicate-row", "error", row, None, header, code, message, tuple(english.items())))
         clash[i] = True
         back = rows.loc[[row]].copy()
         back[REASON] = f"“{header or what}”：{message}"
@@ -116,4 +129,4 @@ def revalidate(edited: pd.DataFrame, accepted: pd.DataFrame, rubrics: RubricSet,
     return Ingested(frame.loc[kept], again.not_applicable.loc[kept], rejected.sort_index(), again.extra, report)
 
 
-__all__ = ["PROBLEM_CELLS", "FixView", "apply_edits", "fix_view", "problem_columns", "revalidate"]
+__all__ = ["PROBLEM_CELLS", "FixView", "apply_edits", "fix_view", "problem_columns", "rejected_in", "revalidate"]

@@ -30,6 +30,7 @@ from scoring.ingest.cells import (
     as_text,
     convert_column,
     distinct,
+    expected_hint,
     header_unit,
     is_text,
     normalize_text,
@@ -106,6 +107,13 @@ def _open(source: Path | bytes, filename: str | None, max_bytes: int | None) -> 
     if payload is None:
         raise InputError(f"文件“{name}”有 {size_text(size)}，超过上限 {size_text(int(limit))}；请按乡镇或领域拆分后分别上传")
     return payload, name
+
+
+def english_duplicate(what: str, year: str, first: str, effect: str) -> dict[str, str]:
+    """The details of a duplicate-row problem for its English template."""
+    period = year.split("“", 1)[1].rstrip("”") if "“" in year else ""
+    return {"what": "code" if what == "党组织代码" else "name", "year": f" and period “{period}”" if period else "",
+            "first": first.replace("、", ", "), "effect": effect}
 
 
 def duplicate_message(first: int, what: str, code: str, year: str) -> str:
@@ -296,12 +304,13 @@ class _Reader:
                 label = self.vocabulary.specs[col.keys[0]].label
                 self._file_problem("duplicate-header", "error", col, (
                     f"与 {first.letter} 列“{first.header}”都对应“{label}”；按 {first.letter} 列读取，本列单独保留、不参与计分；"
-                    "请删除或改名其中一列"))
+                    "请删除或改名其中一列"), first=first.letter, label=label)
                 extras.append(col)
         return assigned, extras
 
-    def _file_problem(self, code: str, severity: Severity, col: HeaderColumn, message: str) -> None:
-        self.found.add(Problem(code, severity, None, col.letter, col.header or None, None, message), column=col.position)
+    def _file_problem(self, code: str, severity: Severity, col: HeaderColumn, message: str, **params: str) -> None:
+        self.found.add(Problem(code, severity, None, col.letter, col.header or None, None, message, tuple(params.items())),
+                       column=col.position)
 
     # -- the run ------------------------------------------------------------------------------------
 
@@ -349,7 +358,8 @@ class _Reader:
         for key, col, written, unit in self.unit_notes:
             count = int((applicable[key] & (converted[key].status == Status.OK)).sum())
             self.kinds[vocab.UNIT_CONVERSION] += count
-            self._file_problem("header-unit", "info", col, f"表头注明单位为“{written}”，评分细则按“{unit}”计分：本列 {count} 个数值已换算")
+            self._file_problem("header-unit", "info", col, f"表头注明单位为“{written}”，评分细则按“{unit}”计分：本列 {count} 个数值已换算",
+                               written=written, unit=unit, count=str(count))
         missing_reasons = self._missing_columns(assigned, rubric_index, keep)
         refused = err | (rubric_index < 0) | (missing_reasons != "")  # rejected whatever their duplicates say
         self._duplicates(found_identities, texts, assigned, keep, refused, err, warn)
@@ -448,7 +458,7 @@ class _Reader:
                     result.found = result.found.without("blank-cell", quiet)
                     result.warn &= ~quiet
                 for code, mask, message in verdict.problems(status):
-                    self._cell_problems(result.found, code, "warning", mask, col, self.body[col.position], message)
+                    self._cell_problems(result.found, code, "warning", mask, col, self.body[col.position], message, rule=verdict.rule_en)
                     result.flag("warn", mask)
 
     def _position(self, key: str) -> int:
@@ -520,7 +530,8 @@ class _Reader:
             if lone:
                 return np.zeros(n, dtype=np.int64)
             self.found.add(Problem("missing-column", "error", None, None, "领域", None, (
-                f"缺少“领域”列，无法确定各行使用哪套评分细则；请加上“领域”列，可填：{'、'.join(self.rubrics.field_names())}")))
+                f"缺少“领域”列，无法确定各行使用哪套评分细则；请加上“领域”列，可填：{'、'.join(self.rubrics.field_names())}"),
+                (("effect", "without it no row can be given a rubric; fields: " + ", ".join(self.rubrics.field_names())),)))
             return np.full(n, _UNKNOWN_FIELD, dtype=np.int64)
         column = texts[FIELD]
         codes, uniques = pd.factorize(column.values)
@@ -542,13 +553,15 @@ class _Reader:
         for row in np.flatnonzero(keep & (rubric_index == _UNKNOWN_FIELD)).tolist():
             value = str(column.values.iat[row])
             self._row_problem("unknown-field", "error", row, col, value,
-                              f"领域“{value}”没有对应的评分细则；可用的领域有：{choices}；请更正领域或补充评分细则")
+                              f"领域“{value}”没有对应的评分细则；可用的领域有：{choices}；请更正领域或补充评分细则",
+                              choices=", ".join(self.rubrics.field_names()))
         for row in np.flatnonzero(keep & (rubric_index == _BLANK_FIELD)).tolist():
             self._row_problem("blank-required", "error", row, col, None, f"领域为空，无法确定评分细则；请填写：{choices}")
         return rubric_index
 
-    def _row_problem(self, code: str, severity: Severity, i: int, col: HeaderColumn, value: str | None, message: str) -> None:
-        self.found.add(Problem(code, severity, self.row0 + i, col.letter, col.header or None, value, message),
+    def _row_problem(self, code: str, severity: Severity, i: int, col: HeaderColumn, value: str | None, message: str,
+                     **params: str) -> None:
+        self.found.add(Problem(code, severity, self.row0 + i, col.letter, col.header or None, value, message, tuple(params.items())),
                        position=i, column=col.position)
 
     def _check(self, key: str, col: HeaderColumn, raw: pd.Series, parsed: Converted | TextColumn,
@@ -566,8 +579,9 @@ class _Reader:
         return checked
 
     def _cell_problems(self, found: _Found, code: str, severity: Severity, mask: np.ndarray, col: HeaderColumn, raw: pd.Series,
-                       message: str | None = None, hints: Converted | None = None, template: str = "") -> None:
-        """One problem per masked cell: a fixed message, or `template` filled with the value and its hint."""
+                       message: str | None = None, hints: Converted | None = None, template: str = "", **params: str) -> None:
+        """One problem per masked cell: a fixed message, or `template` filled with the value and its hint (`params`: the
+        details of the English template)."""
         idx = np.flatnonzero(mask)
         if not len(idx):
             return
@@ -579,7 +593,7 @@ class _Reader:
         else:
             values = [None if v is None or pd.isna(v) else str(v) for v in raw_text(raw.iloc[idx]).tolist()]
             messages = [template.format(value=v, hint=hints.hint(i) if hints else "") for i, v in zip(positions, values)]
-        problems = Problem.many(code, severity, rows, col.letter, col.header or None, values, messages)
+        problems = Problem.many(code, severity, rows, col.letter, col.header or None, values, messages, tuple(params.items()))
         found.extend(problems, positions, rows, col.position)
 
     def _check_values(self, spec: Spec, col: HeaderColumn, raw: pd.Series, conv: Converted, applicable: np.ndarray,
@@ -594,14 +608,16 @@ class _Reader:
         ):
             if present[found]:
                 bad = applicable & (status == found)
-                self._cell_problems(checked.found, code, "error", bad, col, raw, hints=conv, template=template)
+                self._cell_problems(checked.found, code, "error", bad, col, raw, hints=conv, template=template,
+                                    expected=expected_hint(column, "en"), range=range_hint(column, "en"))
                 checked.flag("err", bad)
         blank = applicable & (status == Status.BLANK) if present[Status.BLANK] else np.zeros(len(status), dtype=bool)
         if column.required or column.blank == "error":
             self._cell_problems(checked.found, "blank-required", "error", blank, col, raw, f"“{spec.label}”是必填项，不能为空；请补填")
             checked.flag("err", blank)
         elif column.blank == "missing":
-            self._cell_problems(checked.found, "blank-cell", "warning", blank, col, raw, self.scope.blank_message(spec.key))
+            self._cell_problems(checked.found, "blank-cell", "warning", blank, col, raw, self.scope.blank_message(spec.key),
+                                effect=self.scope.blank_message(spec.key, "en"))
             checked.flag("warn", blank)
         out = conv.values  # owned by this read; NaN already except out-of-range values and rows of other rubrics
         if present[Status.RANGE]:
@@ -647,8 +663,10 @@ class _Reader:
             also = f"（也可写作：{spellings}）" if spellings else ""
             then = "这些行无法计分" if fatal else self.scope.absent_effect(key, spec.column)
             severity: Severity = "error" if fatal else ("info" if spec.column.type == "text" else "warning")
+            then_en = "these rows cannot be scored" if fatal else self.scope.absent_effect(key, spec.column, "en")
             self.found.add(Problem("missing-column", severity, None, None, spec.label, None, (
-                f"缺少“{spec.label}”列（{fields}需要），{then}；请在表头中加上“{spec.label}”列{also}")))
+                f"缺少“{spec.label}”列（{fields}需要），{then}；请在表头中加上“{spec.label}”列{also}"),
+                (("effect", f"needed by {fields.replace('、', ', ')}; {then_en}"),)))
             if fatal:
                 rows = keep & np.isin(rubric_index, needed[key])
                 reasons[rows] = reasons[rows] + f"缺少必填列“{spec.label}”；"
@@ -691,15 +709,20 @@ class _Reader:
                 for p in positions:
                     others = "、".join(str(self.row0 + q) for q in positions if q != p)
                     self._row_problem("duplicate-row", "error", p, col, code, (
-                        f"与第 {others} 行的{what}“{code}”{year}重复，且这些行都有其他错误、均未计分；修正时请只保留其中一行"))
+                        f"与第 {others} 行的{what}“{code}”{year}重复，且这些行都有其他错误、均未计分；修正时请只保留其中一行"),
+                        **english_duplicate(what, year, others, "none of these rows is scored, all have other errors; keep only "
+                                                                "one when fixing them"))
                 continue
             others = "、".join(str(self.row0 + q) for q in positions if q != kept)
             self._row_problem("duplicate-row", "warning", kept, col, code, (
-                f"与第 {others} 行的{what}“{code}”{year}相同；保留本行计分，其余重复行不计分"))
+                f"与第 {others} 行的{what}“{code}”{year}相同；保留本行计分，其余重复行不计分"),
+                **english_duplicate(what, year, others, "this row is scored, the other copies are not"))
             warn[kept] = True
             for p in positions:
                 if p != kept:
-                    self._row_problem("duplicate-row", "error", p, col, code, duplicate_message(self.row0 + kept, what, code, year))
+                    self._row_problem("duplicate-row", "error", p, col, code, duplicate_message(self.row0 + kept, what, code, year),
+                                      **english_duplicate(what, year, str(self.row0 + kept), "this row is not scored; delete the "
+                                                                                               "copy or correct the code"))
                     err[p] = True
         if id_key == BRANCH_ID and NAME in texts:
             self._identity_conflicts(ids, id_values, texts[NAME].values, keep, assigned[NAME], warn)
@@ -724,7 +747,8 @@ class _Reader:
             spelled = "、".join(f"“{names.iat[p]}”（第 {self.row0 + p} 行）" for p in positions)
             for p in positions:
                 self._row_problem("identity-conflict", "warning", p, col, str(names.iat[p]), (
-                    f"党组织代码“{code}”对应了不同的名称：{spelled}；请统一名称或更正代码"))
+                    f"党组织代码“{code}”对应了不同的名称：{spelled}；请统一名称或更正代码"), branch=code,
+                    spelled=", ".join(f"“{names.iat[q]}” (row {self.row0 + q})" for q in positions))
                 warn[p] = True
 
     # -- output -------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -34,14 +34,17 @@ class Alerts(FrozenModel):
         names = [*(lvl.name for lvl in self.levels[: len(bounded)]), self.levels[-1].name]
         return coded(np.searchsorted(np.array(bounded), unmet, side="left"), names)
 
-    def describe(self) -> list[dict[str, str]]:
+    def describe(self, lang: str = "zh", names: Mapping[str, str] | None = None) -> list[dict[str, str]]:
         """One printed row per colour: 预警, 未达标指标数."""
+        shown = names or {}
+        unit, more = (" unmet", " or more unmet") if lang == "en" else (" 项", " 项及以上")
         rows, low = [], 0
         for level in self.levels:
+            name = shown.get(level.name, level.name)
             if level.max_unmet is None:
-                rows.append({"预警": level.name, "未达标指标数": f"{low} 项及以上"})
+                rows.append({"预警": name, "未达标指标数": f"{low}{more}"})
             else:
-                rows.append({"预警": level.name, "未达标指标数": f"{low}–{level.max_unmet} 项" if level.max_unmet > low else f"{low} 项"})
+                rows.append({"预警": name, "未达标指标数": f"{low}–{level.max_unmet}{unit}" if level.max_unmet > low else f"{low}{unit}"})
                 low = level.max_unmet + 1
         return rows
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -42,25 +42,34 @@ class Bands:
         state.band = np.minimum((state.total[:, None] < mins[None, :] - EPS).sum(axis=1), len(mins) - 1)
         state.level = state.band.copy()
 
-    def explain(self, totals: np.ndarray, grades: np.ndarray, lang: str = "zh") -> list[str]:
-        """Per row, the band its total reached and that band's range."""
+    printed: ClassVar[Templates] = {
+        "between": {"zh": "{low} 分及以上、不足 {high} 分", "en": "{low} or more, below {high}"},
+        "at-least": {"zh": "{low} 分及以上", "en": "{low} or more"},
+        "below": {"zh": "不足 {high} 分", "en": "below {high}"},
+        "all": {"zh": "全部", "en": "all"},
+    }
+
+    def explain(self, totals: np.ndarray, grades: np.ndarray, lang: str = "zh", names: Mapping[str, str] | None = None) -> list[str]:
+        """Per row, the band its total reached and that band's range (grades by their `names` when given)."""
+        shown = names or {}
         line = {b.name: say(self.templates, "band-at-least", lang, min=fmt_points(b.min)) for b in self.bands}
         if len(self.bands) > 1:
             line[self.bands[-1].name] = say(self.templates, "band-below", lang, min=fmt_points(self.bands[-2].min))
-        return [say(self.templates, "band", lang, total=fmt_points(t), grade=g, range=line[g]) for t, g in zip(totals, grades)]
+        return [say(self.templates, "band", lang, total=fmt_points(t), grade=shown.get(g, g), range=line[g]) for t, g in zip(totals, grades)]
 
-    def describe(self) -> list[dict[str, Any]]:
+    def describe(self, lang: str = "zh", names: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
         """One printed row per band: 等次, 最低分, 分数范围."""
+        shown = names or {}
         rows = []
         for i, band in enumerate(self.bands):
             upper = self.bands[i - 1].min if i else None
             if i == len(self.bands) - 1 and band.min <= 0:
-                text = f"不足 {fmt_points(upper)} 分" if upper is not None else "全部"
+                text = say(self.printed, "below", lang, high=fmt_points(upper)) if upper is not None else say(self.printed, "all", lang)
             elif upper is None:
-                text = f"{fmt_points(band.min)} 分及以上"
+                text = say(self.printed, "at-least", lang, low=fmt_points(band.min))
             else:
-                text = f"{fmt_points(band.min)} 分及以上、不足 {fmt_points(upper)} 分"
-            rows.append({"等次": band.name, "最低分": band.min, "分数范围": text})
+                text = say(self.printed, "between", lang, low=fmt_points(band.min), high=fmt_points(upper))
+            rows.append({"等次": shown.get(band.name, band.name), "最低分": band.min, "分数范围": text})
         return rows
 
     def sql(self, b: SqlGrading, k: int = 0) -> None:

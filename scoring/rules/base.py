@@ -35,24 +35,41 @@ def say(templates: Templates, code: str, lang: str, **fields: Any) -> str:
     return templates[code][lang if lang in ("zh", "en") else "zh"].format(**fields)
 
 
-def effect(reason: str, lang: str, force: str | None = None, cap: str | None = None, flag: str | None = None) -> str:
+def effect(reason: str, lang: str, force: str | None = None, cap: str | None = None, flag: str | None = None,
+           names: Mapping[str, str] | None = None) -> str:
     """What a rule did, unless its own reason already says so (“…直接评为先进” is not followed by “定为先进”)."""
-    parts = [say(EFFECTS, code, lang, grade=name) for code, name in (("effect-force", force), ("effect-cap", cap)) if name and name not in reason]
+    shown = names or {}
+    parts = [say(EFFECTS, code, lang, grade=shown.get(name, name)) for code, name in (("effect-force", force), ("effect-cap", cap))
+             if name and name not in reason]
     if flag and flag not in reason:
         parts.append(say(EFFECTS, "effect-flag", lang, flag=flag))
     return "".join(parts)
 
 
-def printed_effect(force: str | None = None, cap: str | None = None, flag: str | None = None) -> str:
+# The printed rubric's fixed wording, shared by the kinds (rubric content keeps its own words unless named in English).
+PRINTED: Templates = {
+    "force": {"zh": "直接定为{grade}", "en": "graded {grade}"},
+    "cap": {"zh": "最高评为{grade}", "en": "at best {grade}"},
+    "flag": {"zh": "标记“{flag}”", "en": "flagged “{flag}”"},
+    "join": {"zh": "；", "en": "; "},
+    "group": {"zh": "同一{label}内（各考核年度分别计算）", "en": "within the same {label} (each period apart),"},
+}
+
+
+def printed_effect(force: str | None = None, cap: str | None = None, flag: str | None = None, lang: str = "zh",
+                   names: Mapping[str, str] | None = None) -> str:
     """What a rule does, for the printed rubric."""
-    parts = [f"直接定为{force}" if force else "", f"最高评为{cap}" if cap else "", f"标记“{flag}”" if flag else ""]
-    return "；".join(p for p in parts if p)
+    shown = names or {}
+    parts = [say(PRINTED, "force", lang, grade=shown.get(force, force)) if force else "",
+             say(PRINTED, "cap", lang, grade=shown.get(cap, cap)) if cap else "",
+             say(PRINTED, "flag", lang, flag=flag) if flag else ""]
+    return say(PRINTED, "join", lang).join(p for p in parts if p)
 
 
-def group_words(group_by: str, columns: Mapping[str, Column]) -> str:
+def group_words(group_by: str, columns: Mapping[str, Column], lang: str = "zh") -> str:
     """Where a relative rule compares branches, in words."""
     column = columns.get(group_by)
-    return f"同一{column.label if column else group_by}内（各考核年度分别计算）"
+    return say(PRINTED, "group", lang, label=column.label if column else group_by)
 
 
 @dataclass
@@ -177,6 +194,7 @@ class GradingRule(FrozenModel):
     templates: ClassVar[Templates] = {}  # its reason texts, Chinese and English
     grade_fields: ClassVar[tuple[str, ...]] = ()  # fields naming a grade
     condition_fields: ClassVar[tuple[str, ...]] = ()  # fields holding a condition
+    printed: ClassVar[Templates] = {}  # the printed rubric's wording for this kind, zh and en
 
     id: str
 
@@ -184,12 +202,13 @@ class GradingRule(FrozenModel):
         """Apply the rule to every row at once, recording where it fired."""
         raise NotImplementedError
 
-    def explain(self, columns: Mapping[str, Column], lang: str = "zh") -> str:
-        """The reason line of a branch the rule fired on, in Chinese (or English with lang="en")."""
+    def explain(self, columns: Mapping[str, Column], lang: str = "zh", names: Mapping[str, str] | None = None) -> str:
+        """The reason line of a branch the rule fired on, in Chinese (or English with lang="en", grades by `names`)."""
         raise NotImplementedError
 
-    def describe(self, standards: Mapping[str, str], columns: Mapping[str, Column]) -> dict[str, str]:
-        """The rule as a row of the printed rubric: 类别, 规则, 条件, 处理, 说明."""
+    def describe(self, standards: Mapping[str, str], columns: Mapping[str, Column], lang: str = "zh",
+                 names: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The rule as a row of the printed rubric: 类别, 规则, 条件, 处理, 说明 (the wording in `lang`)."""
         raise NotImplementedError
 
     def sql(self, b: SqlGrading, k: int) -> None:

@@ -31,10 +31,10 @@ if TYPE_CHECKING:
 
 Rounding = Literal["ceil", "floor", "round"]
 # How many rows a share of a group is; a hair of tolerance so that 10% of 30 is 3, not 3.0000000000000004 rounded up to 4.
-_ROUNDING: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[str], str], str]] = {
-    "ceil": (lambda x: np.ceil(x - EPS), lambda x: f"ceil({x} - {num(EPS)})", "向上取整"),
-    "floor": (lambda x: np.floor(x + EPS), lambda x: f"floor({x} + {num(EPS)})", "向下取整"),
-    "round": (lambda x: np.floor(x + 0.5), lambda x: f"floor({x} + 0.5)", "四舍五入"),
+_ROUNDING: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[str], str]]] = {
+    "ceil": (lambda x: np.ceil(x - EPS), lambda x: f"ceil({x} - {num(EPS)})"),
+    "floor": (lambda x: np.floor(x + EPS), lambda x: f"floor({x} + {num(EPS)})"),
+    "round": (lambda x: np.floor(x + 0.5), lambda x: f"floor({x} + 0.5)"),
 }
 
 
@@ -45,6 +45,14 @@ class Bottom(GradingRule):
     title: ClassVar[str] = "倒排"
     step: ClassVar[str] = "倒排"
     templates: ClassVar[Templates] = {"bottom": {"zh": "{reason}{effect}", "en": "{reason}{effect}"}}
+    printed: ClassVar[Templates] = {
+        "kind": {"zh": "倒排", "en": "Bottom share"},
+        "condition": {"zh": "{group}总分位于后 {share}（{rounding}{size}）", "en": "{group} total in the bottom {share} ({rounding}{size})"},
+        "size": {"zh": "，所属支部 {n} 个以上时适用", "en": ", groups of {n} or more"},
+        "ceil": {"zh": "向上取整", "en": "rounded up"},
+        "floor": {"zh": "向下取整", "en": "rounded down"},
+        "round": {"zh": "四舍五入", "en": "rounded"},
+    }
     grade_fields: ClassVar[tuple[str, ...]] = ("force",)
 
     group_by: str
@@ -71,13 +79,17 @@ class Bottom(GradingRule):
         if self.force:
             state.force(selected & ~state.locked, self.force)
 
-    def explain(self, columns: Mapping[str, Column], lang: str = "zh") -> str:
-        return say(self.templates, "bottom", lang, reason=self.reason, effect=effect(self.reason, lang, force=self.force, flag=self.flag))
+    def explain(self, columns: Mapping[str, Column], lang: str = "zh", names: Mapping[str, str] | None = None) -> str:
+        done = effect(self.reason, lang, force=self.force, flag=self.flag, names=names)
+        return say(self.templates, "bottom", lang, reason=self.reason, effect=done)
 
-    def describe(self, standards: Mapping[str, str], columns: Mapping[str, Column]) -> dict[str, str]:
-        size = f"，所属支部 {self.min_group_size} 个以上时适用" if self.min_group_size > 1 else ""
-        condition = f"{group_words(self.group_by, columns)}总分位于后 {self.share:.0%}（{_ROUNDING[self.rounding][2]}{size}）"
-        return {"类别": "倒排", "规则": self.id, "条件": condition, "处理": printed_effect(force=self.force, flag=self.flag), "说明": self.reason}
+    def describe(self, standards: Mapping[str, str], columns: Mapping[str, Column], lang: str = "zh",
+                 names: Mapping[str, str] | None = None) -> dict[str, str]:
+        size = say(self.printed, "size", lang, n=self.min_group_size) if self.min_group_size > 1 else ""
+        condition = say(self.printed, "condition", lang, group=group_words(self.group_by, columns, lang), share=f"{self.share:.0%}",
+                        rounding=say(self.printed, self.rounding, lang), size=size)
+        return {"类别": say(self.printed, "kind", lang), "规则": self.id, "条件": condition,
+                "处理": printed_effect(force=self.force, flag=self.flag, lang=lang, names=names), "说明": self.reason}
 
     def sql(self, b: SqlGrading, k: int) -> None:
         """Positions only look at totals, so they are taken with the first window step; the rule applies after quotas."""

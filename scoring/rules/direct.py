@@ -21,6 +21,7 @@ class DirectGrade(GradingRule):
     title: ClassVar[str] = "直接评定"
     step: ClassVar[str] = "直接评定"
     templates: ClassVar[Templates] = {"direct": {"zh": "{reason}{effect}", "en": "{reason}{effect}"}}
+    printed: ClassVar[Templates] = {"kind": {"zh": "直接评定", "en": "Direct grade"}, "effect": {"zh": "直接评为{grade}", "en": "graded {grade}"}}
     grade_fields: ClassVar[tuple[str, ...]] = ("grade",)
     condition_fields: ClassVar[tuple[str, ...]] = ("when",)
 
@@ -34,11 +35,13 @@ class DirectGrade(GradingRule):
         state.locked = state.locked | hit
         state.rules[self.id] = hit
 
-    def explain(self, columns: Mapping[str, Column], lang: str = "zh") -> str:
-        return say(self.templates, "direct", lang, reason=self.reason, effect=effect(self.reason, lang, force=self.grade))
+    def explain(self, columns: Mapping[str, Column], lang: str = "zh", names: Mapping[str, str] | None = None) -> str:
+        return say(self.templates, "direct", lang, reason=self.reason, effect=effect(self.reason, lang, force=self.grade, names=names))
 
-    def describe(self, standards: Mapping[str, str], columns: Mapping[str, Column]) -> dict[str, str]:
-        return {"类别": "直接评定", "规则": self.id, "条件": describe(self.when, columns), "处理": f"直接评为{self.grade}", "说明": self.reason}
+    def describe(self, standards: Mapping[str, str], columns: Mapping[str, Column], lang: str = "zh",
+                 names: Mapping[str, str] | None = None) -> dict[str, str]:
+        return {"类别": say(self.printed, "kind", lang), "规则": self.id, "条件": describe(self.when, columns, lang),
+                "处理": say(self.printed, "effect", lang, grade=(names or {}).get(self.grade, self.grade)), "说明": self.reason}
 
     def sql(self, b: SqlGrading, k: int) -> None:
         hit = b.hit(f"d{k}", self.when)

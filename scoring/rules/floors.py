@@ -26,6 +26,12 @@ class Floor(GradingRule):
         "floor": {"zh": "{reason}（低于 {share}）{effect}", "en": "{reason} (below {share}){effect}"},
         "floor-default": {"zh": "标准得分低于底线", "en": "a standard scored below its floor"},
     }
+    printed: ClassVar[Templates] = {
+        "kind": {"zh": "单项底线", "en": "Standard floor"},
+        "condition": {"zh": "{which}得分低于该标准分值的 {share}", "en": "{which} below {share} of its points"},
+        "any": {"zh": "任一标准", "en": "any standard"},
+        "and": {"zh": "、", "en": ", "},
+    }
     grade_fields: ClassVar[tuple[str, ...]] = ("cap",)
 
     min_share: Number = Field(gt=0, le=1)
@@ -41,14 +47,19 @@ class Floor(GradingRule):
         hit = np.any(np.nan_to_num(share, nan=1.0) < self.min_share - EPS, axis=1)
         state.rules[self.id] = state.cap(hit & ~state.locked, self.cap)
 
-    def explain(self, columns: Mapping[str, Column], lang: str = "zh") -> str:
+    def explain(self, columns: Mapping[str, Column], lang: str = "zh", names: Mapping[str, str] | None = None) -> str:
         reason = self.reason or say(self.templates, "floor-default", lang)
-        return say(self.templates, "floor", lang, reason=reason, share=f"{self.min_share:.0%}", effect=effect(reason, lang, cap=self.cap))
+        return say(self.templates, "floor", lang, reason=reason, share=f"{self.min_share:.0%}",
+                   effect=effect(reason, lang, cap=self.cap, names=names))
 
-    def describe(self, standards: Mapping[str, str], columns: Mapping[str, Column]) -> dict[str, str]:
-        which = "、".join(standards.get(s, s) for s in self.standards) if self.standards else "任一标准"
-        condition = f"{which}得分低于该标准分值的 {self.min_share:.0%}"
-        return {"类别": "单项底线", "规则": self.id, "条件": condition, "处理": printed_effect(cap=self.cap), "说明": self.reason}
+    def describe(self, standards: Mapping[str, str], columns: Mapping[str, Column], lang: str = "zh",
+                 names: Mapping[str, str] | None = None) -> dict[str, str]:
+        shown = names or {}
+        which = (say(self.printed, "and", lang).join(shown.get(n, n) for n in (standards.get(s, s) for s in self.standards))
+                 if self.standards else say(self.printed, "any", lang))
+        condition = say(self.printed, "condition", lang, which=which, share=f"{self.min_share:.0%}")
+        return {"类别": say(self.printed, "kind", lang), "规则": self.id, "条件": condition,
+                "处理": printed_effect(cap=self.cap, lang=lang, names=names), "说明": self.reason}
 
     def sql(self, b: SqlGrading, k: int) -> None:
         ids = self.standards or tuple(b.standard_points)

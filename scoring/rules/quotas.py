@@ -27,6 +27,11 @@ class Quota(GradingRule):
         "quota": {"zh": "{reason}：超出名额，由“{grade}”调整为下一等次", "en": "{reason}: over the quota, moved down from “{grade}”"},
         "quota-default": {"zh": "等次比例限制", "en": "grade quota"},
     }
+    printed: ClassVar[Templates] = {
+        "kind": {"zh": "比例控制", "en": "Quota"},
+        "condition": {"zh": "{group}评为{grade}的超过 {share}", "en": "{group} more than {share} graded {grade}"},
+        "effect": {"zh": "超出部分按总分从低到高降一个等次", "en": "the excess moves down one grade, lowest totals first"},
+    }
     grade_fields: ClassVar[tuple[str, ...]] = ("grade",)
 
     group_by: str
@@ -47,12 +52,16 @@ class Quota(GradingRule):
         state.level = np.where(demote, target + 1, state.level)
         state.rules[self.id] = demote
 
-    def explain(self, columns: Mapping[str, Column], lang: str = "zh") -> str:
-        return say(self.templates, "quota", lang, reason=self.reason or say(self.templates, "quota-default", lang), grade=self.grade)
+    def explain(self, columns: Mapping[str, Column], lang: str = "zh", names: Mapping[str, str] | None = None) -> str:
+        return say(self.templates, "quota", lang, reason=self.reason or say(self.templates, "quota-default", lang),
+                   grade=(names or {}).get(self.grade, self.grade))
 
-    def describe(self, standards: Mapping[str, str], columns: Mapping[str, Column]) -> dict[str, str]:
-        condition = f"{group_words(self.group_by, columns)}评为{self.grade}的超过 {self.max_share:.0%}"
-        return {"类别": "比例控制", "规则": self.id, "条件": condition, "处理": "超出部分按总分从低到高降一个等次", "说明": self.reason}
+    def describe(self, standards: Mapping[str, str], columns: Mapping[str, Column], lang: str = "zh",
+                 names: Mapping[str, str] | None = None) -> dict[str, str]:
+        condition = say(self.printed, "condition", lang, group=group_words(self.group_by, columns, lang),
+                        grade=(names or {}).get(self.grade, self.grade), share=f"{self.max_share:.0%}")
+        return {"类别": say(self.printed, "kind", lang), "规则": self.id, "条件": condition,
+                "处理": say(self.printed, "effect", lang), "说明": self.reason}
 
     def sql(self, b: SqlGrading, k: int) -> None:
         target = b.position(self.grade)

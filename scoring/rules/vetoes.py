@@ -22,6 +22,8 @@ class Veto(GradingRule):
     title: ClassVar[str] = "一票否决和等次限制"
     step: ClassVar[str] = "一票否决和等次限制"
     templates: ClassVar[Templates] = {"veto": {"zh": "{reason}（{condition}）{effect}", "en": "{reason} ({condition}){effect}"}}
+    printed: ClassVar[Templates] = {"force": {"zh": "一票否决", "en": "Veto"}, "cap": {"zh": "等次限制", "en": "Grade cap"},
+                                    "flag": {"zh": "预警标记", "en": "Flag"}}
     grade_fields: ClassVar[tuple[str, ...]] = ("force", "cap")
     condition_fields: ClassVar[tuple[str, ...]] = ("when",)
 
@@ -44,14 +46,15 @@ class Veto(GradingRule):
         elif self.flag and not self.cap:
             state.rules[self.id] = hit
 
-    def explain(self, columns: Mapping[str, Column], lang: str = "zh") -> str:
-        return say(self.templates, "veto", lang, reason=self.reason, condition=describe(self.when, columns),
-                   effect=effect(self.reason, lang, self.force, self.cap, self.flag))
+    def explain(self, columns: Mapping[str, Column], lang: str = "zh", names: Mapping[str, str] | None = None) -> str:
+        return say(self.templates, "veto", lang, reason=self.reason, condition=describe(self.when, columns, lang),
+                   effect=effect(self.reason, lang, self.force, self.cap, self.flag, names))
 
-    def describe(self, standards: Mapping[str, str], columns: Mapping[str, Column]) -> dict[str, str]:
-        category = "一票否决" if self.force else ("等次限制" if self.cap else "预警标记")
-        return {"类别": category, "规则": self.id, "条件": describe(self.when, columns),
-                "处理": printed_effect(self.force, self.cap, self.flag), "说明": self.reason}
+    def describe(self, standards: Mapping[str, str], columns: Mapping[str, Column], lang: str = "zh",
+                 names: Mapping[str, str] | None = None) -> dict[str, str]:
+        category = say(self.printed, "force" if self.force else ("cap" if self.cap else "flag"), lang)
+        return {"类别": category, "规则": self.id, "条件": describe(self.when, columns, lang),
+                "处理": printed_effect(self.force, self.cap, self.flag, lang, names), "说明": self.reason}
 
     def sql(self, b: SqlGrading, k: int) -> None:
         hit = b.hit(f"v{k}", self.when)

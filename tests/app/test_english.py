@@ -2,31 +2,42 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import json
 import re
 from collections.abc import Iterator
 
+import openpyxl
 import pandas as pd
 import pytest
 
+from scoring import export
+from scoring.export import ENGLISH
+from tests.app import files
 from tests.app.conftest import PAGES, no_errors, open_app
-from ui.data import sample_dataset
+from tests.app.files import ROOT
+from ui import data as data_module
+from ui import exports
+from ui.data import REASON, problems_csv, sample_dataset
+from ui.model import rectify as rectify_model
 from ui.model.names import english_names
+from ui.model.view import Filters
 
-CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff，。、；：（）“”《》]")
+CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff，。、；：（）《》]")  # “ ” are English quotes too
 LANGUAGE_SWITCH = "lang"
+PROBLEM_USER_COLUMNS = ("列名", "值")  # the problem list's header as written and the cell's value: the user's file
+TOWNSHIP = "栖云街道"  # a township of several fields: its downloads are small but cover every sheet
 USER_COLUMNS = ("branch_id", "name", "field", "district", "township", "parent", "period", "org_type", "secretary", "remarks")
 # What users wrote into the 整顿台账 (or the rule text recorded when a branch was designated) stays as written.
 USER_COLUMNS += ("leader", "responsible", "reason", "decided_by", "source", "source_before", "problems", "measures", "notes")
 # Texts the core writes in Chinese today; other helpers are making them zh/en templates. The lead removes an entry here
 # once its producer speaks English (see the report of branch h/ui): then these texts are checked like the rest.
+# Texts the core still writes in Chinese only. An entry leaves this set once its producer speaks English; then its texts are
+# checked like the rest.
 CORE_TEXTS_PENDING_TRANSLATION = {
-    "reasons",  # scoring/explain.py: why a grade / where points were lost (rectify list, branch page)
-    "说明",  # scoring/explain.py: the note on each indicator (branch page)
-    "flags", "persistent",  # scoring/compare.py: 两期均为“…”, 连续两期后进
-    "填报值",  # scoring/explain.py: the value entered with its unit (次, 人 …)
-    "message", "hint",  # scoring/ingest/report.py: problem messages (upload page, rubric problems)
-    "describe",  # scoring/describe.py: the rubric tables' method and rule texts (rubrics page)
+    "评分方法",  # scoring/methods.py Method.describe: each scoring method's sentence on the rubrics page (Chinese only)
 }
 
 
@@ -35,19 +46,19 @@ def _strings(value: object) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
-        for v in value.values():
+        for k, v in value.items():
+            yield from _strings(k)  # e.g. the level names of a level method
             yield from _strings(v)
     elif isinstance(value, list | tuple):
         for v in value:
             yield from _strings(v)
 
 
-@pytest.fixture(scope="module")
-def allowed() -> re.Pattern[str]:
-    """User data and rubric content: the texts that may stay Chinese in the English UI."""
+def _pattern(user_texts: set[str]) -> re.Pattern[str]:
+    """User data (`user_texts`) and rubric content: the texts that may stay Chinese in the English UI."""
     data = sample_dataset()
     b = data.results.branches
-    texts = {str(v) for c in USER_COLUMNS if c in b for v in b[c].dropna().unique()}
+    texts = set(user_texts) | {str(v) for c in USER_COLUMNS if c in b for v in b[c].dropna().unique()}
     texts |= {f"{n}（{c}）" for n, c in zip(b["name"], b["branch_id"], strict=True)}  # the branch picker's choices
     for rubric in data.rubrics.rubrics:
         texts |= set(_strings(rubric.model_dump(mode="json")))
@@ -57,6 +68,12 @@ def allowed() -> re.Pattern[str]:
     translated = set(english_names(data.rubrics))  # grades, warning colours, moves, named standards: must show in English
     words = sorted((t for t in texts - translated if t and CHINESE.search(t)), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words)))
+
+
+@pytest.fixture(scope="module")
+def allowed() -> re.Pattern[str]:
+    """User data of the sample city and rubric content."""
+    return _pattern(set())
 
 
 def _chinese_left(text: str, allowed: re.Pattern[str]) -> str:
@@ -72,8 +89,7 @@ def _page_texts(at, page: str) -> Iterator[tuple[str, str]]:
         for element in getattr(at, kind, []):
             for attr in ("value", "label", "help"):
                 value = getattr(element, attr, None)
-                if isinstance(value, str) and not (kind == "markdown" and attr == "value" and "reasons" in CORE_TEXTS_PENDING_TRANSLATION
-                                                     and value.lstrip().startswith("1. ")):
+                if isinstance(value, str):
                     yield f"{kind}.{attr}", value
     for metric in at.metric:
         yield "metric", f"{metric.label} {metric.value} {metric.proto.help}"
@@ -88,11 +104,13 @@ def _page_texts(at, page: str) -> Iterator[tuple[str, str]]:
     for frame in at.dataframe:
         table: pd.DataFrame = frame.value
         config = json.loads(frame.proto.columns or "{}")
+        rejected = REASON in table  # rejected rows: the file's own columns (user data) beside the reason
         for column in table.columns:
-            yield "header", str(config.get(str(column), {}).get("label", column))  # the header as shown
+            if not rejected or str(column) == REASON:
+                yield "header", str(config.get(str(column), {}).get("label", column))  # the header as shown
         for column in table.columns:
-            if (str(column) in USER_COLUMNS or str(column) in CORE_TEXTS_PENDING_TRANSLATION or table[column].dtype.kind in "biuf"
-                    or (page == "rubrics" and "describe" in CORE_TEXTS_PENDING_TRANSLATION)):
+            user = str(column) in (*USER_COLUMNS, *PROBLEM_USER_COLUMNS) or (rejected and str(column) != REASON)
+            if user or str(column) in CORE_TEXTS_PENDING_TRANSLATION or table[column].dtype.kind in "biuf":
                 continue
             for value in table[column].dropna().astype(str).unique():
                 yield f"cell:{column}", value
@@ -120,3 +138,70 @@ def test_the_checker_finds_chinese_ui_text(allowed):
     assert _chinese_left("Advanced", allowed) == ""
     assert _chinese_left("鹿鸣区教育系统党委 (sector)", allowed) == ""
     assert _chinese_left("后进", allowed) != "" and _chinese_left("绿", allowed) != ""  # these have English names
+
+
+def _user_headers() -> set[str]:
+    """Headers of downloaded columns that hold user data (in English): their cells may be Chinese."""
+    columns = sample_dataset().rubrics.columns
+    return {ENGLISH.get(columns[c].label, columns[c].label) for c in USER_COLUMNS if c in columns}
+
+
+def _table_texts(name: str, rows: list[list[object]], user: set[str]) -> Iterator[tuple[str, str]]:
+    """(where, text) for a downloaded table's header and its text cells outside user data."""
+    header = [str(h) for h in rows[0]]
+    yield from ((f"{name} header", h) for h in header)
+    for row in rows[1:]:
+        yield from ((f"{name}:{h}", v) for h, v in zip(header, row, strict=False) if isinstance(v, str) and v and h not in user)
+
+
+def _download_texts() -> Iterator[tuple[str, str]]:
+    """Every text of the English downloads: the results workbook (all sheets), the results CSV and the notice list."""
+    data = sample_dataset()
+    user = _user_headers()
+    filters = Filters(townships=(TOWNSHIP,))
+    book = openpyxl.load_workbook(io.BytesIO(exports.results_xlsx(data, filters, "en")()), read_only=True)
+    for sheet in book.worksheets:
+        yield "sheet name", sheet.title
+        yield from _table_texts(f"xlsx {sheet.title}", [list(r) for r in sheet.iter_rows(values_only=True)], user)
+    rows: list[list[object]] = list(csv.reader(io.StringIO(exports.results_csv(data, filters, "en")().decode("utf-8-sig"))))
+    yield from _table_texts("csv", rows, user)
+    notice = rectify_model.notice_list(data.results, data.rubrics, filters, "Persistent problems", *exports.language(data.rubrics, "en"))
+    yield from _table_texts("notice", [list(notice.columns), *notice.astype(object).where(notice.notna(), None).to_numpy().tolist()], user)
+    both = data.results.take(data.results.branches.index[(data.results.branches["township"] == TOWNSHIP).to_numpy()])
+    moves = export.to_csv_bytes(both, data.rubrics, export.MOVES, "en", english_names(data.rubrics))
+    yield from _table_texts("moves csv", list(csv.reader(io.StringIO(moves.decode("utf-8-sig")))), user)
+
+
+def test_no_chinese_reaches_the_english_downloads_outside_rubric_content_and_user_data(allowed):
+    texts = list(_download_texts())
+    assert {where for where, _ in texts if where == "sheet name"} and len(texts) > 1000
+    leaks = sorted({(where, text[:120]) for where, text in texts if _chinese_left(text, allowed)})
+    assert leaks == [], "\n".join(map(str, leaks[:60]))
+
+
+def test_english_downloads_keep_their_number_formats():
+    data = sample_dataset()
+    book = openpyxl.load_workbook(io.BytesIO(exports.results_xlsx(data, Filters(townships=(TOWNSHIP,)), "en")()))
+    sheet = book["Ranking"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(2, header.index("% of points") + 1).number_format == "0.0%"
+    assert sheet.cell(2, header.index("Total") + 1).number_format.startswith("0.")
+    assert sheet.cell(2, header.index("Rank in group") + 1).number_format == "0"
+
+
+@pytest.mark.parametrize("name", ["messy.csv", "generated-messy.csv"])
+def test_the_upload_report_speaks_english(name):
+    raw = (ROOT / "sample_data" / "messy.csv").read_bytes() if name == "messy.csv" else files.messy_csv()[0]
+    frame = pd.read_csv(io.BytesIO(raw), dtype=str, header=None, encoding="utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "gbk")
+    allowed = _pattern({str(v) for v in frame.stack().dropna()})
+    at = open_app("upload", lang="en")
+    at.file_uploader(key="up_file").set_value((name, raw, "text/csv")).run()
+    no_errors(at)
+    problems = next(f.value for f in at.dataframe if "说明" in f.value)
+    assert len(problems) >= 3 and problems["说明"].str.len().min() > 10
+    texts = list(_page_texts(at, "upload"))
+    report = data_module.ingest(raw, name, data_module.builtin_rubrics(), None, None).report
+    texts += [("problems csv", cell) for row in csv.reader(io.StringIO(problems_csv(report, "en").decode("utf-8-sig")))
+              for cell in row[:3] + row[6:]]  # code, severity, row … message (header as written and value are the file's)
+    leaks = sorted({(where, text[:160]) for where, text in texts if _chinese_left(text, allowed)})
+    assert leaks == [], "\n".join(map(str, leaks))

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1440, "height": 1000}
+README_SHOT = {"width": 1400, "height": 1000}  # the README screenshots (UPDATE_SCREENSHOTS=1 on the journeys)
 
 
 def _free_port() -> int:

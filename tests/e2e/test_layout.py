@@ -59,3 +59,25 @@ def test_the_problem_message_is_visible_without_scrolling(wide):
             assert {"行", "列名", "说明"} <= set(shown), shown
             return
     raise AssertionError("no problem list on the upload page")
+
+
+def test_long_problem_messages_wrap_and_show_in_full(wide):
+    from ui import data
+
+    raw = (ROOT / "sample_data" / "messy.csv").read_bytes()
+    lines = data.ingest(raw, "messy.csv", data.builtin_rubrics()).report.kinds()
+    assert max(map(len, lines)) > 60  # long enough to be cut off in one line of a grid column
+    open_page(wide, "upload")
+    wide.locator('.st-key-up_file input[type="file"]').set_input_files(str(ROOT / "sample_data" / "messy.csv"))
+    idle(wide, 120_000)
+    items = wide.locator(".st-key-up_kinds li")
+    items.first.wait_for(state="visible", timeout=120_000)
+    assert items.count() == len(lines)
+    for index, line in enumerate(lines):
+        item = items.nth(index)
+        assert " ".join(item.inner_text().split()) == " ".join(line.split())  # the whole message, nothing cut
+        box = item.bounding_box()
+        width, overflow = item.evaluate("e => [e.clientWidth, e.scrollWidth]")
+        assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH and overflow <= width  # wrapped inside the page
+    tallest = max(items.nth(i).bounding_box()["height"] for i in range(len(lines)))
+    assert tallest > 1.5 * items.first.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")  # the longest wraps

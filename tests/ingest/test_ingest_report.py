@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 
@@ -65,3 +66,24 @@ def test_a_clean_file_says_so() -> None:
     assert report.to_text().splitlines()[-1] == "没有发现问题。"
     assert report.to_frame().empty and report.to_frame().columns[0] == "代码"
     assert isinstance(report.to_frame(), pd.DataFrame)
+
+
+def test_every_problem_code_has_an_english_title_and_message_template() -> None:
+    for kind in PROBLEM_TYPES.values():
+        assert kind.title_en and kind.message_en, kind.code
+        assert not re.search(r"[\u4e00-\u9fff]", kind.title_en + kind.message_en.replace("“不适用”", "")), kind.code
+
+
+def test_problems_render_in_english_with_every_detail_filled() -> None:
+    report = _report()
+    for problem in report.problems:
+        text = problem.text("en")
+        assert text != PROBLEM_TYPES[problem.code].title_en and "{" not in text, (problem.code, text)
+    frame = report.to_frame("en")
+    assert set(frame["级别"]) <= {"error", "warning", "note"}
+    assert "“很多” cannot be read. Expected: a number" in frame.loc[frame["代码"] == "type-error", "说明"].iloc[0]
+    assert "The field “机关” has no rubric. Fields with a rubric: 农村, 城市社区." in frame["说明"].str.cat()
+    assert report.summary("en").startswith("File: 某镇.csv; encoding: GBK/GB18030; delimiter: comma; header: row 1; 4 rows: ")
+    assert report.counts_text("en") == "Problems found: 2 errors, 1 warning, 1 note"
+    assert report.row_reasons("en")[3] == "column F “党员人数”: “很多” cannot be read. Expected: a number such as 12 (the unit “人” may follow)."
+    assert report.to_frame()["说明"].tolist() == [p.message for p in report.problems]  # Chinese as found

@@ -82,3 +82,16 @@ def test_tables_for_the_dashboard():
     rules = tables["rules"]
     assert {"单项底线", "一票否决", "等次限制", "比例控制", "倒排", "直接评定"} <= set(rules["类别"])
     assert tables["sources"].empty and not rubric_tables(ALL["school"])["sources"].empty
+
+
+@pytest.mark.parametrize("rubric", ALL.values(), ids=ALL)
+def test_english_tables_leave_only_rubric_content_and_method_sentences_in_chinese(rubric: Rubric):
+    zh, en = rubric_tables(rubric), rubric_tables(rubric, lang="en")
+    for name in zh:
+        assert list(en[name].columns) == list(zh[name].columns) and len(en[name]) == len(zh[name]), name  # same keys, same rows
+    assert en["bands"]["等次"].tolist() == [b.name_en or b.name for b in rubric.grading.bands]
+    assert en["bands"]["分数范围"].iloc[0].endswith("or more") and en["bands"]["分数范围"].iloc[-1].startswith("below")
+    assert not en["rules"]["类别"].str.contains(r"[\u4e00-\u9fff]").any()
+    assert not en["rules"]["处理"].str.replace(r"“[^”]*”", "", regex=True).str.contains(r"[\u4e00-\u9fff]").any()
+    assert (en["rules"]["说明"] == zh["rules"]["说明"]).all()  # the rule's reason is the rubric's own text
+    assert en["indicators"]["评分方法"].equals(zh["indicators"]["评分方法"])  # still Chinese (scoring/methods.py)

@@ -21,8 +21,8 @@ COLUMNS = {"n": Column(id="n", label="空缺月数", type="number", unit="个月
     (">=", 3, [False, True, True, False], "空缺月数 ≥ 3个月", "空缺月数 ≥ 3个月"),
     ("<", 3, [True, False, False, False], "空缺月数 < 3个月", "空缺月数 < 3个月"),  # a blank is never below anything
     ("<=", 3, [True, True, False, False], "空缺月数 ≤ 3个月", "空缺月数 ≤ 3个月"),
-    ("in", [0, 5], [True, False, True, False], "空缺月数 属于 0、5个月", "空缺月数 is one of 0、5个月"),
-    ("not_in", [0, 5], [False, True, False, False], "空缺月数 不属于 0、5个月", "空缺月数 is none of 0、5个月"),
+    ("in", [0, 5], [True, False, True, False], "空缺月数 属于 0、5个月", "空缺月数 is one of 0, 5个月"),
+    ("not_in", [0, 5], [False, True, False, False], "空缺月数 不属于 0、5个月", "空缺月数 is none of 0, 5个月"),
     ("is_true", None, [False, True, True, False], "空缺月数为“是”", "空缺月数 is “yes”"),
     ("is_false", None, [True, False, False, False], "空缺月数为“否”", "空缺月数 is “no”"),
     ("is_blank", None, [False, False, False, True], "空缺月数未填", "空缺月数 is blank"),

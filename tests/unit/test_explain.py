@@ -66,6 +66,19 @@ def test_every_template_has_chinese_and_english_with_the_same_fields():
 def test_english_reasons_carry_no_chinese_of_their_own():
     rubrics = mini_rubrics(VETO_PLAIN)
     lines = _reasons(rubrics, {"incident": 1.0, "x": 1.0}, lang="en")
-    content = r"“[^”]*”|发生事故，一票否决|发生事故为|甲|乙|\bX\b|优|良|差"  # rubric content: names, reasons, grades
+    content = r"“[^”]*”|发生事故，一票否决|发生事故|甲|乙|\bX\b|优|良|差"  # rubric content: names, reasons, grades
     own = [re.sub(content, "", line) for line in lines]
     assert lines and not any(re.search(r"[\u4e00-\u9fff]", line) for line in own), lines
+
+
+def test_english_reasons_use_the_english_names_a_rubric_gives():
+    standards = [{**s, "name_en": f"Std {s['id']}", "indicators": [{**i, "name_en": f"Item {i['id']}"} for i in s["indicators"]]}
+                 for s in BASE["standards"]]
+    bands = [{"name": "优", "name_en": "Top", "min": 9}, {"name": "良", "name_en": "Good", "min": 7}, {"name": "差", "name_en": "Poor", "min": 0}]
+    rubrics = mini_rubrics({"bands": bands, **VETO_PLAIN}, standards=standards)
+    lines = _reasons(rubrics, {"incident": 1.0, "x": 1.0}, lang="en")
+    assert "Std a · Item x: lost 3 (earned 1) — scored 1 by the assessors" in lines
+    assert "total 7: band “Good” (7 or more)" in lines
+    assert "发生事故，一票否决 (发生事故 is “yes”), graded “Poor”" in lines
+    assert lines[-1] == "final grade: Poor"
+    assert _reasons(rubrics, {"incident": 1.0, "x": 1.0})[-1] == "最终等次：差"  # Chinese keeps the Chinese names

@@ -110,19 +110,19 @@ KIND_CASES = {
     "vetoes-force": (
         {"vetoes": [{"id": "r", "reason": "发生事故", "when": WHEN_INCIDENT, "force": "差"}]},
         [{"total": 10, "incident": 1.0}, {"total": 10}], ["差", "优"], [True, False],
-        "发生事故（发生事故为“是”），定为“差”", "发生事故 (发生事故为“是”), graded “差”", ("一票否决", "发生事故为“是”", "直接定为差"),
+        "发生事故（发生事故为“是”），定为“差”", "发生事故 (发生事故 is “yes”), graded “差”", ("一票否决", "发生事故为“是”", "直接定为差"),
         ("force", None, "veto-without-effect", ()),
     ),
     "vetoes-cap": (
         {"vetoes": [{"id": "r", "reason": "发生事故", "when": WHEN_INCIDENT, "cap": "良"}]},
         [{"total": 10, "incident": 1.0}, {"total": 6, "incident": 1.0}], ["良", "差"], [True, False],
-        "发生事故（发生事故为“是”），最高评为“良”", "发生事故 (发生事故为“是”), at best “良”", ("等次限制", "发生事故为“是”", "最高评为良"),
+        "发生事故（发生事故为“是”），最高评为“良”", "发生事故 (发生事故 is “yes”), at best “良”", ("等次限制", "发生事故为“是”", "最高评为良"),
         ("cap", "特优", "unknown-grade", ("cap",)),
     ),
     "vetoes-flag": (
         {"vetoes": [{"id": "r", "reason": "发生事故", "when": WHEN_INCIDENT, "flag": "需关注"}]},
         [{"total": 10, "incident": 1.0}, {"total": 10}], ["优", "优"], [True, False],
-        "发生事故（发生事故为“是”），标记“需关注”", "发生事故 (发生事故为“是”), flagged “需关注”", ("预警标记", "发生事故为“是”", "标记“需关注”"),
+        "发生事故（发生事故为“是”），标记“需关注”", "发生事故 (发生事故 is “yes”), flagged “需关注”", ("预警标记", "发生事故为“是”", "标记“需关注”"),
         ("when", {"column": "nope", "op": "is_true"}, "unknown-column", ("when", "column")),
     ),
     "quotas": (

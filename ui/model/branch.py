@@ -84,15 +84,16 @@ def with_deductions(table: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     return out
 
 
-def branch_detail(results: Results, rubrics: RubricSet, branch_id: str, period: str | None) -> BranchDetail | None:
-    """The branch's row (in `period`, else its latest), standards radar, indicator table, reasons and history."""
+def branch_detail(results: Results, rubrics: RubricSet, branch_id: str, period: str | None, lang: str = "zh") -> BranchDetail | None:
+    """The branch's row (in `period`, else its latest), standards radar, indicator table, reasons and history (texts in `lang`)."""
     label = branch_label(results.branches, branch_id, period)
     if label is None:
         return None
     row = results.branches.loc[[label]].iloc[0]
     facts = {c: row[c] for c in (*IDENTITY, "total", "max_total", "grade", "rank", "group_size", "alert") if c in row.index}
     rubric = rubrics.get(str(row["rubric"]))
+    table = with_deductions(indicator_table(results, rubrics, label, lang), rubric)
     return BranchDetail(
-        facts, radar(results, rubrics, label), with_deductions(indicator_table(results, rubrics, label), rubric), reasons(results, rubrics, label),
-        history(results.branches, branch_id), rubric.grade_names()[0], str(flag_text(results, pd.Index([label])).iloc[0]),
+        facts, radar(results, rubrics, label), table, reasons(results, rubrics, label, lang),
+        history(results.branches, branch_id), rubric.grade_names()[0], str(flag_text(results, pd.Index([label]), lang).iloc[0]),
     )

@@ -26,7 +26,8 @@ class Ranking:
 
 
 
-def ranking(results: Results, rubrics: RubricSet, query: str = "", sort: str = "total_desc", limit: int | None = 500) -> Ranking:
+def ranking(results: Results, rubrics: RubricSet, query: str = "", sort: str = "total_desc", limit: int | None = 500,
+            lang: str = "zh") -> Ranking:
     """Ranked rows with per-standard points, grade and flags; at most `limit` rows are returned."""
     b = results.branches
     rows = b[search(b, query)] if query.strip() else b
@@ -52,7 +53,7 @@ def ranking(results: Results, rubrics: RubricSet, query: str = "", sort: str = "
         standards = {s.id: (s.name, s.points) for s in rubrics.get(used[0]).standards} if used else {}
     for sid in standards:
         frame[f"std:{sid}"] = part[sid].to_numpy(dtype=float) if sid in part else np.nan
-    frame["flags"] = flag_text(results, shown.index)
+    frame["flags"] = flag_text(results, shown.index, lang)
     return Ranking(frame, matched, standards, as_share)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from scoring import compare
 from scoring.engine import Reading, rescale
 from scoring.results import Results
 from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Rubric
@@ -349,11 +350,11 @@ def weak_table(rubrics: RubricSet, ids: Sequence[str] | pd.Index, lost: np.ndarr
     return table[table["lost_total"] > LOSING].sort_values("lost_total", ascending=False).head(top)
 
 
-def flag_text(results: Results, index: pd.Index) -> pd.Series:
-    """The flags raised per row, joined with 、 (only for the rows asked for)."""
+def flag_text(results: Results, index: pd.Index, lang: str = "zh") -> pd.Series:
+    """The flags raised per row, joined with 、 (", " in English; only for the rows asked for)."""
     flags = results.flags.loc[index]
     names = flags.columns.to_numpy()
-    return pd.Series(["、".join(names[row]) for row in flags.to_numpy(dtype=bool)], index=index, dtype=object)
+    return pd.Series([compare.render("join", lang).join(names[row]) for row in flags.to_numpy(dtype=bool)], index=index, dtype=object)
 
 
 def search(branches: pd.DataFrame, query: str) -> np.ndarray:

@@ -15,9 +15,9 @@ from ui.model.select import BLANK, GROUP_LIMIT, HIERARCHY, LOCAL_LIMIT, group_ke
 from ui.model.view import Filters
 
 
-def comparison(results: Results, rubrics: RubricSet, before: str, after: str, filters: Filters) -> pd.DataFrame:
+def comparison(results: Results, rubrics: RubricSet, before: str, after: str, filters: Filters, lang: str = "zh") -> pd.DataFrame:
     """Per branch in either period and matching the filters (except period): totals, grades, change and move."""
-    table = compare_periods(results, rubrics, before, after)
+    table = compare_periods(results, rubrics, before, after, lang)
     mask = isin(table, FIELD, filters.fields)
     for attr, column in HIERARCHY:
         mask = mask & isin(table, column, getattr(filters, attr))
@@ -79,9 +79,9 @@ MOVES = ("晋位", "持平", "降级", "新参评", "未参评")
 
 
 def year_over_year(results: Results, rubrics: RubricSet, before: str, after: str, filters: Filters,
-                   new: str, gone: str, other: str = "…", blank: str = BLANK, system: str = "{parent}") -> YearOverYear:
+                   new: str, gone: str, other: str = "…", blank: str = BLANK, system: str = "{parent}", lang: str = "zh") -> YearOverYear:
     """Comparison table, grade flows, moves per township, change distribution and move counts."""
-    table = comparison(results, rubrics, before, after, filters)
+    table = comparison(results, rubrics, before, after, filters, lang)
     by = local_groups(table, system)
     counts = table["move"].value_counts()
     return YearOverYear(

@@ -62,7 +62,7 @@ def render() -> None:
         return
     pick = _pick(choices)
     with st.spinner(t("progress.branch")):  # shown only past half a second
-        detail = cached.branch(data.key, pick, period, data) if pick else None
+        detail = cached.branch(data.key, pick, period, state.lang(), data) if pick else None
     if detail is None:
         st.info(t("branch.none"))
         return

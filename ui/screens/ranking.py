@@ -56,7 +56,7 @@ def _table(data: Dataset, filters: Filters) -> None:
     state.seed("rank_limit", LIMITS[1])
     limit = top[2].selectbox(t("ranking.limit"), LIMITS, key="rank_limit")
     with st.spinner(t("progress.ranking", rows=f"{len(data.results):,}")):  # shown only past half a second
-        ranking = cached.ranking(data.key, filters, query, sort, limit, data)
+        ranking = cached.ranking(data.key, filters, query, sort, limit, state.lang(), data)
     if ranking.frame.empty:
         st.info(t("common.empty"))
         return
@@ -72,7 +72,7 @@ def _table(data: Dataset, filters: Filters) -> None:
     st.subheader(t("ranking.download"))
 
     def table() -> pd.DataFrame:  # every matching row, built only when a button is clicked
-        return _download(cached.ranking(data.key, filters, query, sort, None, data), shown)
+        return _download(cached.ranking(data.key, filters, query, sort, None, state.lang(), data), shown)
 
     common.downloads(f"ranking-{filename(filters.period or 'latest')}", "rank_dl", exports.frame_csv(table),
                      exports.frame_xlsx(table, t("ranking.title")))

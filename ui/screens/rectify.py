@@ -25,7 +25,7 @@ def render() -> None:
     view = state.view()
     period = select.resolve_period(data.results.branches, view.filters.period)
     with st.spinner(t("common.working")):
-        bundle = cached.rectification(data.key, view.filters, data)
+        bundle = cached.rectification(data.key, view.filters, state.lang(), data)
     common.heading("rectify.title", period, bundle.selected)
     shown = names(data.rubrics)
     cols = st.columns(1 + len(bundle.alerts))
@@ -42,8 +42,9 @@ def render() -> None:
         common.table(renamed(bundle.watch, shown), "rect_table", {
             "name": st.column_config.TextColumn(t("col.name"), width="medium"),
             "reasons": st.column_config.TextColumn(t("col.reasons"), width="large"),
-        }, height=420, column_order=[c for c in WATCH_ORDER if c in bundle.watch])
-        notice = partial(rectify_model.notice_list, data.results, data.rubrics, view.filters, t("col.persistent"))
+        }, height=420, column_order=[c for c in WATCH_ORDER if c in bundle.watch], row_height=common.WRAPPED_ROW)
+        notice = partial(rectify_model.notice_list, data.results, data.rubrics, view.filters, t("col.persistent"),
+                         *exports.language(data.rubrics))
         common.downloads(f"notice-{filename(period or '')}", "rect_dl", exports.frame_csv(notice),
                          exports.frame_xlsx(notice, t("rectify.title")))
     st.subheader(t("rectify.persistent"))

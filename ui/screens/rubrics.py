@@ -34,7 +34,7 @@ def _show(rubrics: RubricSet, rid: str) -> None:
     st.caption(t("rubrics.summary", fields=md(t("common.sep").join(rubric.fields) or "—"), version=md(rubric.version), total=f"{rubric.total:g}"))
     if rubric.description:
         st.markdown(md(rubric.description, 2000))
-    tables = rubric_tables(rubric)
+    tables = rubric_tables(rubric, lang=state.lang())
     tabs = st.tabs([t("rubrics.standards"), t("rubrics.grading")])
     for name, section in SECTIONS:
         frame = tables.get(name)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from scoring.errors import InputError, RubricError
 from scoring.ingest import Ingested, ValidationReport
-from scoring.ingest.fixes import apply_edits
+from scoring.ingest.fixes import apply_edits, rejected_in
 from scoring.rubricset import RubricSet
 from scoring.template import template_bytes
 from ui import common, data, state, workspace_panel
@@ -41,17 +41,20 @@ def _report(report: ValidationReport, stem: str) -> None:
     helps = {"rows_with_warnings": t("upload.rows_with_warnings_help", warnings=f"{report.count('warning'):,}")}
     for col, key in zip(cols, ("rows_total", "rows_scored", "rows_with_warnings", "rows_rejected"), strict=True):
         col.metric(t(f"upload.{key}"), f"{getattr(report, key):,}", help=helps.get(key))
-    st.caption(md(report.summary(), 400))
-    for line in (report.normalization_text(), report.counts_text()):
+    lang = state.lang()
+    st.caption(md(report.summary(lang), 400))
+    for line in (report.normalization_text(lang), report.counts_text(lang)):
         if line:
             st.caption(md(line, 400))
     st.subheader(t("upload.problems"))
     if not report.problems:
         st.caption(t("upload.no_problems"))
         return
-    common.table(report.to_frame(), "up_problems", {"说明": st.column_config.TextColumn(t("hdr.说明"), width="large")},
-                 column_order=PROBLEM_ORDER)  # where and what first: no scrolling to the message at 1400 px
-    st.download_button(t("upload.download_problems"), lambda: data.problems_csv(report), key="up_problems_dl",
+    with st.container(key="up_kinds"):  # each kind once, its first message in full: plain text that wraps
+        st.markdown("\n".join(f"- {md(line, 600)}" for line in report.kinds(lang)))
+    common.table(report.to_frame(lang), "up_problems", {"说明": st.column_config.TextColumn(t("hdr.说明"), width="large")},
+                 column_order=PROBLEM_ORDER, row_height=common.WRAPPED_ROW)  # where and what first; long messages wrap
+    st.download_button(t("upload.download_problems"), lambda: data.problems_csv(report, lang), key="up_problems_dl",
                        file_name=f"problems-{filename(stem)}.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:")
 
@@ -65,7 +68,7 @@ def _rejected(found: data.Dataset, ingested: Ingested, upload_key: str) -> data.
     mode = st.radio(t("upload.rejected_mode"), list(modes), key="up_mode", horizontal=True, format_func=modes.__getitem__)
     order = [data.REASON, *(c for c in ingested.rejected.columns if c != data.REASON)]
     if mode == "aside":
-        common.table(ingested.rejected, "up_rejected", {"_index": t("hdr.行")}, column_order=order, hide_index=False)
+        common.table(rejected_in(ingested, state.lang()), "up_rejected", {"_index": t("hdr.行")}, column_order=order, hide_index=False)
         return found
     _, edited = fix_editor(ingested, "up_editor")
     if st.button(t("upload.fix_apply"), key="up_fix", icon=":material/fact_check:"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring.compare import LAGGING_TWICE
+from scoring import compare
 from ui import cached, charts, common, exports, state
 from ui.i18n import names, t
 from ui.model import select
@@ -43,7 +43,7 @@ def render() -> None:
     before = _baseline(periods, after)
     labels = (t("yoy.new"), t("yoy.gone"), t("common.other"), t("common.blank"), t("common.system_group"))
     with st.spinner(t("common.working")):
-        yoy = cached.year_over_year(data.key, before, after, view.filters, labels, data)
+        yoy = cached.year_over_year(data.key, before, after, view.filters, labels, state.lang(), data)
     st.caption(t("yoy.caption", before=md(before), after=md(after)))
     if yoy.table.empty:
         st.info(t("common.empty"))
@@ -51,7 +51,7 @@ def render() -> None:
     cols = st.columns(4)
     for col, (move, key) in zip(cols, MOVE_KEYS.items(), strict=False):
         col.metric(t(key), f"{yoy.counts[move]:,}")
-    lagging = yoy_model.flagged_twice(yoy.table, LAGGING_TWICE)
+    lagging = yoy_model.flagged_twice(yoy.table, compare.render("lagging-twice", state.lang()))
     cols[3].metric(t("yoy.lagging"), f"{len(lagging):,}")
     left, right = st.columns(2)
     shown = names(data.rubrics)
