@@ -16,6 +16,7 @@ from scoring.rubric import Rubric
 from ui import state
 from ui.i18n import t
 from ui.model import workbench as wb
+from ui.model.names import english_names
 from ui.safe import md
 from ui.workbench_text import COLUMN_KEYS, SECTION_KEYS, SETTING_KEYS
 
@@ -99,10 +100,12 @@ def _editor(base: Draft, rubric: Rubric, tab: wb.Table, key: str, write_to: wb.W
     shown = tab.frame.copy()
     if tab.section.id == "settings":
         shown[wb.ITEM] = [t(SETTING_KEYS[str(v)]) for v in shown[wb.ITEM]]
+    elif tab.section.id not in wb.GROWS and state.lang() == "en":  # rule ids are typed by users; names are shown in English
+        shown[wb.ITEM] = wb.shown_items(shown[wb.ITEM], english_names([rubric]))
     shown[wb.ORIGIN] = [origin_text(wb.row_origin(cells)) for cells in tab.cells]
     edited = st.data_editor(shown, key=f"wb_{tab.section.id}_{key}", hide_index=True, width="stretch",
                             column_config=_config(rubric, tab), num_rows="dynamic" if tab.section.id in wb.GROWS else "fixed")
-    if tab.section.id == "settings":
+    if tab.section.id not in wb.GROWS:
         edited[wb.ITEM] = tab.frame[wb.ITEM]
     found = wb.edits(base, rubric.id, tab, pd.DataFrame(edited), write_to)
     for label, column, text in found.bad:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from scoring.rubric import AlertLevel, Band, Indicator, Standard
+from scoring.rubric import AlertLevel, Band, Indicator, Rubric, Standard
 from scoring.rubricset import RubricSet
 
 # Used when a rubric gives no name_en: the grades, warning colours and moves every shipped rubric uses.
@@ -19,10 +19,10 @@ DEFAULT_EN = {
 NAMED_COLUMNS = ("grade", "grade_before", "grade_after", "alert", "move", "standard", "indicator")
 
 
-def english_names(rubrics: RubricSet) -> dict[str, str]:
+def english_names(rubrics: RubricSet | Iterable[Rubric]) -> dict[str, str]:
     """Chinese name → English name for every grade, warning colour, standard and indicator the rubrics name in English."""
     names = dict(DEFAULT_EN)
-    for rubric in rubrics.concrete:
+    for rubric in rubrics.concrete if isinstance(rubrics, RubricSet) else rubrics:
         items: list[Band | AlertLevel | Standard | Indicator] = [
             *rubric.grading.bands, *(rubric.grading.alerts.levels if rubric.grading.alerts else ()), *rubric.standards, *rubric.indicators()]
         names.update({item.name: item.name_en for item in items if item.name_en})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -146,6 +146,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def shown_items(labels: Iterable[object], names: Mapping[str, str]) -> list[str]:
+    """Row labels in the user's language: each Chinese name in “标准 / id” or a grade or colour by its English name."""
+    return [" / ".join(names.get(part, part) for part in str(label).split(" / ")) for label in labels]
 
 
 def table(draft: Draft, rubric: Rubric, section: str) -> Table:
