@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from scoring.ingest.report import ValidationReport
 from ui.i18n import TEXT, t
 from ui.safe import md
 
@@ -56,6 +57,7 @@ def column_config(columns: Iterable[str], extra: Mapping[str, Any] | None = None
 
 # Rows taller than 4rem let the grid wrap text (Streamlit's rule): three lines of a long message or reason show at once.
 WRAPPED_ROW = 72
+PROBLEM_ORDER = ("行", "列名", "说明", "级别", "值", "列", "代码")  # where and what first
 
 
 def table(frame: Any, key: str, extra: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
@@ -63,6 +65,12 @@ def table(frame: Any, key: str, extra: Mapping[str, Any] | None = None, **kwargs
     kwargs.setdefault("hide_index", True)
     return st.dataframe(frame, key=key, width="stretch", placeholder="—",
                         column_config=column_config(list(frame.columns), extra), **kwargs)
+
+
+def problem_table(report: ValidationReport, key: str, lang: str) -> Any:
+    """A file's problems in the UI language: where and what first; long messages wrap."""
+    return table(report.to_frame(lang), key, {"说明": st.column_config.TextColumn(t("hdr.说明"), width="large")},
+                 column_order=PROBLEM_ORDER, row_height=WRAPPED_ROW)
 
 
 def downloads(stem: str, key: str, csv: Callable[[], bytes], xlsx: Callable[[], bytes] | None = None) -> None:

@@ -158,9 +158,9 @@ def _accounting(loaded: workspace_view.Loaded) -> None:
     common.table(frame, "ws_accounts", {c: t(f"ws.col.{c}") for c in frame.columns})
     for report, account in zip(loaded.combined.reports, loaded.combined.accounts, strict=True):
         with st.expander(t("ws.report", file=md(account.file, 80), problems=len(report.problems))):
-            st.caption(md(report.summary(), 400))
+            st.caption(md(report.summary(state.lang()), 400))
             if report.problems:
-                common.table(report.to_frame(), f"ws_report_{account.file}")
+                common.problem_table(report, f"ws_report_{account.file}", state.lang())
 
 
 def _conflicts(opened: Access, loaded: workspace_view.Loaded) -> None:

@@ -18,7 +18,6 @@ from ui.safe import filename, md
 TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xlsb", "xls", "ods", "et"]  # .et is refused with advice, not by the widget
 
 
-PROBLEM_ORDER = ("行", "列名", "说明", "级别", "值", "列", "代码")
 
 
 def _rubrics() -> tuple[RubricSet, str]:
@@ -52,8 +51,7 @@ def _report(report: ValidationReport, stem: str) -> None:
         return
     with st.container(key="up_kinds"):  # each kind once, its first message in full: plain text that wraps
         st.markdown("\n".join(f"- {md(line, 600)}" for line in report.kinds(lang)))
-    common.table(report.to_frame(lang), "up_problems", {"说明": st.column_config.TextColumn(t("hdr.说明"), width="large")},
-                 column_order=PROBLEM_ORDER, row_height=common.WRAPPED_ROW)  # where and what first; long messages wrap
+    common.problem_table(report, "up_problems", lang)
     st.download_button(t("upload.download_problems"), lambda: data.problems_csv(report, lang), key="up_problems_dl",
                        file_name=f"problems-{filename(stem)}.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:")
