@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -138,6 +139,18 @@ class Database:
                 tx.run("INSERT INTO store_schema (version) VALUES (?)", (version,))
 
 
+def _into_wal(conn: sqlite3.Connection, deadline: float) -> None:
+    """Switch to WAL, waiting out other connections: SQLite answers "locked" at once here instead of calling its busy handler."""
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def sqlite_database(path: Path | str, *, busy_timeout: float = 30.0, pool_size: int = POOL_SIZE,
                     wait: float = POOL_WAIT_SECONDS) -> Database:
     """The embedded default: one SQLite file in WAL mode, created with its tables on first use."""
@@ -151,8 +164,12 @@ def sqlite_database(path: Path | str, *, busy_timeout: float = 30.0, pool_size: 
         conn = sqlite3.connect(file, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
         # WAL lets readers proceed while one writer writes, and a killed writer leaves only an ignored WAL tail;
         # NORMAL in WAL mode survives application crashes (only an OS crash may lose the last commits).
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            _into_wal(conn, time.monotonic() + busy_timeout)
+            conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error:
+            conn.close()
+            raise
         return conn
 
     dialect = Dialect(
