@@ -230,7 +230,7 @@ def test_a_branch_is_taken_off_the_list_with_a_reason_and_kept_in_history(worksp
     assert [h.change.new for h in ledger.history(access, "2024", second) if h.change.key == "listed"] == ["是", "否"]
 
 
-def test_inside_a_snapshot_the_ledger_page_has_no_edit_widgets(workspace):
+def test_a_snapshot_freezes_the_ledger_read_only_and_later_edits_do_not_reach_it(workspace):
     from tests.app.test_snapshots import links, share
     from tests.app.test_snapshots import visit as open_snapshot
 
@@ -244,4 +244,11 @@ def test_inside_a_snapshot_the_ledger_page_has_no_edit_widgets(workspace):
     no_errors(seen)
     assert not {b.key for b in seen.button} & {"lg_designate_go", "lg_save", "lg_remove", "lg_apply"}
     assert not seen.get("file_uploader")
-    assert TEXT["ledger.snapshot_none"][0] in [i.value for i in seen.info]
+    assert TEXT["ledger.snapshot_frozen"][0] in [i.value for i in seen.info]
+    assert metric(seen, TEXT["ledger.listed"][0]) == "2"
+    designate(ledger, access, codes_2024()[2:4])  # the workspace moves on after the snapshot was taken
+    again = open_snapshot(links(at)[0], page="ledger")
+    again.run()
+    no_errors(again)
+    assert metric(again, TEXT["ledger.listed"][0]) == "2"
+    assert not {b.key for b in again.button} & {"lg_designate_go", "lg_save", "lg_remove", "lg_apply"}
