@@ -116,14 +116,16 @@ def _create(data: Dataset, view: ViewState, ledger: Ledger, title: str, days: in
         except SnapshotInvalid:
             st.error(t("share.bad_code"), icon=":material/error:")
             return None
-    # Only a hash of the code goes into the session's reuse key.
-    reuse = (data.key, view, title, days, hashlib.sha256(code.encode()).hexdigest() if code else None)
+    # Only a hash of the code goes into the session's reuse key; the 台账 is in it too, so edits make a new snapshot.
+    entries = ledger()
+    reuse = (data.key, view, title, days, hashlib.sha256(code.encode()).hexdigest() if code else None,
+             None if entries is None else tuple(entries))
     if (earlier := state.shared(reuse)) is not None:
         return Shown(earlier, None, code is not None)
     try:
         with st.spinner(t("share.creating")):
             now = datetime.now(UTC)
-            created = service().create(dataset_to_payload(data, view, ledger()), title=title, expires_in_days=days, access_code=code,
+            created = service().create(dataset_to_payload(data, view, entries), title=title, expires_in_days=days, access_code=code,
                                        metadata=snapshot_metadata(data, view, now), now=now)
     except SnapshotInvalid as error:
         st.error(t("share.invalid", message=md(error, 300)), icon=":material/error:")

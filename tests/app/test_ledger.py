@@ -239,7 +239,8 @@ def test_a_snapshot_freezes_the_ledger_read_only_and_later_edits_do_not_reach_it
     at = visit(access.id)
     assert "lg_designate_go" in {b.key for b in at.button}
     share(at)
-    seen = open_snapshot(links(at)[0], page="ledger")
+    first = links(at)[0]
+    seen = open_snapshot(first, page="ledger")
     seen.run()
     no_errors(seen)
     assert not {b.key for b in seen.button} & {"lg_designate_go", "lg_save", "lg_remove", "lg_apply"}
@@ -247,8 +248,14 @@ def test_a_snapshot_freezes_the_ledger_read_only_and_later_edits_do_not_reach_it
     assert TEXT["ledger.snapshot_frozen"][0] in [i.value for i in seen.info]
     assert metric(seen, TEXT["ledger.listed"][0]) == "2"
     designate(ledger, access, codes_2024()[2:4])  # the workspace moves on after the snapshot was taken
-    again = open_snapshot(links(at)[0], page="ledger")
+    again = open_snapshot(first, page="ledger")
     again.run()
     no_errors(again)
     assert metric(again, TEXT["ledger.listed"][0]) == "2"
     assert not {b.key for b in again.button} & {"lg_designate_go", "lg_save", "lg_remove", "lg_apply"}
+    at.run()
+    share(at)  # sharing again from the workspace after the edits takes a new snapshot with the new 台账
+    later = open_snapshot(links(at)[0], page="ledger")
+    later.run()
+    assert links(at)[0] != first
+    assert metric(later, TEXT["ledger.listed"][0]) == "4"
