@@ -77,6 +77,20 @@ def test_the_sample_city_shows_its_2024_ledger_read_only_with_a_hint():
     assert any(chart for chart in at.get("plotly_chart"))
 
 
+def test_a_snapshot_of_the_sample_city_carries_its_2024_ledger():
+    from tests.app.test_snapshots import links, share
+    from tests.app.test_snapshots import visit as open_snapshot
+
+    at = open_app("ledger")
+    listed = metric(at, TEXT["ledger.listed"][0])
+    share(at)
+    seen = open_snapshot(links(at)[0], page="ledger")
+    seen.run()
+    no_errors(seen)
+    assert TEXT["ledger.snapshot_frozen"][0] in [i.value for i in seen.info]
+    assert metric(seen, TEXT["ledger.listed"][0]) == listed != "0"
+
+
 def test_candidates_are_designated_with_reason_and_decider(workspace):
     access, ledger = workspace
     at = visit(access.id)
