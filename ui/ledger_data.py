@@ -26,6 +26,7 @@ class Source:
 
     access: Access | None
     hint: str | None = None
+    frozen: tuple[Entry, ...] | None = None  # the 台账 a snapshot carries
 
     @property
     def editable(self) -> bool:
@@ -47,6 +48,8 @@ def source() -> Source:
     """The open workspace's ledger, read-only inside a snapshot; the sample city's otherwise."""
     opened = workspace_view.access()
     if state.snapshot() is not None:
+        if (frozen := state.snapshot_ledger()) is not None:
+            return Source(None, "ledger.snapshot_frozen", frozen)
         return Source(opened, "ledger.snapshot_hint" if opened is not None else "ledger.snapshot_none")
     if opened is not None:
         return Source(opened)
@@ -55,6 +58,8 @@ def source() -> Source:
 
 def entries(found: Source, period: str) -> list[Entry]:
     """The period's entries (listed and removed) of the source; the sample's only for its own year."""
+    if found.frozen is not None:
+        return [e for e in found.frozen if e.period == period]
     if found.access is not None:
         return service().entries(found.access, period)
     dataset = state.dataset()
@@ -65,9 +70,19 @@ def entries(found: Source, period: str) -> list[Entry]:
 
 def periods(found: Source) -> list[str]:
     """The periods that have a ledger."""
+    if found.frozen is not None:
+        return sorted({e.period for e in found.frozen})
     if found.access is not None:
         return service().periods(found.access)
     return [SAMPLE_PERIOD] if state.dataset().is_sample and SAMPLE_LEDGER.exists() else []
+
+
+def to_freeze() -> list[Entry] | None:
+    """The 台账 a snapshot taken now carries: the open workspace's (all periods), else the sample city's; None without one."""
+    found = source()
+    if found.frozen is not None or found.access is not None:
+        return [e for p in periods(found) for e in entries(found, p)] or None
+    return entries(found, SAMPLE_PERIOD) or None
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -14,6 +14,8 @@ LEDGER_TEXT: dict[str, tuple[str, str]] = {
                            "workspace on the Upload page first: the ledger is kept in the workspace and reopened by its link."),
     "ledger.snapshot_hint": ("快照是只读的：这里显示生成快照的工作区的台账，不能修改。", "Snapshots are read-only: this is the ledger of the "
                              "workspace the snapshot came from, and it cannot be changed here."),
+    "ledger.snapshot_frozen": ("快照是只读的：这里显示生成快照时冻结的整顿台账，不能修改。",
+                               "Snapshots are read-only: this is the rectification ledger as frozen when the snapshot was taken."),
     "ledger.snapshot_none": ("该快照没有附带整顿台账。", "This snapshot carries no rectification ledger."),
     "ledger.upload_hint": ("上传的数据没有保存，不能建立台账。请在“数据上传”页把文件保存为工作区后再建立台账。",
                            "Uploaded data is not kept, so it cannot carry a ledger. Save the files as a workspace on the Upload "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
@@ -11,6 +12,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
+from ledger.model import Entry
 from snapshots import SnapshotError, SnapshotInvalid, SnapshotService, open_store
 from snapshots.config import store_url
 from snapshots.service import MAX_TITLE_LENGTH
@@ -75,8 +77,11 @@ def _expiry_label(option: str, lang: str) -> str:
     return translate("share.expiry_one", lang) if days == 1 else translate("share.expiry_days", lang, days=days)
 
 
-def button(page: str) -> None:
-    """The 分享快照 control: a form that creates a link, or, inside a snapshot, that snapshot's own link."""
+Ledger = Callable[[], Sequence[Entry] | None]
+
+
+def button(page: str, ledger: Ledger = lambda: None) -> None:
+    """The 分享快照 control: a form that creates a link (freezing `ledger()`'s 台账), or, inside a snapshot, its own link."""
     with st.popover(t("share.button"), key=SHARE_KEY, icon=":material/share:", help=t("share.help"), width="stretch"):
         opened = state.snapshot()
         if opened is not None:
@@ -94,7 +99,7 @@ def button(page: str) -> None:
                                               width="stretch")
         data, view = state.dataset(), replace(state.view(), page=page, lang=state.lang())
         if submitted:
-            shown = _create(data, view, (title or "").strip() or default, EXPIRIES[str(expiry)], (code or "").strip() or None)
+            shown = _create(data, view, ledger, (title or "").strip() or default, EXPIRIES[str(expiry)], (code or "").strip() or None)
             if shown is not None:
                 state.remember_shown((data.key, view), shown)
         else:  # links stay on screen across reruns until the data or the view changes
@@ -103,7 +108,7 @@ def button(page: str) -> None:
             _show(shown)
 
 
-def _create(data: Dataset, view: ViewState, title: str, days: int | None, code: str | None) -> Shown | None:
+def _create(data: Dataset, view: ViewState, ledger: Ledger, title: str, days: int | None, code: str | None) -> Shown | None:
     """Create the snapshot, or reuse the one this session already took with the same inputs (None after an error)."""
     if code is not None:
         try:
@@ -111,14 +116,16 @@ def _create(data: Dataset, view: ViewState, title: str, days: int | None, code: 
         except SnapshotInvalid:
             st.error(t("share.bad_code"), icon=":material/error:")
             return None
-    # Only a hash of the code goes into the session's reuse key.
-    reuse = (data.key, view, title, days, hashlib.sha256(code.encode()).hexdigest() if code else None)
+    # Only a hash of the code goes into the session's reuse key; the 台账 is in it too, so edits make a new snapshot.
+    entries = ledger()
+    reuse = (data.key, view, title, days, hashlib.sha256(code.encode()).hexdigest() if code else None,
+             None if entries is None else tuple(entries))
     if (earlier := state.shared(reuse)) is not None:
         return Shown(earlier, None, code is not None)
     try:
         with st.spinner(t("share.creating")):
             now = datetime.now(UTC)
-            created = service().create(dataset_to_payload(data, view), title=title, expires_in_days=days, access_code=code,
+            created = service().create(dataset_to_payload(data, view, entries), title=title, expires_in_days=days, access_code=code,
                                        metadata=snapshot_metadata(data, view, now), now=now)
     except SnapshotInvalid as error:
         st.error(t("share.invalid", message=md(error, 300)), icon=":material/error:")

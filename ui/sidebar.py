@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import cached, share, state
+from ui import cached, ledger_data, share, state
 from ui.data import Dataset
 from ui.i18n import names, t
 from ui.model.view import Filters
@@ -70,5 +70,5 @@ def render(data: Dataset, page: str) -> Filters:
         latest = options.periods[-1] if options.periods else None
         filters = Filters(None if period == latest else period, **picked)
         state.update_filters(filters)  # before the share control, which freezes the view as the widgets hold it now
-        share.button(page)
+        share.button(page, ledger_data.to_freeze)
     return filters

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
+from ledger.frozen import FrozenLedgerInvalid, from_json
+from ledger.frozen import to_json as ledger_json
+from ledger.model import Entry
 from scoring.errors import RubricError
 from scoring.ingest import ValidationReport
 from scoring.ingest.report import Problem
@@ -30,18 +33,21 @@ _REJECTED = "rejected"
 _DOCUMENT = "rubric/"
 _LIBRARY = "library/"
 _REPORT = "report.json"
+_LEDGER = "ledger.json"
 
 Parse = Callable[[Mapping[str, str], Mapping[str, str]], RubricSet]
 
 
-def dataset_to_payload(data: Dataset, view: ViewState) -> SnapshotPayload:
-    """Freeze a data set (results, rejected rows, rubric texts, report) and the view it is shown with."""
+def dataset_to_payload(data: Dataset, view: ViewState, ledger: Sequence[Entry] | None = None) -> SnapshotPayload:
+    """Freeze a data set (results, rejected rows, rubric texts, report), the view it is shown with and its 台账, if any."""
     frames = {f"{_RESULTS}{name}": getattr(data.results, name) for name in RESULT_FRAMES}
     frames[_REJECTED] = data.rejected
     texts = {f"{_DOCUMENT}{name}": text for name, text in data.rubrics.documents.items()}
     texts.update({f"{_LIBRARY}{name}": text for name, text in data.rubrics.library.items()})
     if data.report is not None:
         texts[_REPORT] = report_to_json(data.report)
+    if ledger is not None:
+        texts[_LEDGER] = ledger_json(ledger)
     state = {
         "codec": CODEC,
         "view": to_query_params(view),
@@ -71,6 +77,16 @@ def payload_to_dataset(payload: SnapshotPayload, key: str, parse: Parse = parse_
     except (KeyError, TypeError, ValueError, AttributeError, RubricError) as exc:
         raise SnapshotCorrupt() from exc
     return data, view
+
+
+def payload_ledger(payload: SnapshotPayload) -> tuple[Entry, ...] | None:
+    """The 台账 a payload froze (None for snapshots taken without one); raises SnapshotCorrupt for a malformed one."""
+    if _LEDGER not in payload.texts:
+        return None
+    try:
+        return from_json(payload.texts[_LEDGER])
+    except FrozenLedgerInvalid as exc:
+        raise SnapshotCorrupt() from exc
 
 
 def _prefixed(texts: Mapping[str, str], prefix: str) -> dict[str, str]:

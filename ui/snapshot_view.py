@@ -17,7 +17,7 @@ from ui.model.share import local_time, shortened
 from ui.model.view import ViewState
 from ui.safe import md
 from ui.share import error_text, service
-from ui.snapshot_codec import payload_to_dataset
+from ui.snapshot_codec import payload_ledger, payload_to_dataset
 
 CODE_FORM = "snap_code_form"
 CODE_KEY = "snap_code"
@@ -71,10 +71,11 @@ def _open(snapshot_id: str, code: str | None) -> None:
         with st.spinner(t("snap.opening")):
             opened = service().open(snapshot_id, code)
             data, view = _restore(opened)
+            ledger = payload_ledger(opened.payload)
     except SnapshotError as error:
         _refused(error)
         return
-    state.enter_snapshot(opened.meta, data, view)
+    state.enter_snapshot(opened.meta, data, view, ledger)
     st.rerun()
 
 

@@ -12,6 +12,7 @@ from ui.model.share import Shown
 from ui.model.view import LANGS, Filters, Lang, ViewState, from_query_params, url_params
 
 if TYPE_CHECKING:
+    from ledger.model import Entry
     from snapshots import SnapshotMeta
     from ui.data import Dataset
 
@@ -37,6 +38,7 @@ _RESEED_FILTERS = "_reseed_filters"
 _CUSTOM = "_custom_rubric"
 _FIXED = "_fixed"
 _SNAPSHOT = "_snapshot"
+_SNAPSHOT_LEDGER = "_snapshot_ledger"
 _LIVE = "_live"
 _SHARED = "_shared"
 _LAST_SHARE = "_last_share"
@@ -182,9 +184,19 @@ def snapshot() -> SnapshotMeta | None:
     return cast("SnapshotMeta | None", st.session_state.get(_SNAPSHOT))
 
 
-def enter_snapshot(meta: SnapshotMeta, data: Dataset, new: ViewState) -> None:
-    """Show a frozen data set on its own view, keeping the live data and view to return to (call st.rerun after)."""
+def snapshot_ledger() -> tuple[Entry, ...] | None:
+    """The 台账 the open snapshot froze, or None (live data, or a snapshot taken without one)."""
+    opened = snapshot()
+    kept = st.session_state.get(_SNAPSHOT_LEDGER)
+    if opened is None or not isinstance(kept, tuple) or kept[0] != opened.id:
+        return None
+    return cast("tuple[Entry, ...] | None", kept[1])
+
+
+def enter_snapshot(meta: SnapshotMeta, data: Dataset, new: ViewState, ledger: tuple[Entry, ...] | None = None) -> None:
+    """Show a frozen data set (and 台账) on its own view, keeping the live data and view to return to (call st.rerun after)."""
     ss = st.session_state
+    ss[_SNAPSHOT_LEDGER] = (meta.id, ledger)
     if ss.get(_SNAPSHOT) is None:
         ss[_LIVE] = (ss.get(_DATASET), replace(view(), lang=lang()))
     ss[_SNAPSHOT] = meta

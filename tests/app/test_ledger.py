@@ -77,6 +77,20 @@ def test_the_sample_city_shows_its_2024_ledger_read_only_with_a_hint():
     assert any(chart for chart in at.get("plotly_chart"))
 
 
+def test_a_snapshot_of_the_sample_city_carries_its_2024_ledger():
+    from tests.app.test_snapshots import links, share
+    from tests.app.test_snapshots import visit as open_snapshot
+
+    at = open_app("ledger")
+    listed = metric(at, TEXT["ledger.listed"][0])
+    share(at)
+    seen = open_snapshot(links(at)[0], page="ledger")
+    seen.run()
+    no_errors(seen)
+    assert TEXT["ledger.snapshot_frozen"][0] in [i.value for i in seen.info]
+    assert metric(seen, TEXT["ledger.listed"][0]) == listed != "0"
+
+
 def test_candidates_are_designated_with_reason_and_decider(workspace):
     access, ledger = workspace
     at = visit(access.id)
@@ -230,7 +244,7 @@ def test_a_branch_is_taken_off_the_list_with_a_reason_and_kept_in_history(worksp
     assert [h.change.new for h in ledger.history(access, "2024", second) if h.change.key == "listed"] == ["是", "否"]
 
 
-def test_inside_a_snapshot_the_ledger_page_has_no_edit_widgets(workspace):
+def test_a_snapshot_freezes_the_ledger_read_only_and_later_edits_do_not_reach_it(workspace):
     from tests.app.test_snapshots import links, share
     from tests.app.test_snapshots import visit as open_snapshot
 
@@ -239,9 +253,23 @@ def test_inside_a_snapshot_the_ledger_page_has_no_edit_widgets(workspace):
     at = visit(access.id)
     assert "lg_designate_go" in {b.key for b in at.button}
     share(at)
-    seen = open_snapshot(links(at)[0], page="ledger")
+    first = links(at)[0]
+    seen = open_snapshot(first, page="ledger")
     seen.run()
     no_errors(seen)
     assert not {b.key for b in seen.button} & {"lg_designate_go", "lg_save", "lg_remove", "lg_apply"}
     assert not seen.get("file_uploader")
-    assert TEXT["ledger.snapshot_none"][0] in [i.value for i in seen.info]
+    assert TEXT["ledger.snapshot_frozen"][0] in [i.value for i in seen.info]
+    assert metric(seen, TEXT["ledger.listed"][0]) == "2"
+    designate(ledger, access, codes_2024()[2:4])  # the workspace moves on after the snapshot was taken
+    again = open_snapshot(first, page="ledger")
+    again.run()
+    no_errors(again)
+    assert metric(again, TEXT["ledger.listed"][0]) == "2"
+    assert not {b.key for b in again.button} & {"lg_designate_go", "lg_save", "lg_remove", "lg_apply"}
+    at.run()
+    share(at)  # sharing again from the workspace after the edits takes a new snapshot with the new 台账
+    later = open_snapshot(links(at)[0], page="ledger")
+    later.run()
+    assert links(at)[0] != first
+    assert metric(later, TEXT["ledger.listed"][0]) == "4"

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 
+from ledger.frozen import MAX_ENTRIES
+from ledger.model import Entry
 from scoring.ingest.report import Problem
 from scoring.rubricset import RubricSet
 from snapshots import SnapshotCorrupt, SnapshotPayload
@@ -20,6 +22,7 @@ from ui.snapshot_codec import (
     RESULT_FRAMES,
     dataset_to_payload,
     fingerprint,
+    payload_ledger,
     payload_to_dataset,
     report_from_json,
     report_to_json,
@@ -153,3 +156,39 @@ def test_foreign_or_damaged_payloads_are_corrupt(sample, spoil):
         texts["report.json"] = "{not json"
     with pytest.raises(SnapshotCorrupt):
         payload_to_dataset(SnapshotPayload(frames=frames, texts=texts, state=state), "k")
+
+
+LEDGER = (
+    Entry("2024", "B-1", "一支部", "某党委", "松涛镇", "得分低于 60", {"listed": "是", "status": "整改中", "deadline": "2025-06-30",
+                                                                "problems": "1. 会议记录缺失"}, revision=3),
+    Entry("2023", "B-2", "二支部", "某党委", "禾城镇", "手动添加", {"listed": "否", "reason": "复核后达标"}),
+)
+
+
+@pytest.mark.parametrize("ledger", [None, LEDGER, ()], ids=["without", "with", "empty"])
+def test_the_ledger_round_trips_through_bytes_and_its_absence_stays_absent(sample, ledger):
+    payload = SnapshotPayload.from_bytes(dataset_to_payload(sample, VIEW, ledger).to_bytes())
+    assert payload_ledger(payload) == ledger
+    data, view = payload_to_dataset(payload, "k")
+    assert view == VIEW and len(data.results) == len(sample.results)
+
+
+@pytest.mark.parametrize("text", [
+    "{not json", '{"a": 1}', "[1]", "[[]]",
+    '[{"period": "2024", "branch_id": "B", "name": "n", "parent": "p", "township": "t", "source": "s", "values": {}}]',
+    '[{"period": "2024", "branch_id": "B", "name": "n", "parent": "p", "township": "t", "source": "s", "values": {"x": "1"}, "revision": 1}]',
+    '[{"period": "2024", "branch_id": "B", "name": "n", "parent": "p", "township": "t", "source": "s", "values": {"notes": 5}, "revision": 1}]',
+    '[{"period": 2024, "branch_id": "B", "name": "n", "parent": "p", "township": "t", "source": "s", "values": {}, "revision": 1}]',
+    '[{"period": "2024", "branch_id": "B", "name": "n", "parent": "p", "township": "t", "source": "s", "values": {}, "revision": true}]',
+    '[{"period": "2024", "branch_id": "B", "name": "n", "parent": "p", "township": "t", "source": "s", "values": {"notes": "'
+    + "长" * 2_001 + '"}, "revision": 1}]',
+    "[" + ",".join(["{}"] * (MAX_ENTRIES + 1)) + "]",
+    "[" * 100_000,
+], ids=["not-json", "not-list", "not-entry", "list-entry", "no-revision", "unknown-field", "number-value", "number-period",
+        "bool-revision", "too-long", "too-many", "deep"])
+def test_a_malformed_ledger_part_is_refused_as_corrupt(sample, text):
+    payload = dataset_to_payload(sample, VIEW, LEDGER)
+    spoiled = SnapshotPayload.from_bytes(SnapshotPayload(frames=payload.frames, texts={**payload.texts, "ledger.json": text},
+                                                         state=payload.state).to_bytes())
+    with pytest.raises(SnapshotCorrupt):
+        payload_ledger(spoiled)
