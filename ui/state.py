@@ -13,6 +13,7 @@ from ui.model.view import LANGS, Filters, Lang, ViewState, from_query_params, ur
 
 if TYPE_CHECKING:
     from ledger.model import Entry
+    from scoring.draft import Edit
     from snapshots import SnapshotMeta
     from ui.data import Dataset
 
@@ -44,6 +45,7 @@ _SHARED = "_shared"
 _LAST_SHARE = "_last_share"
 _NOTICE = "_notice"
 _WORKSPACE = "_workspace"
+_DRAFTS = "_drafts"
 
 
 # ---- session accessors -------------------------------------------------------------------------------------------
@@ -285,3 +287,20 @@ def fixed(upload_key: str) -> Dataset | None:
 def set_fixed(upload_key: str, data: Dataset) -> None:
     """Remember the data set of an upload with its fixed rows."""
     st.session_state[_FIXED] = (upload_key, data)
+
+
+def draft(key: str) -> tuple[tuple[Edit, ...], tuple[Edit, ...]]:
+    """A workbench draft kept across pages: (edits restored from table sections, every edit of the last run)."""
+    return cast("dict[str, tuple[tuple[Edit, ...], tuple[Edit, ...]]]", st.session_state.get(_DRAFTS, {})).get(key, ((), ()))
+
+
+def set_draft(key: str, restored: tuple[Edit, ...], edits: tuple[Edit, ...]) -> None:
+    """Keep a workbench draft's edits so leaving the page and coming back shows the same draft."""
+    st.session_state.setdefault(_DRAFTS, {})[key] = (restored, edits)
+
+
+def discard_draft(key: str) -> None:
+    """Forget a workbench draft and the editing widgets that hold it."""
+    st.session_state.get(_DRAFTS, {}).pop(key, None)
+    for name in [k for k in st.session_state if isinstance(k, str) and k.startswith("wb_") and key in k]:
+        del st.session_state[name]

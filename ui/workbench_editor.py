@@ -65,7 +65,8 @@ def _bands(base: Draft, rubric: Rubric, tab: wb.Table, key: str, write_to: wb.Wr
         name = str(tab.frame.at[row, wb.ITEM])
         current = float(tab.frame["min"].iloc[row])
         with column:
-            edited.at[row, "min"] = st.number_input(t("wb.band_min", grade=md(shown.get(name, name))), value=current, step=1.0,
+            state.seed(f"wb_band_{key}_{row}", current)  # a draft kept across pages may have seeded it already
+            edited.at[row, "min"] = st.number_input(t("wb.band_min", grade=md(shown.get(name, name))), step=1.0,
                                                     min_value=0.0, key=f"wb_band_{key}_{row}")
             st.caption(origin_text(cells[("min",)]))
     return list(wb.edits(base, rubric.id, tab, edited, write_to).edits)

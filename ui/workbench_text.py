@@ -124,6 +124,8 @@ WORKBENCH_TEXT: dict[str, tuple[str, str]] = {
     "wb.adopt_ws_help": ("工作区将保存草稿的 YAML 并生成新版本，可在版本列表中恢复旧版本。",
                          "The workspace keeps the draft's YAML as a new version; older versions can be restored from its list."),
     "wb.adopted": ("已采用草稿，所有页面显示新的评分结果。", "The draft is adopted; every page shows the new results."),
+    "wb.discard": ("放弃草稿", "Discard draft"),
+    "wb.restored": ("已恢复离开本页前的草稿。", "The draft from before you left this page is restored."),
     "wb.draft_name": ("工作台草稿", "workbench draft"),
 }
 

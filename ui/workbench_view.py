@@ -15,7 +15,7 @@ from ui.model import select
 from ui.model import workbench as wb
 from ui.safe import md
 from ui.share import error_text
-from ui.workbench_editor import draft_edits
+from ui.workbench_editor import FORM, draft_edits
 from ui.workbench_whatif import memo, show
 
 ADOPT_KEY = "wb_adopt"
@@ -52,8 +52,11 @@ def render(data: Dataset, rubric_id: str) -> None:
         return
     base, tables = base_tables(data, rubric_id)
     key = f"{rubric_id}_{rubric_key(data.rubrics)[:8]}"
+    restored = _restore(tables, rubric_id, key)
     found = draft_edits(base, data.rubrics.get(rubric_id), tables, key)
-    draft, failed, problems, rubrics = checked(base, found.edits, rubric_key(data.rubrics))
+    edits = restored + found.edits
+    state.set_draft(key, restored, edits)
+    draft, failed, problems, rubrics = checked(base, edits, rubric_key(data.rubrics))
     if failed:
         st.error(t("wb.edit_failed", reason=md(failed, 400)), icon=":material/error:")
     if not draft.changed():
@@ -61,6 +64,9 @@ def render(data: Dataset, rubric_id: str) -> None:
         _downloads(draft, [draft.file_of(rubric_id)])
         return
     st.markdown(f"**{t('wb.changes')}**")
+    if st.button(t("wb.discard"), key=f"wbx_discard_{key}", icon=":material/delete:"):
+        state.discard_draft(key)
+        st.rerun()
     _downloads(draft, draft.changed())
     with st.expander(t("wb.diff")):
         st.code(draft.diff(), language="diff")
@@ -75,6 +81,18 @@ def render(data: Dataset, rubric_id: str) -> None:
         st.warning(t("wb.fix_cells", n=len(found.bad)), icon=":material/warning:")
         return
     _adopt(data, draft, rubrics)
+
+
+def _restore(tables: dict[str, wb.Table], rubric_id: str, key: str) -> tuple[Edit, ...]:
+    """Bring back a draft kept while the user was on another page: grade lines into their inputs, the rest as edits."""
+    restored, kept = state.draft(key)
+    if state.widget(f"wb_band_{key}_0") is not None or not kept:
+        return restored
+    seeds, rest = wb.band_seeds(tables[FORM], rubric_id, kept)
+    for row, value in seeds.items():
+        state.seed(f"wb_band_{key}_{row}", float(value))
+    st.info(t("wb.restored"), icon=":material/history:")
+    return rest
 
 
 def _downloads(draft: Draft, names: list[str]) -> None:
@@ -102,6 +120,14 @@ def _adopt(data: Dataset, draft: Draft, rubrics: RubricSet) -> None:
             return
     else:
         with st.spinner(t("upload.scoring", rows=f"{len(data.results):,}")):
+            _keep_for_uploads(draft)
             state.set_dataset(rescore(data, rubrics, t("wb.draft_name")))
     state.set_notice("wb.adopted")
     st.rerun()
+
+
+def _keep_for_uploads(draft: Draft) -> None:
+    """Make a draft that changes one rubric file the session's custom rubric, so later uploads are scored with it too."""
+    changed = [name for name in draft.changed() if name in draft.documents]
+    if len(changed) == 1 and len(draft.changed()) == 1:
+        state.set_custom_rubric(changed[0].rsplit("/", 1)[-1], draft.texts[changed[0]])

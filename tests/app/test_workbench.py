@@ -194,3 +194,45 @@ def test_a_cell_that_cannot_be_read_is_named_and_blocks_adopting() -> None:
     assert any("“方法参数”无法读取" in e.value and "target: " in e.value for e in at.error), [e.value for e in at.error]
     assert TEXT["wb.fix_cells"][0].format(n=1) in [w.value for w in at.warning]
     assert [b for b in at.button if b.key == "wb_adopt"] == []
+
+
+def impact_texts(at: AppTest) -> list[str]:
+    return [i.value for i in at.info if "阈值降到 85 分" in i.value]
+
+
+def test_a_draft_survives_leaving_the_page_and_discarding_restores_the_adopted_line() -> None:
+    at = rural(open_app("rubrics"))
+    adopted = first_line(at).value
+    first_line(at).set_value(85.0).run()
+    before = impact_texts(at)
+    assert before
+    at = rural(go(go(at, "overview"), "rubrics"))
+    assert first_line(at).value == 85
+    assert impact_texts(at) == before and VALID in [s.value for s in at.success]
+    assert TEXT["wb.restored"][0] in [i.value for i in at.info]
+    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("wbx_discard_rural"))).click().run()
+    no_errors(at)
+    assert first_line(at).value == adopted != 85
+    assert UNCHANGED in [i.value for i in at.info] and not impact_texts(at)
+
+
+def test_an_adopted_draft_scores_later_uploads_and_the_upload_page_names_it() -> None:
+    at = rural(open_app("rubrics"))
+    first_line(at).set_value(85.0).run()
+    at.button(key="wb_adopt").click().run()
+    at = go(at, "upload")
+    picked = at.radio(key="up_rubrics")
+    assert picked.value == "custom" and "rural" in picked.options[1]  # the page names the adopted rubric and uses it
+    lines = (ROOT / "sample_data" / "city.csv").read_bytes().splitlines(keepends=True)
+    raw = b"".join(lines[:400])  # a small slice of the sample city: enough rural branches between 85 and the built-in line
+    at.file_uploader(key="up_file").set_value(("city_slice.csv", raw, "text/csv")).run()
+    at.button(key="up_use").click().run()
+    no_errors(at)
+    got = at.session_state["_dataset"].results.branches
+    rubrics = Draft.of(load_rubrics([ROOT / "rubrics"])).apply(SetValue("rural", key_path("grading.bands.先进.min"), 85)).load()
+    ingested = read_assessments(raw, rubrics, filename="city_slice.csv")
+    expected = score(ingested.frame, rubrics, ingested.not_applicable).branches
+    builtin = load_rubrics([ROOT / "rubrics"])
+    plain = score(read_assessments(raw, builtin, filename="city_slice.csv").frame, builtin).branches
+    assert at.session_state["_dataset"].rubrics.get("rural").grading.bands[0].min == 85
+    assert list(got["grade"]) == list(expected["grade"]) and list(got["grade"]) != list(plain["grade"])

@@ -256,3 +256,13 @@ def test_what_if_tables_show_grades_in_the_user_s_language(shown: dict[str, str]
     frame = pd.DataFrame({"grade_before": ["先进", "后进"], "reason": ["先进比例上限", "分数线"]})
     out = wb.named(frame, shown)
     assert list(out["grade_before"]) == expected and list(out["reason"]) == ["先进比例上限", "分数线"]
+
+
+def test_kept_grade_lines_go_back_to_their_inputs_and_every_other_edit_stays_an_edit() -> None:
+    bands = tab("rural", "bands")
+    line = SetValue("rural", key_path("grading.bands.中间.min"), 70)
+    inherited = SetValue("core", key_path("grading.bands.先进.min"), 85)  # written at source: not the rural input's value
+    veto = RemoveItem("rural", key_path("grading.vetoes.empty_shell"))
+    seeds, rest = wb.band_seeds(bands, "rural", [line, inherited, veto])
+    assert seeds == {list(bands.frame[wb.ITEM]).index("中间"): 70}
+    assert rest == (inherited, veto)

@@ -440,3 +440,16 @@ def texts_to_keep(draft: Draft) -> dict[str, str]:
     from pathlib import PurePath
 
     return {PurePath(name).name: text for name, text in draft.texts.items()}
+
+
+def band_seeds(tab: Table, rubric_id: str, kept: Sequence[Edit]) -> tuple[dict[int, Any], tuple[Edit, ...]]:
+    """Split kept edits into grade-line values to put back in their inputs (by row) and every other edit."""
+    rows = {(*path, "min"): row for row, path in enumerate(tab.paths)}
+    seeds: dict[int, Any] = {}
+    rest: list[Edit] = []
+    for edit in kept:
+        if isinstance(edit, SetValue) and edit.rubric == rubric_id and tuple(edit.path) in rows:
+            seeds[rows[tuple(edit.path)]] = edit.value
+        else:
+            rest.append(edit)
+    return seeds, tuple(rest)

@@ -26,7 +26,7 @@ def _rubrics() -> tuple[RubricSet, str]:
     if custom is None:
         return data.builtin_rubrics(), ""
     sets = {"builtin": t("upload.builtin"), "custom": t("upload.custom", name=md(custom[0], 40))}
-    choice = st.radio(t("upload.rubric_set"), list(sets), key="up_rubrics", horizontal=True, format_func=sets.__getitem__)
+    choice = st.radio(t("upload.rubric_set"), list(sets), key="up_rubrics", horizontal=True, index=1, format_func=sets.__getitem__)
     if choice == "builtin":
         return data.builtin_rubrics(), ""
     try:
@@ -63,7 +63,7 @@ def _rejected(found: data.Dataset, ingested: Ingested, upload_key: str) -> data.
         return found
     st.subheader(t("upload.rejected"))
     modes = {"aside": t("upload.set_aside"), "fix": t("upload.fix")}
-    mode = st.radio(t("upload.rejected_mode"), list(modes), key="up_mode", horizontal=True, format_func=modes.__getitem__)
+    mode = st.radio(t("upload.rejected_mode"), list(modes), key="up_mode", horizontal=True, index=1, format_func=modes.__getitem__)
     order = [data.REASON, *(c for c in ingested.rejected.columns if c != data.REASON)]
     if mode == "aside":
         common.table(rejected_in(ingested, state.lang()), "up_rejected", {"_index": t("hdr.行")}, column_order=order, hide_index=False)
