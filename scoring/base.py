@@ -1,7 +1,7 @@
 """Shared base for the frozen, typed rubric models, and the strict scalar types their fields use."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
@@ -12,6 +12,13 @@ Number = Annotated[float, Strict(), Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
 Whole = Annotated[int, Strict(), Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
 Flag = Annotated[bool, Strict()]
 Day = Annotated[date, Strict()]
+
+Templates = dict[str, dict[str, str]]  # code → language → text with {fields}
+
+
+def say(templates: Templates, code: str, lang: str, **fields: Any) -> str:
+    """One text from a kind's templates, in Chinese or English (Chinese for any other language)."""
+    return templates[code][lang if lang in ("zh", "en") else "zh"].format(**fields)
 
 
 class FrozenModel(BaseModel):

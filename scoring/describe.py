@@ -141,18 +141,24 @@ def _indicator_rows(items: tuple[Indicator, ...], penalty: bool = False, adjustm
     """One printable row per indicator: number, name, points, rule, evidence and notes."""
     rows = []
     for i, ind in enumerate(items, start=1):
-        rule = ind.method.describe(ind.points)
+        rule = ind.method.describe(ind.points, lang)
         rows.append({
             "序号": i, "指标": ind.name, "分值": ind.points,
-            "评分方法": _as_penalty(rule) if penalty else rule,
+            "评分方法": _as_penalty(rule, lang) if penalty else rule,
             "考评方式": ind.evidence, "说明": _notes(ind, adjustment, rubric, columns or {}, lang),
         })
     return rows
 
 
-def _as_penalty(rule: str) -> str:
-    """Method sentences speak of points earned; in a penalty section the same points are deducted."""
-    return rule.replace("最高 ", "最多扣 ").replace("得 ", "扣 ")
+# Method sentences speak of points earned; in a penalty section the same points are deducted.
+_PENALTY_WORDS = {"zh": (("最高 ", "最多扣 "), ("得 ", "扣 ")), "en": (("up to ", "at most "), ("earns ", "loses "))}
+
+
+def _as_penalty(rule: str, lang: str = "zh") -> str:
+    """A method sentence reworded for a penalty section."""
+    for earned, deducted in _PENALTY_WORDS["en" if lang == "en" else "zh"]:
+        rule = rule.replace(earned, deducted)
+    return rule
 
 
 def _notes(ind: Indicator, adjustment: bool = False, rubric: Rubric | None = None, columns: Mapping[str, Column] | None = None,

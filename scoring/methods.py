@@ -9,7 +9,7 @@ from typing import Annotated, Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from scoring.base import Flag, FrozenModel, Number
+from scoring.base import Flag, FrozenModel, Number, Templates, say
 from scoring.sql import num
 
 ColumnType = Literal["bool", "number", "rate", "level", "points", "text"]
@@ -26,6 +26,7 @@ class Method(FrozenModel):
     """Base of every scoring method; subclasses declare `kind` and what column type they read."""
 
     reads: ClassVar[ColumnType] = "number"
+    templates: ClassVar[Templates] = {}
 
     @property
     def direction(self) -> int:
@@ -40,8 +41,8 @@ class Method(FrozenModel):
         """Why a branch with this value earned these points, in Chinese (or English with lang="en")."""
         raise NotImplementedError
 
-    def describe(self, points: float) -> str:
-        """The rule in one Chinese sentence, for printed rubrics."""
+    def describe(self, points: float, lang: str = "zh") -> str:
+        """The rule in one sentence, for printed rubrics, in Chinese (or English with lang="en")."""
         raise NotImplementedError
 
     def sql(self, col: str, points: float) -> str:
@@ -74,6 +75,10 @@ class YesNo(Method):
     kind: Literal["yes_no"]
     good: Flag = Field(True, description="true: 是 earns the points; false: 否 earns them (e.g. 无违纪)")
     reads: ClassVar[ColumnType] = "bool"
+    templates: ClassVar[Templates] = {
+        "yes": {"zh": "是得 {points} 分，否不得分", "en": "yes earns {points}, no earns 0"},
+        "no": {"zh": "否得 {points} 分，是不得分", "en": "no earns {points}, yes earns 0"},
+    }
 
     @property
     def direction(self) -> int:
@@ -90,8 +95,8 @@ class YesNo(Method):
             return f"entered “{'yes' if value else 'no'}”, expected “{'yes' if self.good else 'no'}”"
         return f"填报为“{answer}”，应为“{'是' if self.good else '否'}”"
 
-    def describe(self, points: float) -> str:
-        return f"{'是' if self.good else '否'}得 {fmt_points(points)} 分，{'否' if self.good else '是'}不得分"
+    def describe(self, points: float, lang: str = "zh") -> str:
+        return say(self.templates, "yes" if self.good else "no", lang, points=fmt_points(points))
 
     def sql(self, col: str, points: float) -> str:
         test = f"{col} >= 0.5" if self.good else f"{col} < 0.5"
@@ -104,6 +109,7 @@ class Count(Method):
     kind: Literal["count"]
     per_unit: Number = Field(gt=0, description="每次/每个得分")
     unit: str = "次"
+    templates: ClassVar[Templates] = {"count": {"zh": "每{unit}得 {per} 分，最高 {points} 分", "en": "each earns {per}, up to {points}"}}
 
     def score(self, values: np.ndarray, points: float) -> np.ndarray:
         return np.minimum(np.maximum(values, 0.0) * self.per_unit, points)
@@ -114,8 +120,8 @@ class Count(Method):
             return f"{fmt_points(float(value))} counted, {fmt_points(self.per_unit)} each, {fmt_points(need)} for full marks"  # type: ignore[arg-type]
         return f"{fmt_points(float(value))}{self.unit}，每{self.unit} {fmt_points(self.per_unit)} 分，满分需 {fmt_points(need)}{self.unit}"  # type: ignore[arg-type]
 
-    def describe(self, points: float) -> str:
-        return f"每{self.unit}得 {fmt_points(self.per_unit)} 分，最高 {fmt_points(points)} 分"
+    def describe(self, points: float, lang: str = "zh") -> str:
+        return say(self.templates, "count", lang, unit=self.unit, per=fmt_points(self.per_unit), points=fmt_points(points))
 
     def sql(self, col: str, points: float) -> str:
         return f"(CASE {_blank(col)} ELSE LEAST(GREATEST({col}, 0.0) * {num(self.per_unit)}, {num(points)}) END)"
@@ -134,6 +140,11 @@ class Tiers(Method):
     kind: Literal["tiers"]
     tiers: tuple[Tier, ...] = Field(min_length=1, description="从高到低排列的门槛")
     unit: str = ""
+    templates: ClassVar[Templates] = {  # the unit is the rubric's own (Chinese) word, left out in English
+        "step": {"zh": "≥{min}{unit} 得 {points} 分", "en": "≥{min} earns {points}"},
+        "join": {"zh": "；", "en": "; "},
+        "rest": {"zh": "{steps}；其余 0 分", "en": "{steps}; otherwise 0"},
+    }
 
     def score(self, values: np.ndarray, points: float) -> np.ndarray:
         out = np.where(np.isnan(values), np.nan, 0.0)
@@ -149,9 +160,10 @@ class Tiers(Method):
         step = f"，达到 {fmt_points(better[-1].min)}{self.unit} 可得 {fmt_points(better[-1].points)} 分" if better else ""
         return f"{fmt_points(float(value))}{self.unit}{step}"  # type: ignore[arg-type]
 
-    def describe(self, points: float) -> str:
-        steps = "；".join(f"≥{fmt_points(t.min)}{self.unit} 得 {fmt_points(t.points)} 分" for t in self.tiers)
-        return f"{steps}；其余 0 分"
+    def describe(self, points: float, lang: str = "zh") -> str:
+        steps = say(self.templates, "join", lang).join(
+            say(self.templates, "step", lang, min=fmt_points(t.min), unit=self.unit, points=fmt_points(t.points)) for t in self.tiers)
+        return say(self.templates, "rest", lang, steps=steps)
 
     def sql(self, col: str, points: float) -> str:
         steps = " ".join(f"WHEN {col} >= {num(t.min)} THEN {num(min(t.points, points))}" for t in self.tiers)
@@ -173,6 +185,10 @@ class Rate(Method):
     target: Number = Field(gt=0, le=1, description="满分所需比率，如 0.95")
     zero_at: Number = Field(0.0, ge=0, lt=1, description="不得分的比率，如 0.6")
     reads: ClassVar[ColumnType] = "rate"
+    templates: ClassVar[Templates] = {"rate": {
+        "zh": "达到 {target} 得满分，{zero} 及以下不得分，其间按比例计分",
+        "en": "{target} or more earns full points, {zero} or less earns 0, in proportion between",
+    }}
 
     @model_validator(mode="after")
     def _ordered(self) -> Rate:
@@ -189,8 +205,8 @@ class Rate(Method):
             return f"rate {float(value):.1%}, target {self.target:.0%}"  # type: ignore[arg-type]
         return f"比率 {float(value):.1%}，目标 {self.target:.0%}"  # type: ignore[arg-type]
 
-    def describe(self, points: float) -> str:
-        return f"达到 {self.target:.0%} 得满分，{self.zero_at:.0%} 及以下不得分，其间按比例计分"
+    def describe(self, points: float, lang: str = "zh") -> str:
+        return say(self.templates, "rate", lang, target=f"{self.target:.0%}", zero=f"{self.zero_at:.0%}")
 
     def sql(self, col: str, points: float) -> str:
         share = f"({col} - {num(self.zero_at)}) / {num(self.target - self.zero_at)}"
@@ -203,6 +219,7 @@ class Level(Method):
     kind: Literal["level"]
     levels: dict[str, Number] = Field(min_length=1, description="等次 → 分值，从好到差排列")
     reads: ClassVar[ColumnType] = "level"
+    templates: ClassVar[Templates] = {"level": {"zh": "{level} {points} 分", "en": "{level} {points}"}, "join": {"zh": "；", "en": "; "}}
 
     def score(self, values: np.ndarray, points: float) -> np.ndarray:
         """Values are level positions (0 = best) as ingestion encodes them."""
@@ -215,8 +232,9 @@ class Level(Method):
         label = names[int(value)] if isinstance(value, (int, float)) and 0 <= value < len(names) else value
         return f"rated “{label}”" if lang == "en" else f"评定为“{label}”"
 
-    def describe(self, points: float) -> str:
-        return "；".join(f"{k} {fmt_points(v)} 分" for k, v in self.levels.items())
+    def describe(self, points: float, lang: str = "zh") -> str:
+        return say(self.templates, "join", lang).join(
+            say(self.templates, "level", lang, level=k, points=fmt_points(v)) for k, v in self.levels.items())
 
     def sql(self, col: str, points: float) -> str:
         """Positions, 0 = best; truncated like an integer cast; past the last level is blank."""
@@ -236,6 +254,10 @@ class Deduction(Method):
     per_occurrence: Number = Field(gt=0, description="每次扣分")
     floor: Number = Field(0.0, ge=0, description="本项最低得分")
     unit: str = "次"
+    templates: ClassVar[Templates] = {
+        "floor": {"zh": "每{unit}扣 {per} 分，最低 {floor} 分", "en": "{per} off each, never below {floor}"},
+        "no-floor": {"zh": "每{unit}扣 {per} 分，扣完为止", "en": "{per} off each, down to 0"},
+    }
 
     @property
     def direction(self) -> int:
@@ -250,9 +272,9 @@ class Deduction(Method):
             return f"{fmt_points(float(value))} counted, {fmt_points(self.per_occurrence)} off each"  # type: ignore[arg-type]
         return f"{fmt_points(float(value))}{self.unit}，每{self.unit}扣 {fmt_points(self.per_occurrence)} 分"  # type: ignore[arg-type]
 
-    def describe(self, points: float) -> str:
-        floor = f"，最低 {fmt_points(self.floor)} 分" if self.floor else "，扣完为止"
-        return f"每{self.unit}扣 {fmt_points(self.per_occurrence)} 分{floor}"
+    def describe(self, points: float, lang: str = "zh") -> str:
+        return say(self.templates, "floor" if self.floor else "no-floor", lang, unit=self.unit,
+                   per=fmt_points(self.per_occurrence), floor=fmt_points(self.floor))
 
     def sql(self, col: str, points: float) -> str:
         return (f"(CASE {_blank(col)} ELSE GREATEST({num(points)} - GREATEST({col}, 0.0) * {num(self.per_occurrence)}, "
@@ -264,6 +286,9 @@ class Direct(Method):
 
     kind: Literal["direct"]
     reads: ClassVar[ColumnType] = "points"
+    templates: ClassVar[Templates] = {
+        "direct": {"zh": "考评组按实际情况直接评分，0–{points} 分", "en": "scored directly by the assessors, 0–{points}"},
+    }
 
     def score(self, values: np.ndarray, points: float) -> np.ndarray:
         return np.clip(values, 0.0, points)
@@ -273,8 +298,8 @@ class Direct(Method):
             return f"scored {fmt_points(float(value))} by the assessors"  # type: ignore[arg-type]
         return f"考评组直接评分 {fmt_points(float(value))} 分"  # type: ignore[arg-type]
 
-    def describe(self, points: float) -> str:
-        return f"考评组按实际情况直接评分，0–{fmt_points(points)} 分"
+    def describe(self, points: float, lang: str = "zh") -> str:
+        return say(self.templates, "direct", lang, points=fmt_points(points))
 
     def sql(self, col: str, points: float) -> str:
         return f"(CASE {_blank(col)} ELSE LEAST(GREATEST({col}, 0.0), {num(points)}) END)"

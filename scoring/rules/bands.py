@@ -9,9 +9,9 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from scoring.base import FrozenModel, Number
+from scoring.base import FrozenModel, Number, Templates, say
 from scoring.methods import fmt_points
-from scoring.rules.base import EPS, CheckContext, Found, GradeState, SqlGrading, Templates, say
+from scoring.rules.base import EPS, CheckContext, Found, GradeState, SqlGrading
 from scoring.sql import num
 
 

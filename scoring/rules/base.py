@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from scoring.base import FrozenModel
+from scoring.base import FrozenModel, Templates, say
 from scoring.conditions import Condition, located_columns
 from scoring.conditions import sql as condition_sql
 from scoring.sql import q
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from scoring.rubric import Column, Rubric
 
 Found = tuple[tuple[Any, ...], str, str]  # (path in the rubric document, code, Chinese message with the fix)
-Templates = dict[str, dict[str, str]]
 EPS = 1e-9  # a hair of tolerance for thresholds and shares
 
 # What a rule did, shared by the kinds' reason texts (Chinese and English).
@@ -28,11 +27,6 @@ EFFECTS: Templates = {
     "effect-cap": {"zh": "，最高评为“{grade}”", "en": ", at best “{grade}”"},
     "effect-flag": {"zh": "，标记“{flag}”", "en": ", flagged “{flag}”"},
 }
-
-
-def say(templates: Templates, code: str, lang: str, **fields: Any) -> str:
-    """One text from a kind's templates, in Chinese or English (Chinese for any other language)."""
-    return templates[code][lang if lang in ("zh", "en") else "zh"].format(**fields)
 
 
 def effect(reason: str, lang: str, force: str | None = None, cap: str | None = None, flag: str | None = None,

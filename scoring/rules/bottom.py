@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field
 
-from scoring.base import Number, Whole
+from scoring.base import Number, Templates, Whole, say
 from scoring.rules.base import (
     EPS,
     CheckContext,
@@ -16,12 +16,10 @@ from scoring.rules.base import (
     GradeState,
     GradingRule,
     SqlGrading,
-    Templates,
     effect,
     group_problems,
     group_words,
     printed_effect,
-    say,
 )
 from scoring.rules.ranking import order, position
 from scoring.sql import num

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from scoring.base import Templates, say
 from scoring.conditions import Condition, describe, evaluate
-from scoring.rules.base import GradeState, GradingRule, SqlGrading, Templates, effect, say
+from scoring.rules.base import GradeState, GradingRule, SqlGrading, effect
 
 if TYPE_CHECKING:
     from scoring.rubric import Column

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from scoring.base import Number
-from scoring.rules.base import EPS, CheckContext, Found, GradeState, GradingRule, SqlGrading, Templates, effect, printed_effect, say
+from scoring.base import Number, Templates, say
+from scoring.rules.base import EPS, CheckContext, Found, GradeState, GradingRule, SqlGrading, effect, printed_effect
 from scoring.sql import num, q
 
 if TYPE_CHECKING:

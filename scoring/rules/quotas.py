@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from scoring.base import Number
-from scoring.rules.base import EPS, CheckContext, Found, GradeState, GradingRule, SqlGrading, Templates, group_problems, group_words, say
+from scoring.base import Number, Templates, say
+from scoring.rules.base import EPS, CheckContext, Found, GradeState, GradingRule, SqlGrading, group_problems, group_words
 from scoring.rules.ranking import order, position
 from scoring.sql import num
 

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from pydantic import Field
 
+from scoring.base import Templates, say
 from scoring.conditions import Condition, describe, evaluate
-from scoring.rules.base import CheckContext, Found, GradeState, GradingRule, SqlGrading, Templates, effect, printed_effect, say
+from scoring.rules.base import CheckContext, Found, GradeState, GradingRule, SqlGrading, effect, printed_effect
 
 if TYPE_CHECKING:
     from scoring.rubric import Column

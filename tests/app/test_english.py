@@ -32,13 +32,9 @@ TOWNSHIP = "栖云街道"  # a township of several fields: its downloads are sma
 USER_COLUMNS = ("branch_id", "name", "field", "district", "township", "parent", "period", "org_type", "secretary", "remarks")
 # What users wrote into the 整顿台账 (or the rule text recorded when a branch was designated) stays as written.
 USER_COLUMNS += ("leader", "responsible", "reason", "decided_by", "source", "source_before", "problems", "measures", "notes")
-# Texts the core writes in Chinese today; other helpers are making them zh/en templates. The lead removes an entry here
-# once its producer speaks English (see the report of branch h/ui): then these texts are checked like the rest.
-# Texts the core still writes in Chinese only. An entry leaves this set once its producer speaks English; then its texts are
-# checked like the rest.
-CORE_TEXTS_PENDING_TRANSLATION = {
-    "评分方法",  # scoring/methods.py Method.describe: each scoring method's sentence on the rubrics page (Chinese only)
-}
+# Texts the core still writes in Chinese only (none today). An entry leaves this set once its producer speaks English;
+# then its texts are checked like the rest.
+CORE_TEXTS_PENDING_TRANSLATION: frozenset[str] = frozenset()
 
 
 def _strings(value: object) -> Iterator[str]:
