@@ -72,7 +72,12 @@ def test_a_cell_a_million_rows_down_is_read_in_bounds_with_one_note(caplog):
     assert peaks and max(peaks) < 1.5 * GB
 
 
-def test_a_workbook_reader_that_overruns_its_time_is_stopped():
+def test_a_workbook_reader_that_overruns_its_time_is_stopped(tmp_path, monkeypatch):
+    from scoring.ingest import workbook
+
+    stuck = tmp_path / "stuck_worker.py"  # a reader that never answers: how fast a real file reads varies with the machine
+    stuck.write_text("import time\ntime.sleep(600)\n")
+    monkeypatch.setattr(workbook, "_WORKER", str(stuck))
     start = time.perf_counter()
     with pytest.raises(InputError, match="超过时间上限 1 秒"):
         read_assessments(files.far_cell("A1048576"), fields(), filename="slow.xlsx", limits=WorkbookLimits(seconds=1))
