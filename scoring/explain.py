@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scoring.base import say
 from scoring.conditions import describe
 from scoring.engine import Reading, rescale
 from scoring.methods import fmt_points
@@ -64,12 +65,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "value-no": {"zh": "否", "en": "no"},
     "join": {"zh": "；", "en": "; "},
 }
-LANGUAGES = ("zh", "en")
 
 
 def render(code: str, lang: str = "zh", **fields: Any) -> str:
     """One reason text from its template, in Chinese or English."""
-    return TEMPLATES[code][lang if lang in LANGUAGES else "zh"].format(**fields)
+    return say(TEMPLATES, code, lang, **fields)
 
 
 def _english(rubric: Rubric, lang: str) -> dict[str, str]:
