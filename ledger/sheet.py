@@ -132,7 +132,7 @@ def read_ledger(data: bytes, filename: str, branches: pd.DataFrame, period: str)
     """Read a 台账 (.xlsx/.xls/.csv with a title row or not) and match its rows to `branches` (branch_id, name, parent,
     township) of `period` by 党组织代码, else by exact 党组织名称."""
     if len(data) > _MAX_BYTES:
-        return _failed("unreadable", reason=f"文件超过 {_MAX_BYTES // 1024 // 1024} MB")
+        return _failed("too_large", limit=_MAX_BYTES // 1024 // 1024)
     try:
         table = next(open_tables(Payload.of_bytes(data), filename, None, WorkbookLimits.from_env()))
         header = next((i for i, row in enumerate(table.head[:HEAD_ROWS])

@@ -9,10 +9,10 @@ import pandas as pd
 from ledger.model import STATUSES
 from scoring.rubricset import RubricSet
 from ui import state
-from ui.i18n import TEXT, names, t
+from ui.i18n import TEXT, names, t, translate
+from ui.ledger_text import STATUS_KEYS
 from ui.model.names import NAMED_COLUMNS, renamed
 
-STATUS_KEYS = dict(zip(STATUSES, ("not_started", "in_progress", "awaiting", "closed", "delayed"), strict=True))
 COLUMNS = (*NAMED_COLUMNS, "status", "status_before")
 
 
@@ -21,9 +21,9 @@ def headers(frame: pd.DataFrame) -> dict[str, Any]:
     return {c: t(f"ledger.col.{c}") for c in frame.columns if f"ledger.col.{c}" in TEXT}
 
 
-def status(name: str) -> str:
-    """A status in the current language."""
-    return t(f"ledger.status.{STATUS_KEYS[name]}") if name in STATUS_KEYS else name
+def status(name: str, lang: str | None = None) -> str:
+    """A status in `lang` (the current language unless given)."""
+    return translate(f"ledger.status.{STATUS_KEYS[name]}", lang or state.lang()) if name in STATUS_KEYS else name
 
 
 def shown(frame: pd.DataFrame, rubrics: RubricSet) -> pd.DataFrame:

@@ -99,7 +99,7 @@ def render() -> None:
         by = ledger_forms.who()
         st.subheader(t("ledger.designate"))
         with st.spinner(t("common.working")):
-            found = ledger_data.candidates(data.key, state.view().filters, period, data)
+            found = ledger_data.candidates(data.key, state.view().filters, period, state.lang(), data)
         ledger_forms.designate(source.access, period, found, ledger_data.branches(data.key, period, data), entries, by)
         st.subheader(t("ledger.edit"))
         ledger_forms.edit(source.access, period, entries, by)
