@@ -9,7 +9,8 @@ from typing import Any
 import streamlit as st
 
 from scoring.ingest.report import ValidationReport
-from ui.i18n import TEXT, t
+from ui import state
+from ui.i18n import TEXT, t, translate
 from ui.safe import md
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,9 +89,10 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
-def headers(columns: Iterable[str]) -> dict[str, str]:
-    """Translated header for each known column (for downloads)."""
-    return {c: t(f"col.{c}") for c in columns if f"col.{c}" in TEXT}
+def headers(columns: Iterable[str], lang: str | None = None) -> dict[str, str]:
+    """Translated header for each known column (for downloads), in `lang` (the current language unless given)."""
+    chosen = lang or state.lang()
+    return {c: translate(f"col.{c}", chosen) for c in columns if f"col.{c}" in TEXT}
 
 
 @contextmanager

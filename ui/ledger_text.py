@@ -67,6 +67,7 @@ LEDGER_TEXT: dict[str, tuple[str, str]] = {
     "ledger.not_improved": ("已销号但未晋位的支部", "Closed branches that did not move up"),
     "ledger.effect_table": ("整顿对象逐个对比", "Each listed branch, year against year"),
     "ledger.export": ("导出台账", "Export the ledger"),
+    "ledger.export_title": ("{period}年度软弱涣散基层党组织整顿台账", "Weak-branch rectification ledger {period}"),
     "ledger.import": ("导入已有台账（.xlsx / .xls / .csv）", "Import an existing ledger (.xlsx / .xls / .csv)"),
     "ledger.import_file": ("台账文件", "Ledger file"),
     "ledger.import_counts": ("读入 {rows} 行：可导入 {ok} 行，有问题 {bad} 行（未导入，见下表）。",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 import string
 
+import pandas as pd
 import pytest
 
 from ledger.model import FIELDS, FIELDS_EN, STATUSES, STATUSES_EN
@@ -102,3 +104,19 @@ def test_a_refused_name_is_worded_in_both_languages(given, code):
     assert error.code == code and error.key == "ws.invalid" and "修改人姓名" in str(error)
     assert error.message_in("zh") == str(error) and not CHINESE.search(error.message_in("en"))
     assert LedgerProblem("no_header").where_in("en") == "the whole file"
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_english_export_has_english_headers_and_statuses_and_reimports_unchanged(kind):
+    from ledger.sheet import HEADERS_EN, plan, to_csv, to_xlsx
+    from tests.unit.test_ledger_sheet import kept
+
+    entries = kept()
+    data = to_csv(entries, "en") if kind == "csv" else to_xlsx(entries, "Ledger 2024", "en")
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig") if kind == "csv" else \
+        pd.read_excel(io.BytesIO(data), dtype=str, header=1, keep_default_na=False, engine="openpyxl")
+    assert tuple(frame.columns) == HEADERS_EN and not any(CHINESE.search(h) for h in HEADERS_EN)
+    assert set(frame[FIELDS_EN["status"]]) <= set(STATUSES_EN.values()) and set(frame["Closed (yes/no)"]) <= {"Yes", "No"}
+    imported = read_ledger(data, f"ledger.{kind}", BRANCHES, "2024")
+    assert imported.problems == () and len(imported.rows) == len(entries)
+    assert plan(imported, {e.branch_id: e for e in entries}) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
 import streamlit as st
@@ -31,14 +33,16 @@ def _pick(choices: dict[str, str]) -> str | None:
     return pick
 
 
-def _sheet(detail: branch_model.BranchDetail, shown: dict[str, str]) -> str:
+def _sheet(detail: branch_model.BranchDetail, shown: dict[str, str]) -> Callable[[], str]:
+    """The printable sheet, its texts taken now in the UI language; the HTML is built when the button is clicked (outside
+    the run, where the session's language cannot be read)."""
     f = {k: shown.get(v, v) if isinstance(v, str) and k in ("grade", "alert") else v for k, v in detail.facts.items()}
     headers = {h: t(f"hdr.{h}") for h in detail.indicators.columns if f"hdr.{h}" in TEXT}
     facts = [(t(f"col.{k}"), f.get(k, "")) for k in ("branch_id", "field", "parent", "period", "total", "grade", "rank", "alert")]
     sections: list[tuple[str, pd.DataFrame | list[str]]] = [
         (t("branch.reasons"), detail.reasons), (t("branch.indicators"), _indicators(detail, shown)),
         (t("branch.history"), select.labelled(renamed(detail.history, shown), common.headers(detail.history.columns)))]
-    return branch_sheet(str(f.get("name", "")), facts, sections, headers, state.lang())
+    return partial(branch_sheet, str(f.get("name", "")), facts, sections, headers, state.lang())
 
 
 def _indicators(detail: branch_model.BranchDetail, shown: dict[str, str]) -> pd.DataFrame:
@@ -97,7 +101,7 @@ def render() -> None:
                         config=charts.CONFIG, width="stretch")
     common.table(renamed(detail.history, shown), "br_history_table")
     name = f"branch-{filename(pick)}-{filename(f.get('period', ''))}.html"
-    st.download_button(t("branch.sheet"), lambda: _sheet(detail, shown), file_name=name,
+    st.download_button(t("branch.sheet"), _sheet(detail, shown), file_name=name,
                        mime="text/html", key="br_sheet", on_click="ignore", icon=":material/print:")
 
 

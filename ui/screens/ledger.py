@@ -106,8 +106,8 @@ def render() -> None:
     if any(e.listed for e in entries):
         _effect(entries, period, periods)
         st.subheader(t("ledger.export"))
-        title = f"{period}年度软弱涣散基层党组织整顿台账"
-        common.downloads(f"ledger-{period}", "lg_dl", lambda: to_csv(entries), lambda: to_xlsx(entries, title))
+        lang, title = state.lang(), t("ledger.export_title", period=period)  # taken now: the files are built on a click
+        common.downloads(f"ledger-{period}", "lg_dl", lambda: to_csv(entries, lang), lambda: to_xlsx(entries, title, lang))
     if source.editable and source.access is not None:
         st.subheader(t("ledger.import"))
         ledger_forms.import_ledger(source.access, period, data, entries, by)
