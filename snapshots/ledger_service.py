@@ -16,7 +16,7 @@ from datetime import datetime
 
 from ledger.model import EDITABLE, LISTED, NOT_STARTED, UNLISTED, Change, Entry, HistoryRecord, changes, clean
 from ledger.problems import LedgerProblem, check_values, describe
-from ledger.sheet import Planned
+from ledger.sheet import IMPORT_REASON, Planned
 from snapshots.clock import utc
 from snapshots.db import Database
 from snapshots.errors import SnapshotError, SnapshotInvalid
@@ -155,7 +155,7 @@ class LedgerService:
             row = item.row
             if item.current is None:
                 values = {"decided_by": who, "decided_at": _stamp(moment), **item.values}
-                entry = Entry(period, row.branch_id, row.name, row.parent, row.township, "导入台账", clean(values))
+                entry = Entry(period, row.branch_id, row.name, row.parent, row.township, IMPORT_REASON, clean(values))
                 ok = self.store.insert(access.id, entry, who, moment)
                 added += ok
             else:

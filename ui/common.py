@@ -6,12 +6,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from scoring.ingest.report import ValidationReport
 from ui import state
 from ui.i18n import TEXT, t, translate
-from ui.safe import md
+from ui.safe import md, plain
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -72,6 +73,24 @@ def problem_table(report: ValidationReport, key: str, lang: str) -> Any:
     """A file's problems in the UI language: where and what first; long messages wrap."""
     return table(report.to_frame(lang), key, {"说明": st.column_config.TextColumn(t("hdr.说明"), width="large")},
                  column_order=PROBLEM_ORDER, row_height=WRAPPED_ROW)
+
+
+def read_in_full(frame: pd.DataFrame, key: str, labels: Sequence[str], columns: Mapping[str, str]) -> None:
+    """Below a table whose texts can outgrow their column: pick a row (`labels`, one per row) and read the texts of
+    `columns` (column → header) whole, wrapped to the page."""
+    rows = [i for i in range(len(frame)) if any(_text(frame[c].iloc[i]) for c in columns if c in frame)]
+    if not rows:
+        return
+    names = list(labels)
+    with st.container(key=f"{key}_panel", border=True):
+        pick = st.selectbox(t("common.read_full"), rows, key=key, format_func=names.__getitem__)
+        for column, header in columns.items():
+            if column in frame and (text := _text(frame[column].iloc[pick or 0])):
+                st.markdown(f"**{md(header)}**  \n{plain(text)}")
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
 
 
 def downloads(stem: str, key: str, csv: Callable[[], bytes], xlsx: Callable[[], bytes] | None = None) -> None:

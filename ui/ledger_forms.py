@@ -186,7 +186,10 @@ def import_ledger(access: Access, period: str, dataset: data.Dataset, entries: S
         lang = state.lang()
         frame = pd.DataFrame([{"row": p.row, "column": p.column, "header": p.header_in(lang), "message": p.message_in(lang),
                                "fix": p.fix_in(lang)} for p in imported.problems], columns=["row", "column", "header", "message", "fix"])
-        common.table(frame, "lg_problems", headers(frame))
+        common.table(frame, "lg_problems", {**headers(frame), **{c: st.column_config.TextColumn(t(f"ledger.col.{c}"), width="large")
+                                                                 for c in ("message", "fix")}}, row_height=common.WRAPPED_ROW)
+        common.read_in_full(frame, "lg_problems_full", [p.where_in(lang) for p in imported.problems],
+                            {c: t(f"ledger.col.{c}") for c in ("message", "fix")})
     planned = plan(imported, {e.branch_id: e for e in entries})
     if not planned:
         if imported.rows:

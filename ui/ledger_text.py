@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ledger.model import STATUSES, STATUSES_EN
-from snapshots.ledger_service import CHANGED_MESSAGE, MISSING_MESSAGE
+from ledger.sheet import IMPORT_REASON
+from snapshots.ledger_service import CHANGED_MESSAGE, HAND_SOURCE, MISSING_MESSAGE
 
 STATUS_KEYS = dict(zip(STATUSES, ("not_started", "in_progress", "awaiting", "closed", "delayed"), strict=True))
 
@@ -38,6 +39,8 @@ LEDGER_TEXT: dict[str, tuple[str, str]] = {
     "ledger.designate": ("列入整顿", "Designate"),
     "ledger.candidates": ("候选支部（来自整改预警：后进、倒排、否决、连续后进）", "Candidates (from Rectification: lagging, bottom share, "
                           "vetoes, persistent)"),
+    "ledger.hand_source": (HAND_SOURCE, "Added by hand"),
+    "ledger.imported": (IMPORT_REASON, "Imported from a ledger file"),
     "ledger.candidate": ("{name}（{code}）— {source}", "{name} ({code}) — {source}"),
     "ledger.branch": ("{name}（{code}）", "{name} ({code})"),
     "ledger.others": ("其他支部（手动添加）", "Other branches (added by hand)"),

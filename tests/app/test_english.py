@@ -17,6 +17,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from ledger.sheet import ENGLISH as ENGLISH_HEADERS
+from ledger.sheet import LAYOUT
 from scoring import export
 from scoring.export import ENGLISH
 from tests.app import files
@@ -62,6 +63,10 @@ def _pattern(user_texts: set[str]) -> re.Pattern[str]:
     b = data.results.branches
     texts = set(user_texts) | {str(v) for c in USER_COLUMNS if c in b for v in b[c].dropna().unique()}
     texts |= {f"{n}（{c}）" for n, c in zip(b["name"], b["branch_id"], strict=True)}  # the branch picker's choices
+    kept = pd.read_csv(ROOT / "sample_data" / "ledger_2024.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for header, key in LAYOUT:  # the sample city's 台账: what its users wrote (a reason's rule part is an entry's source)
+        if key in LEDGER_USER_FIELDS and header in kept:
+            texts |= {v for value in kept[header] for v in (value, value.split("：", 1)[-1])}
     for rubric in data.rubrics.rubrics:
         texts |= set(_strings(rubric.model_dump(mode="json")))
     texts |= {"加分项", "减分项"}  # scoring/explain.py's section names for bonus and penalty items (rubric sections)

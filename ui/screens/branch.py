@@ -89,12 +89,15 @@ def render() -> None:
         st.markdown("\n".join(f"{i}. {md(text, 400)}" for i, text in enumerate(detail.reasons, start=1)))
     st.subheader(t("branch.indicators"))
     rows = len(detail.indicators)
-    common.table(_indicators(detail, shown), "br_indicators", {
+    indicators = _indicators(detail, shown)
+    common.table(indicators, "br_indicators", {
         "满分": st.column_config.NumberColumn(t("branch.max_or_cap"), help=t("branch.max_or_cap_help"), format="%g"),
         "得分": st.column_config.NumberColumn(t("hdr.得分"), format="%.2f"),
         "扣分": st.column_config.NumberColumn(t("hdr.扣分"), help=t("branch.max_or_cap_help"), format="%g"),
         "说明": st.column_config.TextColumn(t("hdr.说明"), width="large"),
     }, height=min(36 * (rows + 1) + 2, 1400))
+    common.read_in_full(indicators, "br_full", [f"{s} · {i}" for s, i in zip(indicators["标准"], indicators["指标"], strict=True)],
+                        {c: t(f"hdr.{c}") for c in ("说明", "填报值")})
     st.subheader(t("branch.history"))
     if len(detail.history) > 1:
         st.plotly_chart(charts.history(renamed(detail.history, shown), t("col.total"), cast(float, f["max_total"])), key="br_history",
