@@ -9,7 +9,6 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from html import escape
-from html.parser import HTMLParser
 
 import openpyxl
 import pandas as pd
@@ -23,6 +22,7 @@ from scoring.export import ENGLISH
 from tests.app import files
 from tests.app.conftest import PAGES, go, no_errors, open_app
 from tests.app.files import ROOT
+from tests.app.test_views import _Collect  # the tags and text nodes of an HTML page
 from ui import data as data_module
 from ui import exports
 from ui.data import REASON, problems_csv, sample_dataset
@@ -230,21 +230,6 @@ def clicked(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], object]]:
     return kept
 
 
-class _Text(HTMLParser):
-    """The tags and the text nodes of an HTML page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: object) -> None:
-        self.tags.append(tag)
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
 def test_the_printable_sheet_downloaded_in_english_is_english_and_escapes_user_text(clicked):
     raw = files.hostile_csv()
     name = files.HOSTILE_NAMES[0]  # <script>alert('x')</script>支部
@@ -259,7 +244,7 @@ def test_the_printable_sheet_downloaded_in_english_is_english_and_escapes_user_t
     button = next(b for b in at.get("download_button") if b.proto.id.endswith("br_sheet"))
     page = str(clicked[button.proto.deferred_file_id]())  # as the server builds it on a click
     assert escape(name) in page and name not in page
-    parsed = _Text()
+    parsed = _Collect()
     parsed.feed(page)
     assert {"script", "img"}.isdisjoint(parsed.tags) and name in "".join(parsed.text)
     assert '<html lang="en">' in page
@@ -281,7 +266,7 @@ def _file_texts(name: str, data: object, user: set[str]) -> Iterator[tuple[str, 
                 yield f"{name} title", str(rows.pop(0)[0])
             yield from _table_texts(f"{name} {sheet.title}", rows, user)
     elif raw.lstrip().startswith(b"<!DOCTYPE html"):
-        parsed = _Text()
+        parsed = _Collect()
         parsed.feed(raw.decode("utf-8"))
         yield from ((name, text) for text in parsed.text)
     else:
