@@ -188,7 +188,7 @@ def import_ledger(access: Access, period: str, dataset: data.Dataset, entries: S
                                "fix": p.fix_in(lang)} for p in imported.problems], columns=["row", "column", "header", "message", "fix"])
         common.table(frame, "lg_problems", {**headers(frame), **{c: st.column_config.TextColumn(t(f"ledger.col.{c}"), width="large")
                                                                  for c in ("message", "fix")}}, row_height=common.WRAPPED_ROW)
-        common.read_in_full(frame, "lg_problems_full", [p.where_in(lang) for p in imported.problems],
+        common.read_in_full(frame, "lg_problems_full", lambda i: imported.problems[i].where_in(lang),
                             {c: t(f"ledger.col.{c}") for c in ("message", "fix")})
     planned = plan(imported, {e.branch_id: e for e in entries})
     if not planned:

@@ -96,7 +96,7 @@ def render() -> None:
         "扣分": st.column_config.NumberColumn(t("hdr.扣分"), help=t("branch.max_or_cap_help"), format="%g"),
         "说明": st.column_config.TextColumn(t("hdr.说明"), width="large"),
     }, height=min(36 * (rows + 1) + 2, 1400))
-    common.read_in_full(indicators, "br_full", [f"{s} · {i}" for s, i in zip(indicators["标准"], indicators["指标"], strict=True)],
+    common.read_in_full(indicators, "br_full", lambda i: f"{indicators['标准'].iloc[i]} · {indicators['指标'].iloc[i]}",
                         {c: t(f"hdr.{c}") for c in ("说明", "填报值")})
     st.subheader(t("branch.history"))
     if len(detail.history) > 1:

@@ -43,8 +43,8 @@ def _overview(entries: Sequence[Entry], before: Sequence[Entry], today: date, ru
     marked = shown(table, rubrics).assign(overdue=table["overdue"].map({True: t("ledger.overdue_mark"), False: ""}))
     styled = marked.style.apply(lambda row: ["color: #c62828" if row["overdue"] else "" for _ in row], axis=1)
     common.table(styled, "lg_entries", headers(marked), height=360)
-    common.read_in_full(marked, "lg_full", [t("common.row_label", name=n, code=c) for n, c in zip(marked["name"], marked["branch_id"],
-                        strict=True)], {c: t(f"ledger.col.{c}") for c in ("source", "reason")})
+    common.read_in_full(marked, "lg_full", lambda i: t("common.row_label", name=marked["name"].iloc[i], code=marked["branch_id"].iloc[i]),
+                        {c: t(f"ledger.col.{c}") for c in ("source", "reason")})
     st.subheader(t("ledger.twice_title"))
     if twice.empty:
         st.caption(t("ledger.twice_none"))
