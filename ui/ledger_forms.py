@@ -108,6 +108,8 @@ def edit(access: Access, period: str, entries: Sequence[Entry], by: str) -> None
     with st.expander(t("ledger.history", count=len(history))):
         frame = ledger_model.history_frame(history, state.lang())
         common.table(frame, "lg_history", headers(frame))
+        common.read_in_full(frame, "lg_history_full", lambda i: f"{frame['at'].iloc[i]} · {frame['field'].iloc[i]}",
+                            {c: t(f"ledger.col.{c}") for c in ("old", "new")}, longer_than=common.LONG_CELL)
     reason = st.text_input(t("ledger.remove_reason"), key="lg_remove_reason", max_chars=500)
     if st.button(t("ledger.remove"), key="lg_remove", icon=":material/playlist_remove:"):
         _attempt(lambda: ledger.remove(access, period, entry.branch_id, revision, reason=reason, by=by),
@@ -163,6 +165,8 @@ def _conflict(access: Access, entry: Entry, by: str) -> None:
     st.warning(t("ledger.changed", by=f"“{writer}”" if writer else "—", revision=revision), icon=":material/sync_problem:")
     frame = ledger_model.versions(entry, mine, state.lang())
     common.table(frame, "lg_versions", headers(frame))
+    common.read_in_full(frame, "lg_versions_full", lambda i: str(frame["field"].iloc[i]), {c: t(f"ledger.col.{c}") for c in ("theirs", "mine")},
+                        longer_than=common.LONG_CELL)
     left, right = st.columns(2)
     if left.button(t("ledger.reload"), key="lg_reload", icon=":material/refresh:"):
         st.session_state.pop(CONFLICT, None)
