@@ -3,15 +3,23 @@ applied, and combined under its decisions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from scoring.combine import Combined, Decision, Part, combine, with_fixes
-from scoring.ingest import read_assessments
+from scoring.ingest import Ingested, read_assessments
 from scoring.loader import load_rubrics, parse_rubrics
 from scoring.rubricset import RubricSet
 from snapshots.manifest import FileEntry, Manifest
 from snapshots.workspaces import Access, WorkspaceService
+
+Reader = Callable[[bytes, str, RubricSet, str | None], Ingested]  # file bytes, file name, rubrics, sheet → the file read
+
+
+def read_file(data: bytes, filename: str, rubrics: RubricSet, sheet: str | None) -> Ingested:
+    """Read one kept file (or one of its sheets) with no cache: the CLI's reader."""
+    return read_assessments(data, rubrics, filename=filename, sheet=sheet)
 
 
 @dataclass(frozen=True)
@@ -36,15 +44,16 @@ def part_name(entry: FileEntry, sheet: str | None) -> str:
     return entry.name if sheet is None else f"{entry.name}（{sheet}）"
 
 
-def pieces(service: WorkspaceService, access: Access, manifest: Manifest, rubrics: RubricSet) -> list[Piece]:
-    """Every file (each chosen sheet its own part) read from its verified bytes, with the version's row fixes applied."""
+def pieces(service: WorkspaceService, access: Access, manifest: Manifest, rubrics: RubricSet, read: Reader = read_file) -> list[Piece]:
+    """Every file (each chosen sheet its own part) read from its verified bytes by `read` (the UI's reads an unchanged file
+    once, across versions), with the version's row fixes applied."""
     found = []
     for entry in manifest.files:
         data = service.file_bytes(access, entry)
         for sheet in entry.sheets or (None,):
             name = part_name(entry, sheet)
             cells = {(fix.row, fix.column): fix.value for fix in manifest.fixes if fix.sha256 == entry.sha256 and fix.sheet == (sheet or "")}
-            ingested = read_assessments(data, rubrics, filename=entry.name, sheet=sheet)
+            ingested = read(data, entry.name, rubrics, sheet)
             found.append(Piece(entry, sheet, Part(name, entry.source, with_fixes(ingested, cells, rubrics, filename=name))))
     return found
 

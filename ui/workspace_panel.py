@@ -245,10 +245,11 @@ def _history(opened: Access, loaded: workspace_view.Loaded) -> None:
         if not numbers:
             return
         number = st.selectbox(t("ws.version"), numbers, key=VERSION_KEY)
-        earlier = workspace_view.load_or_explain(number)
+        earlier = workspace_view.combination(number)
         if earlier is not None:
-            st.caption(t("ws.version_files", files="、".join(md(e.name, 60) for e in earlier.manifest.files) or "—"))
-            frame = model.accounting(earlier.combined)
+            manifest, made = earlier
+            st.caption(t("ws.version_files", files="、".join(md(e.name, 60) for e in manifest.files) or "—"))
+            frame = model.accounting(made.combined)
             common.table(frame, "ws_version_accounts", {c: t(f"ws.col.{c}") for c in frame.columns})
         if st.button(t("ws.restore", number=number), key=RESTORE_KEY, icon=":material/restore:"):
             _apply(lambda w: w.restore(opened, number))
