@@ -319,7 +319,7 @@ def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
         for iid, maximum in _indicator_maxima(results.inputs, results.not_applicable, rubrics.get(str(rid))).items():
             got = earned_all[rows, earned_at[iid]] if iid in earned_at else np.zeros(len(codes))[rows]
             lost[rows, position[iid]] = np.clip(maximum[rows] - np.nan_to_num(got), 0, None)
-    return pd.DataFrame(lost, index=results.branches.index, columns=ids)
+    return pd.DataFrame(lost, index=results.branches.index, columns=ids, copy=False)  # pandas 3 copies by default
 
 
 def weak_points(results: Results, rubrics: RubricSet, top: int = 10) -> pd.DataFrame:
