@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache, partial
 from pathlib import Path
 
 from scoring.combine import Combined, Decision, Part, combine, with_fixes
@@ -14,12 +15,13 @@ from scoring.rubricset import RubricSet
 from snapshots.manifest import FileEntry, Manifest
 from snapshots.workspaces import Access, WorkspaceService
 
-Reader = Callable[[bytes, str, RubricSet, str | None], Ingested]  # file bytes, file name, rubrics, sheet → the file read
+# Reads one kept file (or one sheet): its bytes on demand (verified), SHA-256, name, the rubrics, the sheet.
+Reader = Callable[[Callable[[], bytes], str, str, RubricSet, str | None], Ingested]
 
 
-def read_file(data: bytes, filename: str, rubrics: RubricSet, sheet: str | None) -> Ingested:
+def read_file(fetch: Callable[[], bytes], sha256: str, filename: str, rubrics: RubricSet, sheet: str | None) -> Ingested:
     """Read one kept file (or one of its sheets) with no cache: the CLI's reader."""
-    return read_assessments(data, rubrics, filename=filename, sheet=sheet)
+    return read_assessments(fetch(), rubrics, filename=filename, sheet=sheet)
 
 
 @dataclass(frozen=True)
@@ -46,14 +48,14 @@ def part_name(entry: FileEntry, sheet: str | None) -> str:
 
 def pieces(service: WorkspaceService, access: Access, manifest: Manifest, rubrics: RubricSet, read: Reader = read_file) -> list[Piece]:
     """Every file (each chosen sheet its own part) read from its verified bytes by `read` (the UI's reads an unchanged file
-    once, across versions), with the version's row fixes applied."""
+    once, across versions, and fetches its bytes only then), with the version's row fixes applied."""
     found = []
     for entry in manifest.files:
-        data = service.file_bytes(access, entry)
+        fetch = cache(partial(service.file_bytes, access, entry))  # fetched at most once, whatever the sheets
         for sheet in entry.sheets or (None,):
             name = part_name(entry, sheet)
             cells = {(fix.row, fix.column): fix.value for fix in manifest.fixes if fix.sha256 == entry.sha256 and fix.sheet == (sheet or "")}
-            ingested = read(data, entry.name, rubrics, sheet)
+            ingested = read(fetch, entry.sha256, entry.name, rubrics, sheet)
             found.append(Piece(entry, sheet, Part(name, entry.source, with_fixes(ingested, cells, rubrics, filename=name))))
     return found
 

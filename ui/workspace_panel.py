@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -230,7 +231,8 @@ def _resend_preview(opened: Access, loaded: workspace_view.Loaded, name: str, ra
         return
     rubrics = loaded.dataset.rubrics
     try:
-        diff = diff_files(data.ingest(workspace_view.service().file_bytes(opened, entry), name, rubrics), data.ingest(raw, name, rubrics))
+        kept = data.ingest_kept(partial(workspace_view.service().file_bytes, opened, entry), entry.sha256, name, rubrics)
+        diff = diff_files(kept, data.ingest(raw, name, rubrics))
     except (InputError, SnapshotError):
         return  # the add button explains an unreadable file; a damaged kept file is replaced as a whole
     st.info(t("ws.resend", name=md(name, 80), added=len(diff.added), removed=len(diff.removed), changed=len(diff.changed)),

@@ -68,7 +68,7 @@ class Combination:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _combination(workspace_id: str, manifest_sha: str, _manifest: Manifest) -> Combination:
     rubrics = rubrics_for(_manifest, data.RUBRIC_DIR)
-    found = pieces(service(), Access(workspace_id), _manifest, rubrics, data.ingest)
+    found = pieces(service(), Access(workspace_id), _manifest, rubrics, data.ingest_kept)
     return Combination(rubrics, combined(found, _manifest), tuple(found))
 
 
