@@ -36,9 +36,8 @@ _PYDANTIC_HINTS = rubric_texts({f"type-{k}": v for k, v in {
     "finite_number": {"zh": "应为有限的数字，不能是 .inf 或 .nan", "en": "should be a finite number, not .inf or .nan"},
     "tuple_type": {"zh": "应为列表（每项以“- ”开头，或写作 [甲, 乙]），当前为 {input}",
                    "en": "should be a list (each item starting with “- ”, or written [a, b]), found {input}"},
-    "dict_type": {"zh": "应为映射（键: 值），当前为 {input}", "en": "should be a mapping (key: value), found {input}"},
-    "model_type": {"zh": "应为映射（键: 值），当前为 {input}", "en": "should be a mapping (key: value), found {input}"},
-    "model_attributes_type": {"zh": "应为映射（键: 值），当前为 {input}", "en": "should be a mapping (key: value), found {input}"},
+    **{name: {"zh": "应为映射（键: 值），当前为 {input}", "en": "should be a mapping (key: value), found {input}"}
+       for name in ("dict_type", "model_type", "model_attributes_type")},
     "greater_than": {"zh": "应大于 {gt}，当前为 {input}", "en": "should be greater than {gt}, found {input}"},
     "greater_than_equal": {"zh": "应不小于 {ge}，当前为 {input}", "en": "should be at least {ge}, found {input}"},
     "less_than": {"zh": "应小于 {lt}，当前为 {input}", "en": "should be less than {lt}, found {input}"},
@@ -311,8 +310,9 @@ def type_hint(err: ErrorDetails) -> Said:
     """A pydantic error said in words, with what was found (a model's own check names its text in the error context)."""
     loc = [step for step in err["loc"] if isinstance(step, str)]
     ctx = {k: f"{v:,.0f}" if isinstance(v, float) and v.is_integer() else v for k, v in (err.get("ctx") or {}).items()}
-    if err["type"] == "value_error" and ctx.get("text") in RUBRIC_TEXTS:
-        return said(ctx["text"])
+    own = ctx.get("text")
+    if err["type"] == "value_error" and isinstance(own, str) and own in RUBRIC_TEXTS:
+        return said(own)
     values = {"field": loc[-1] if loc else "", "input": _shown(err.get("input")), "msg": err["msg"], **ctx}
     key = f"type-{err['type']}" if f"type-{err['type']}" in _PYDANTIC_HINTS else "type-other"
     names = {name for _, name, _, _ in Formatter().parse(_PYDANTIC_HINTS[key]["zh"]) if name}

@@ -227,7 +227,7 @@ def _keys(text: Said) -> Iterator[str]:
 
 
 # Texts no broken rubric above reaches: PyYAML complaints met only in odd layouts, a YAML error without a place, pydantic
-# errors no rubric field raises, and the UI's own refusal of a core-only upload (tested on the 评分细则 page).
+# errors no rubric field raises, and the UI's own refusal of a core-only upload (tested in tests/app/test_english.py).
 UNREACHED = {"syntax-tab", "syntax-indent", "syntax-anchor", "yaml-error", "type-other", "type-value_error", "abstract-only"}
 
 
