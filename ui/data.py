@@ -12,7 +12,7 @@ import streamlit as st
 import yaml
 
 from scoring.engine import score
-from scoring.errors import RubricError, RubricProblem
+from scoring.errors import RubricError, RubricProblem, said
 from scoring.ingest import Ingested, ValidationReport, read_assessments
 from scoring.ingest import sheet_names as workbook_sheet_names
 from scoring.ingest.fixes import revalidate
@@ -92,7 +92,7 @@ def custom_rubrics(name: str, text: str, builtin: RubricSet) -> RubricSet:
     """
     own = parse_rubrics({name: text}, library=builtin.documents)
     if not own.concrete:
-        raise RubricError([RubricProblem(name, 1, 1, "abstract-only", "该文件只定义了公共核心（abstract），没有可用于评分的细则")])
+        raise RubricError([RubricProblem.at(name, 1, 1, "abstract-only", said("abstract-only"))])
     taken_ids = {r.id for r in own.concrete}
     taken_fields = {f for r in own.concrete for f in r.fields}
     kept = {}

@@ -121,7 +121,7 @@ def load_or_explain(number: int | None = None) -> Loaded | None:
     except InputError as error:
         st.error(t("ws.broken", message=md(error, 600)), icon=":material/error:")
     except RubricError as error:
-        st.error(t("ws.rubric_broken", message=md(error, 600)), icon=":material/error:")
+        st.error(t("ws.rubric_broken", message=md(error.report(state.lang()), 600)), icon=":material/error:")
     return None
 
 

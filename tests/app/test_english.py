@@ -14,10 +14,13 @@ import pandas as pd
 import pytest
 
 from scoring import export
+from scoring.errors import RubricError
 from scoring.export import ENGLISH
 from tests.app import files
 from tests.app.conftest import PAGES, no_errors, open_app
 from tests.app.files import ROOT
+from tests.app.test_flows import BROKEN
+from tests.rubrics.test_problem_texts import chinese_left
 from ui import data as data_module
 from ui import exports
 from ui.data import REASON, problems_csv, sample_dataset
@@ -201,3 +204,26 @@ def test_the_upload_report_speaks_english(name):
               for cell in row[:3] + row[6:]]  # code, severity, row … message (header as written and value are the file's)
     leaks = sorted({(where, text[:160]) for where, text in texts if _chinese_left(text, allowed)})
     assert leaks == [], "\n".join(map(str, leaks))
+
+
+def test_a_broken_rubric_uploaded_in_english_lists_its_problems_in_english():
+    with pytest.raises(RubricError) as refused:
+        data_module.custom_rubrics("broken.yaml", BROKEN, data_module.builtin_rubrics())
+    expected = refused.value.problems
+    at = open_app("rubrics", lang="en")
+    at.file_uploader(key="rb_file").set_value(("broken.yaml", BROKEN.encode(), "application/x-yaml")).run()
+    no_errors(at)
+    assert at.error[0].value.startswith(f"The rubric has {len(expected)} problems")
+    shown = next(f.value for f in at.dataframe if "message" in f.value.columns)
+    assert list(shown["message"]) == [p.text("en") for p in expected]
+    assert not set(shown["message"]) & {p.message for p in expected}  # none left in Chinese
+    assert [chinese_left(p) for p in expected] == [""] * len(expected)
+
+
+def test_a_core_only_upload_is_refused_in_either_language():
+    core = (ROOT / "rubrics" / "core.yaml").read_text(encoding="utf-8")
+    with pytest.raises(RubricError) as refused:
+        data_module.custom_rubrics("core.yaml", core, data_module.builtin_rubrics())
+    (problem,) = refused.value.problems
+    assert problem.code == "abstract-only" and "公共核心" in problem.message
+    assert problem.text("en") == "this file defines only a shared core (abstract), no rubric to score with"
