@@ -138,7 +138,9 @@ MINI_CASES = {  # name → (rubric text, a code it must earn)
     "bool-type": (_doc(lambda d: _indicator(d, method={"kind": "yes_no", "good": "是"})), "bool-type"),
     "date-type": (_doc(lambda d: d.update(effective_from="明年")), "date-type"),
     "greater-than": (_doc(lambda d: _indicator(d, method={"kind": "count", "per_unit": 0})), "greater-than"),
-    "greater-than-equal": (_doc(lambda d: d.update(total=-2e9)), "greater-than-equal"),
+    "greater-than-equal": (_doc(lambda d: _indicator(d, method={"kind": "deduction", "per_occurrence": 1, "floor": -1})),
+                           "greater-than-equal"),  # a field's own bound (it used to give way to the magnitude bound)
+    "magnitude-negative": (_doc(lambda d: d.update(total=-2e9)), "greater-than"),  # above 0 is said before the magnitude
     "less-than": (_doc(lambda d: _indicator(d, method={"kind": "rate", "target": 1, "zero_at": 1})), "less-than"),
     "less-than-equal": (_doc(lambda d: d.update(total=2e9)), "less-than-equal"),
     "finite-number": (_doc(lambda d: None).replace("total: 10", "total: .inf"), "finite-number"),
