@@ -3,13 +3,32 @@
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
+from pydantic_core import PydanticKnownError
 
 MAX_MAGNITUDE = 1e9  # no point value, threshold or bound in a rubric comes near this; 1e308 is a typo or an attack
 
+
+
+def _bounded(value: float) -> float:
+    """Refuse a magnitude past MAX_MAGNITUDE with pydantic's own bound errors (so problems read as for any bound)."""
+    if value < -MAX_MAGNITUDE:
+        raise PydanticKnownError("greater_than_equal", {"ge": -MAX_MAGNITUDE})
+    if value > MAX_MAGNITUDE:
+        raise PydanticKnownError("less_than_equal", {"le": MAX_MAGNITUDE})
+    return value
+
+
+def _magnitude_schema(schema: dict[str, Any]) -> None:
+    """Editors see the magnitude bound too, beside a field's own bounds."""
+    schema.setdefault("minimum", -MAX_MAGNITUDE)
+    schema.setdefault("maximum", MAX_MAGNITUDE)
+
+
 # Numbers are numbers: "50" is refused, not read as 50 (the sum checks skip text, so coercion would score silently wrong).
-Number = Annotated[float, Strict(), Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
-Whole = Annotated[int, Strict(), Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
+# The magnitude bound is a validator, not Field(ge=…, le=…): a field's own ge/le would be replaced by it, not added to it.
+Number = Annotated[float, Strict(), AfterValidator(_bounded), Field(json_schema_extra=_magnitude_schema)]
+Whole = Annotated[int, Strict(), AfterValidator(_bounded), Field(json_schema_extra=_magnitude_schema)]
 Flag = Annotated[bool, Strict()]
 Day = Annotated[date, Strict()]
 

@@ -9,7 +9,7 @@ hand are applied to a file's rejected rows before combining (`with_fixes`); a fi
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -122,35 +122,30 @@ class FileDiff:
 def combine(parts: Sequence[Part], decisions: Mapping[str, Decision] | None = None) -> Combined:
     """Combine files in arrival order; conflicts without a decision keep all their rows out of the data set."""
     chosen = dict(decisions or {})
-    keyed = [_keys(part.ingested.frame) for part in parts]
-    where: dict[Key, list[tuple[int, Any]]] = {}
-    for index, keys in enumerate(keyed):
-        for label, key in keys.items():
-            where.setdefault(key, []).append((index, label))
     conflicts: list[Conflict] = []
-    withheld: set[tuple[int, Any]] = set()
+    withheld: list[set[Any]] = [set() for _ in parts]
     pending: list[Conflict] = []
-    for key, places in where.items():
-        if len({index for index, _ in places}) < 2:
-            continue
+    for key, places in _shared(parts):
         conflict = Conflict(key, tuple(Location(parts[i].name, int(label)) for i, label in places),
                             _differences([parts[i].ingested for i, _ in places], [label for _, label in places]))
         conflicts.append(conflict)
         decision = chosen.get(conflict.id)
         keep = {Decision.NEWER: places[-1], Decision.FIRST: places[0]}.get(decision) if decision else None
-        withheld.update(place for place in places if place != keep)
+        for index, label in places:
+            if (index, label) != keep:
+                withheld[index].add(label)
         if decision is None:
             pending.append(conflict)
     frames, masks, origins, accounts = [], [], [], []
     for index, part in enumerate(parts):
         ingested = part.ingested
-        kept = [label for label in ingested.frame.index if (index, label) not in withheld]
-        frames.append(ingested.frame.loc[kept])
+        kept = ingested.frame.index[~ingested.frame.index.isin(list(withheld[index]))] if withheld[index] else ingested.frame.index
+        frames.append(ingested.frame.loc[kept] if withheld[index] else ingested.frame)
         masks.append(ingested.not_applicable.reindex(index=kept, fill_value=False))
         origins.append(pd.DataFrame({"file": part.name, "row": pd.Index(kept, dtype="int64")}))
         report = ingested.report
         accounts.append(Account(part.name, report.rows_total, report.rows_scored, report.rows_with_warnings, report.rows_rejected,
-                                len(ingested.frame.index) - len(kept)))
+                                len(withheld[index])))
     frame = _stack(frames)
     return Combined(
         frame=frame, not_applicable=_stack(masks).fillna(False).astype(bool) if masks else pd.DataFrame(index=frame.index),
@@ -205,6 +200,20 @@ def diff_files(old: Ingested, new: Ingested) -> FileDiff:
     changed = [(key, _differences([old, new], [old_by[key], new_by[key]])) for key, moved in zip(common, differs) if moved]
     return FileDiff(added=tuple(sorted(new_by.keys() - old_by.keys())), removed=tuple(sorted(old_by.keys() - new_by.keys())),
                     changed=tuple(changed))
+
+
+def _shared(parts: Sequence[Part]) -> Iterator[tuple[Key, list[tuple[int, Any]]]]:
+    """Each key accepted from more than one file, in order of first appearance, with its (file index, row) places."""
+    keyed = pd.concat([pd.DataFrame({"part": index, "label": part.ingested.frame.index,
+                                     "code": part.ingested.frame[BRANCH_ID].astype(str).to_numpy(),
+                                     "period": part.ingested.frame[PERIOD].astype(str).to_numpy()})
+                       for index, part in enumerate(parts)], ignore_index=True) if parts else pd.DataFrame()
+    if keyed.empty:
+        return
+    repeated = keyed[keyed.duplicated(["code", "period"], keep=False)]  # hashing first: only repeated keys reach Python
+    for (code, period), rows in repeated.groupby(["code", "period"], sort=False):
+        if rows["part"].nunique() > 1:
+            yield (str(code), str(period)), list(zip(rows["part"].tolist(), rows["label"].tolist()))
 
 
 def _keys(frame: pd.DataFrame) -> dict[Any, Key]:

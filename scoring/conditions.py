@@ -12,10 +12,19 @@ import pandas as pd
 from pydantic import Field
 
 from scoring.base import FrozenModel
+from scoring.errors import Said, rubric_texts, said
 from scoring.sql import literal, q
 
 if TYPE_CHECKING:
     from scoring.rubric import Column
+
+rubric_texts({
+    "value-not-needed": {"zh": "“{op}”不需要 value；请删除 value", "en": "“{op}” takes no value; delete value"},
+    "value-needed": {"zh": "“{op}”需要 value，如 value: 3", "en": "“{op}” needs a value, such as value: 3"},
+    "value-not-list": {"zh": "“{op}”的 value 应是列表，如 value: [好, 较好]", "en": "the value of “{op}” should be a list, such as value: [a, b]"},
+    "value-not-scalar": {"zh": "“{op}”的 value 应是单个值；列表请用 in 或 not_in",
+                         "en": "the value of “{op}” should be a single value; for a list use in or not_in"},
+})
 
 
 class Clause(FrozenModel):
@@ -72,17 +81,22 @@ class Operator:
         """The clause in words, e.g. “书记空缺月数 ≥ 3个月”."""
         return (self.en if lang == "en" else self.zh).format(label=label, value=value)
 
-    def check(self, value: Any) -> str | None:
-        """What is wrong with the literal a rubric wrote for this operator, if anything (Chinese, with the fix)."""
+    def problem(self, value: Any) -> Said | None:
+        """What is wrong with the literal a rubric wrote for this operator, if anything (with the fix)."""
         if self.takes == "none":
-            return None if value is None else f"“{self.op}”不需要 value；请删除 value"
+            return None if value is None else said("value-not-needed", op=self.op)
         if value is None:
-            return f"“{self.op}”需要 value，如 value: 3"
+            return said("value-needed", op=self.op)
         if self.takes == "list" and not isinstance(value, list):
-            return f"“{self.op}”的 value 应是列表，如 value: [好, 较好]"
+            return said("value-not-list", op=self.op)
         if self.takes == "scalar" and isinstance(value, (list, dict)):
-            return f"“{self.op}”的 value 应是单个值；列表请用 in 或 not_in"
+            return said("value-not-scalar", op=self.op)
         return None
+
+    def check(self, value: Any, lang: str = "zh") -> str | None:
+        """`problem` as a text in `lang`."""
+        found = self.problem(value)
+        return found.render(lang) if found is not None else None
 
 
 def _filled(col: str, expr: str) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from scoring.checks import semantic_problems
-from scoring.errors import RubricError, RubricProblem
+from scoring.errors import RUBRIC_TEXTS, RubricError, RubricProblem, Said, rubric_texts, said
 from scoring.located import LIMITS, LocDict, LocList, Position, locate, read_located
 from scoring.rubric import Rubric
 from scoring.rubricset import RubricSet
@@ -19,36 +20,73 @@ RUBRIC_SUFFIXES = (".yaml", ".yml")
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _NOT_INHERITED = ("abstract", "extends")
 
-_PYDANTIC_HINTS = {
-    "missing": "缺少必填项“{field}”，请补上",
-    "extra_forbidden": "不认识的键“{field}”，请检查拼写（可对照 rubrics/rubric.schema.json）",
-    "union_tag_not_found": "缺少评分方法 kind，可用的有：yes_no、count、tiers、rate、level、deduction、direct",
-    "float_type": "应为数字（不加引号），当前为 {input}",
-    "int_type": "应为整数（不加引号），当前为 {input}",
-    "bool_type": "应为 true 或 false（不加引号），当前为 {input}",
-    "string_type": "应为文字，当前为 {input}",
-    "date_type": "应为日期，如 2024-01-01（不加引号），当前为 {input}",
-    "finite_number": "应为有限的数字，不能是 .inf 或 .nan",
-    "tuple_type": "应为列表（每项以“- ”开头，或写作 [甲, 乙]），当前为 {input}",
-    "dict_type": "应为映射（键: 值），当前为 {input}",
-    "model_type": "应为映射（键: 值），当前为 {input}",
-    "model_attributes_type": "应为映射（键: 值），当前为 {input}",
-    "greater_than": "应大于 {gt}，当前为 {input}",
-    "greater_than_equal": "应不小于 {ge}，当前为 {input}",
-    "less_than": "应小于 {lt}，当前为 {input}",
-    "less_than_equal": "应不大于 {le}，当前为 {input}",
-    "literal_error": "可选值为 {expected}，当前为 {input}",
-    "string_pattern_mismatch": "只能含英文字母、数字和下划线，且不以数字开头；当前为 {input}",
-    "too_short": "至少需要 {min_length} 项",
-    "value_error": "{error}",
-}
+# Pydantic's error types said in words, with what was found (a field missing from an error's context reads as empty)
+_PYDANTIC_HINTS = rubric_texts({f"type-{k}": v for k, v in {
+    "missing": {"zh": "缺少必填项“{field}”，请补上", "en": "the required key “{field}” is missing; add it"},
+    "extra_forbidden": {"zh": "不认识的键“{field}”，请检查拼写（可对照 rubrics/rubric.schema.json）",
+                        "en": "unknown key “{field}”; check the spelling (see rubrics/rubric.schema.json)"},
+    "union_tag_not_found": {"zh": "缺少评分方法 kind，可用的有：yes_no、count、tiers、rate、level、deduction、direct",
+                            "en": "the scoring method has no kind; one of: yes_no, count, tiers, rate, level, deduction, direct"},
+    "float_type": {"zh": "应为数字（不加引号），当前为 {input}", "en": "should be a number (without quotes), found {input}"},
+    "int_type": {"zh": "应为整数（不加引号），当前为 {input}", "en": "should be a whole number (without quotes), found {input}"},
+    "bool_type": {"zh": "应为 true 或 false（不加引号），当前为 {input}", "en": "should be true or false (without quotes), found {input}"},
+    "string_type": {"zh": "应为文字，当前为 {input}", "en": "should be text, found {input}"},
+    "date_type": {"zh": "应为日期，如 2024-01-01（不加引号），当前为 {input}",
+                  "en": "should be a date such as 2024-01-01 (without quotes), found {input}"},
+    "finite_number": {"zh": "应为有限的数字，不能是 .inf 或 .nan", "en": "should be a finite number, not .inf or .nan"},
+    "tuple_type": {"zh": "应为列表（每项以“- ”开头，或写作 [甲, 乙]），当前为 {input}",
+                   "en": "should be a list (each item starting with “- ”, or written [a, b]), found {input}"},
+    **{name: {"zh": "应为映射（键: 值），当前为 {input}", "en": "should be a mapping (key: value), found {input}"}
+       for name in ("dict_type", "model_type", "model_attributes_type")},
+    "greater_than": {"zh": "应大于 {gt}，当前为 {input}", "en": "should be greater than {gt}, found {input}"},
+    "greater_than_equal": {"zh": "应不小于 {ge}，当前为 {input}", "en": "should be at least {ge}, found {input}"},
+    "less_than": {"zh": "应小于 {lt}，当前为 {input}", "en": "should be less than {lt}, found {input}"},
+    "less_than_equal": {"zh": "应不大于 {le}，当前为 {input}", "en": "should be at most {le}, found {input}"},
+    "literal_error": {"zh": "可选值为 {expected}，当前为 {input}", "en": "should be one of {expected}, found {input}"},
+    "string_pattern_mismatch": {"zh": "只能含英文字母、数字和下划线，且不以数字开头；当前为 {input}",
+                                "en": "only English letters, digits and underscores, not starting with a digit; found {input}"},
+    "too_short": {"zh": "至少需要 {min_length} 项", "en": "needs at least {min_length} items"},
+    "value_error": {"zh": "{error}", "en": "{error}"},
+    "other": {"zh": "取值不符合要求（{msg}），当前为 {input}", "en": "invalid value ({msg}), found {input}"},
+}.items()})
 
+rubric_texts({
+    "type-error": {"zh": "{loc}：{hint}", "en": "{loc}: {hint}"},
+    "inherited": {"zh": "{text}（该项继承自 {file} 第 {line} 行，问题由本文件的修改引起）",
+                  "en": "{text} (inherited from {file}, line {line}; caused by a change in this file)"},
+    "unreadable": {"zh": "无法读取评分细则文件（{error}）；请确认文件存在且可读",
+                   "en": "the rubric file cannot be read ({error}); check that it exists and is readable"},
+    "limit-size-file": {"zh": "评分细则文件有 {size:,} KB，超过上限 {limit:,} KB；请删去无关内容",
+                        "en": "the rubric file is {size:,} KB, over the limit of {limit:,} KB; remove what does not belong"},
+    "not-text-binary": {"zh": "这不是文本文件（含有二进制内容）；请上传 .yaml 文本文件",
+                        "en": "this is not a text file (it holds binary content); upload a .yaml text file"},
+    "encoding": {"zh": "无法识别文件编码（第 {byte:,} 字节附近既不是 UTF-8 也不是 GBK/GB18030）；请用记事本或 VS Code 另存为 UTF-8 后再上传",
+                 "en": "unknown file encoding (near byte {byte:,} it is neither UTF-8 nor GBK/GB18030); save the file as UTF-8 "
+                       "in Notepad or VS Code and upload it again"},
+    "missing-id": {"zh": "评分细则缺少 id，请在文件开头写 id: 英文标识",
+                   "en": "the rubric has no id; start the file with id: followed by an English name"},
+    "bad-id": {"zh": "评分细则的 id 应是一个英文标识（文字），如 id: rural；不能是列表、映射或数字",
+               "en": "the rubric's id should be an English name (text), such as id: rural; not a list, mapping or number"},
+    "duplicate-rubric": {"zh": "评分细则 id“{id}”与 {other} 重复，请改用不同的 id",
+                         "en": "the rubric id “{id}” is also used by {other}; choose a different id"},
+    "not-a-mapping": {"zh": "评分细则文件应是一个映射（id: …、standards: … 等键）",
+                      "en": "a rubric file should be a mapping (keys such as id: … and standards: …)"},
+    "bad-extends": {"zh": "extends 应是一个评分细则的 id（文字），如 extends: core；不能是列表或映射",
+                    "en": "extends should be a rubric's id (text), such as extends: core; not a list or mapping"},
+    "extends-cycle": {"zh": "extends 形成循环：{chain}；请去掉其中一环", "en": "extends goes round in a circle: {chain}; remove one link"},
+    "unknown-parent": {"zh": "extends 指向的评分细则“{parent}”不存在；请检查 id 或把它放在同一目录",
+                       "en": "extends names the rubric “{parent}”, which does not exist; check the id or put it in the same folder"},
+    "abstract-only": {"zh": "该文件只定义了公共核心（abstract），没有可用于评分的细则",
+                      "en": "this file defines only a shared core (abstract), no rubric to score with"},
+    "remove-unknown": {"zh": "要删除的“{id}”在被继承的细则中不存在；请检查 id",
+                       "en": "“{id}”, to be removed, is not in the inherited rubric; check the id"},
+})
 
 class _Problems(list[RubricProblem]):
     """Collected problems; `add` places one at a position."""
 
-    def add(self, where: Position, code: str, message: str) -> None:
-        self.append(RubricProblem(where.file, where.line, where.column, code, message))
+    def add(self, where: Position, code: str, text: Said) -> None:
+        self.append(RubricProblem.at(where.file, where.line, where.column, code, text))
 
 
 def load_rubrics(paths: Iterable[Path | str], relative_to: Path | None = None) -> RubricSet:
@@ -81,14 +119,14 @@ def _read_text(file: Path, name: str) -> str:
         size = file.stat().st_size
         return decode_rubric(b"" if size > LIMITS.chars else file.read_bytes(), name, size)
     except OSError as exc:
-        raise RubricError([RubricProblem(name, 1, 1, "unreadable", f"无法读取评分细则文件（{exc.strerror}）；请确认文件存在且可读")]) from exc
+        raise _refusal(name, "unreadable", said("unreadable", error=exc.strerror)) from exc
 
 
 def decode_rubric(data: bytes, name: str, size: int | None = None) -> str:
     """A rubric file's text: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030; anything else is refused."""
     size = len(data) if size is None else size
     if size > LIMITS.chars:
-        raise _refusal(name, "limit-size", f"评分细则文件有 {size // 1024:,} KB，超过上限 {LIMITS.chars // 1024:,} KB；请删去无关内容")
+        raise _refusal(name, "limit-size", said("limit-size-file", size=size // 1024, limit=LIMITS.chars // 1024))
     bom, codec = next(((b, c) for b, c in _BOMS if data.startswith(b)), (b"", ""))
     if codec:
         text = _decode(data[len(bom):], codec, name)
@@ -98,7 +136,7 @@ def decode_rubric(data: bytes, name: str, size: int | None = None) -> str:
         except UnicodeDecodeError:
             text = _decode(data, "gb18030", name)
     if "\x00" in text:
-        raise _refusal(name, "not-text", "这不是文本文件（含有二进制内容）；请上传 .yaml 文本文件")
+        raise _refusal(name, "not-text", said("not-text-binary"))
     return text
 
 
@@ -106,12 +144,11 @@ def _decode(data: bytes, codec: str, name: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise _refusal(name, "encoding", f"无法识别文件编码（第 {exc.start + 1:,} 字节附近既不是 UTF-8 也不是 GBK/GB18030）；"
-                                          "请用记事本或 VS Code 另存为 UTF-8 后再上传") from exc
+        raise _refusal(name, "encoding", said("encoding", byte=exc.start + 1)) from exc
 
 
-def _refusal(name: str, code: str, message: str) -> RubricError:
-    return RubricError([RubricProblem(name, 1, 1, code, message)])
+def _refusal(name: str, code: str, text: Said) -> RubricError:
+    return RubricError([RubricProblem.at(name, 1, 1, code, text)])
 
 
 def parse_rubrics(docs: Mapping[str, str], library: Mapping[str, str] | None = None) -> RubricSet:
@@ -127,13 +164,12 @@ def parse_rubrics(docs: Mapping[str, str], library: Mapping[str, str] | None = N
         rid = doc.get("id")
         if not isinstance(rid, str):
             if name in docs and rid is None:
-                problems.add(doc.where, "missing-id", "评分细则缺少 id，请在文件开头写 id: 英文标识")
+                problems.add(doc.where, "missing-id", said("missing-id"))
             elif name in docs:
-                problems.add(doc.positions["id"], "bad-id", "评分细则的 id 应是一个英文标识（文字），如 id: rural；不能是列表、映射或数字")
+                problems.add(doc.positions["id"], "bad-id", said("bad-id"))
             continue
         if rid in raw and name in docs and raw[rid][0] in docs:
-            problems.add(doc.positions.get("id", doc.where), "duplicate-rubric",
-                         f"评分细则 id“{rid}”与 {raw[rid][0]} 重复，请改用不同的 id")
+            problems.add(doc.positions.get("id", doc.where), "duplicate-rubric", said("duplicate-rubric", id=rid, other=raw[rid][0]))
             continue
         if rid not in raw or name in docs:
             raw[rid] = (name, doc)
@@ -163,7 +199,7 @@ def _parse_one(name: str, text: str, problems: _Problems) -> LocDict | None:
     if isinstance(found.data, LocDict):
         return found.data
     if found.data is not None or not found.problems:
-        problems.add(Position(name, 1, 1), "not-a-mapping", "评分细则文件应是一个映射（id: …、standards: … 等键）")
+        problems.add(Position(name, 1, 1), "not-a-mapping", said("not-a-mapping"))
     return None
 
 
@@ -175,13 +211,13 @@ def _resolve(rid: str, raw: dict[str, tuple[str, LocDict]], problems: _Problems,
         return doc
     where = doc.positions.get("extends", doc.where)
     if not isinstance(parent_id, str):
-        problems.add(where, "bad-extends", "extends 应是一个评分细则的 id（文字），如 extends: core；不能是列表或映射")
+        problems.add(where, "bad-extends", said("bad-extends"))
         return None
     if parent_id in chain or parent_id == rid:
-        problems.add(where, "extends-cycle", f"extends 形成循环：{' → '.join((*chain, rid, str(parent_id)))}；请去掉其中一环")
+        problems.add(where, "extends-cycle", said("extends-cycle", chain=" → ".join((*chain, rid, str(parent_id)))))
         return None
     if parent_id not in raw:
-        problems.add(where, "unknown-parent", f"extends 指向的评分细则“{parent_id}”不存在；请检查 id 或把它放在同一目录")
+        problems.add(where, "unknown-parent", said("unknown-parent", parent=parent_id))
         return None
     parent = _resolve(parent_id, raw, problems, (*chain, rid))
     if parent is None:
@@ -231,7 +267,7 @@ def _merge_by_id(base: LocList, over: LocList, problems: _Problems) -> LocList:
         key = item["id"]
         if item.get("remove") is True:
             if key not in index:
-                problems.add(where, "remove-unknown", f"要删除的“{key}”在被继承的细则中不存在；请检查 id")
+                problems.add(where, "remove-unknown", said("remove-unknown", id=key))
             removed.add(key)
             continue
         if key in index:
@@ -262,27 +298,25 @@ def _validate(doc: LocDict, problems: _Problems) -> Rubric | None:
         if err["type"] == "union_tag_invalid":  # reported by the rule checks, at the `kind` itself
             continue
         where = locate(doc, tuple(err["loc"]), doc.where)
-        _add_in_own_file(doc, where, err["type"].replace("_", "-"), f"{'.'.join(map(str, err['loc']))}：{type_hint(err)}", problems)
+        _add_in_own_file(doc, where, err["type"].replace("_", "-"), said("type-error", loc=".".join(map(str, err["loc"])), hint=type_hint(err)),
+                         problems)
     found = semantic_problems(_without(plain, errors))
-    for path, code, message in found:
-        _add_in_own_file(doc, locate(doc, path, doc.where), code, message, problems)
+    for path, code, text in found:
+        _add_in_own_file(doc, locate(doc, path, doc.where), code, text, problems)
     return None if found else rubric
 
 
-def type_hint(err: ErrorDetails) -> str:
-    """A pydantic error said in Chinese, with what was found."""
+def type_hint(err: ErrorDetails) -> Said:
+    """A pydantic error said in words, with what was found (a model's own check names its text in the error context)."""
     loc = [step for step in err["loc"] if isinstance(step, str)]
     ctx = {k: f"{v:,.0f}" if isinstance(v, float) and v.is_integer() else v for k, v in (err.get("ctx") or {}).items()}
-    values = _Blank({"field": loc[-1] if loc else "", "input": _shown(err.get("input")), **ctx})
-    template = _PYDANTIC_HINTS.get(err["type"])
-    return template.format_map(values) if template else f"取值不符合要求（{err['msg']}），当前为 {values['input']}"
-
-
-class _Blank(dict[str, Any]):
-    """Template values where a missing one reads as empty, so a hint never fails on a context pydantic left out."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
+    own = ctx.get("text")
+    if err["type"] == "value_error" and isinstance(own, str) and own in RUBRIC_TEXTS:
+        return said(own)
+    values = {"field": loc[-1] if loc else "", "input": _shown(err.get("input")), "msg": err["msg"], **ctx}
+    key = f"type-{err['type']}" if f"type-{err['type']}" in _PYDANTIC_HINTS else "type-other"
+    names = {name for _, name, _, _ in Formatter().parse(_PYDANTIC_HINTS[key]["zh"]) if name}
+    return said(key, **{name: values.get(name, "") for name in sorted(names)})  # a context pydantic left out reads as empty
 
 
 def _shown(value: Any) -> str:
@@ -312,12 +346,12 @@ def _without(doc: Any, errors: list[ErrorDetails]) -> Any:
     return doc
 
 
-def _add_in_own_file(doc: LocDict, where: Position, code: str, message: str, problems: _Problems) -> None:
+def _add_in_own_file(doc: LocDict, where: Position, code: str, text: Said, problems: _Problems) -> None:
     """A problem of a child rubric that lands on an inherited value is reported at the child's `extends` line."""
     if where.file != doc.where.file and "extends" in doc.positions:
-        message = f"{message}（该项继承自 {where.file} 第 {where.line} 行，问题由本文件的修改引起）"
+        text = said("inherited", text=text, file=where.file, line=where.line)
         where = doc.positions["extends"]
-    problems.add(where, code, message)
+    problems.add(where, code, text)
 
 
 def _plain(value: Any) -> Any:
@@ -327,11 +361,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
-
-
-def _chinese_message(err: Any) -> str:
-    """Pydantic's message with a Chinese lead, for the error types without a dedicated hint."""
-    return f"取值不符合要求（{err['msg']}），当前为 {err.get('input')!r}"
 
 
 def _unread_parent(rid: str, raw: dict[str, tuple[str, LocDict]], aside: Mapping[str, Sequence[RubricProblem]]) -> list[str]:

@@ -11,7 +11,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from scoring.errors import RubricProblem
+from scoring.errors import RubricProblem, Said, rubric_texts, said
 
 try:  # libyaml scans seven times faster; the composing stays in Python, where the limits are checked
     from yaml._yaml import CParser as _Parser
@@ -21,25 +21,81 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 _NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # YAML 1.1 printable
 _INT, _FLOAT, _MERGE = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:merge"
 
-# PyYAML's most common complaints, said in Chinese (matched by the start of its English text)
+# PyYAML's most common complaints, explained (matched by the start of its English text)
 _SYNTAX_HINTS = (
-    ("mapping values are not allowed", "此处不能出现“冒号+空格”；值中含冒号时请给整个值加引号，或检查上一行的缩进"),
-    ("found character '\\t'", "不能用 Tab 缩进，请改用空格"),
-    ("found character that cannot start any token", "有不能作为开头的字符（常见原因：用了 Tab 缩进，或以 @、` 开头的值没有加引号）"),
-    ("but found another document", "文件只能包含一个 YAML 文档（去掉多余的 ---）"),
-    ("could not find expected ':'", "缺少冒号“:”，或多行文字缺少引号"),
-    ("did not find expected key", "缩进不一致，或列表项与键混在同一层"),
-    ("did not find expected ',' or ']'", "方括号 [ ] 没有闭合，或列表项之间缺少逗号"),
-    ("did not find expected ',' or '}'", "花括号 { } 没有闭合，或键值对之间缺少逗号"),
-    ("expected ',' or ']'", "方括号 [ ] 没有闭合，或列表项之间缺少逗号"),
-    ("expected ',' or '}'", "花括号 { } 没有闭合，或键值对之间缺少逗号"),
-    ("found unexpected end of stream", "引号没有闭合"),
-    ("found undefined alias", "引用（*名称）了未定义的锚点（&名称）"),
-    ("found duplicate anchor", "同一个锚点（&名称）定义了两次"),
-    ("expected <block end>", "缩进不一致：同一层的键要对齐"),
-    ("expected a single document", "文件只能包含一个 YAML 文档（去掉多余的 ---）"),
-    ("found unknown escape character", "双引号中有无法识别的转义（\\）；请改用单引号"),
+    ("mapping values are not allowed", "syntax-colon"),
+    ("found character '\\t'", "syntax-tab"),
+    ("found character that cannot start any token", "syntax-start"),
+    ("but found another document", "syntax-documents"),
+    ("could not find expected ':'", "syntax-no-colon"),
+    ("did not find expected key", "syntax-indent-mixed"),
+    ("did not find expected ',' or ']'", "syntax-bracket"),
+    ("did not find expected ',' or '}'", "syntax-brace"),
+    ("expected ',' or ']'", "syntax-bracket"),
+    ("expected ',' or '}'", "syntax-brace"),
+    ("found unexpected end of stream", "syntax-quote"),
+    ("found undefined alias", "syntax-alias"),
+    ("found duplicate anchor", "syntax-anchor"),
+    ("expected <block end>", "syntax-indent"),
+    ("expected a single document", "syntax-documents"),
+    ("found unknown escape character", "syntax-escape"),
 )
+
+rubric_texts({
+    "syntax-colon": {"zh": "此处不能出现“冒号+空格”；值中含冒号时请给整个值加引号，或检查上一行的缩进",
+                     "en": "“colon + space” cannot stand here; quote the whole value if it contains a colon, or check the "
+                           "indentation of the line above"},
+    "syntax-tab": {"zh": "不能用 Tab 缩进，请改用空格", "en": "indent with spaces, not tabs"},
+    "syntax-start": {"zh": "有不能作为开头的字符（常见原因：用了 Tab 缩进，或以 @、` 开头的值没有加引号）",
+                     "en": "a character that cannot start a value (usually a tab used for indentation, or a value "
+                           "starting with @ or ` without quotes)"},
+    "syntax-documents": {"zh": "文件只能包含一个 YAML 文档（去掉多余的 ---）",
+                         "en": "the file may hold only one YAML document (remove the extra ---)"},
+    "syntax-no-colon": {"zh": "缺少冒号“:”，或多行文字缺少引号", "en": "a colon “:” is missing, or text over several lines lacks quotes"},
+    "syntax-indent-mixed": {"zh": "缩进不一致，或列表项与键混在同一层",
+                            "en": "inconsistent indentation, or list items and keys mixed at one level"},
+    "syntax-bracket": {"zh": "方括号 [ ] 没有闭合，或列表项之间缺少逗号",
+                       "en": "a square bracket [ ] is not closed, or a comma is missing between list items"},
+    "syntax-brace": {"zh": "花括号 {{ }} 没有闭合，或键值对之间缺少逗号",
+                     "en": "a curly brace {{ }} is not closed, or a comma is missing between key-value pairs"},
+    "syntax-quote": {"zh": "引号没有闭合", "en": "a quote is not closed"},
+    "syntax-alias": {"zh": "引用（*名称）了未定义的锚点（&名称）", "en": "an alias (*name) refers to an anchor (&name) that is not defined"},
+    "syntax-anchor": {"zh": "同一个锚点（&名称）定义了两次", "en": "the same anchor (&name) is defined twice"},
+    "syntax-indent": {"zh": "缩进不一致：同一层的键要对齐", "en": "inconsistent indentation: keys at one level must line up"},
+    "syntax-escape": {"zh": "双引号中有无法识别的转义（\\）；请改用单引号",
+                      "en": "an unknown escape (\\) inside double quotes; use single quotes instead"},
+    "syntax-unknown": {"zh": "无法解析（{problem}）", "en": "cannot be read ({problem})"},
+    "yaml-syntax": {"zh": "YAML 格式错误（第 {line} 行第 {column} 列）：{hint}；请检查缩进、冒号和引号",
+                    "en": "YAML syntax error (line {line}, column {column}): {hint}; check the indentation, colons and quotes"},
+    "yaml-error": {"zh": "YAML 格式错误：{error}", "en": "YAML syntax error: {error}"},
+    "limit-aliases": {"zh": "别名（*名称）引用超过上限 {limit} 次；评分细则不需要这么多引用，请直接写出内容",
+                      "en": "more than {limit} aliases (*name); a rubric needs far fewer, write the content out instead"},
+    "limit-depth": {"zh": "嵌套超过上限 {limit} 层；请检查缩进或括号是否多余",
+                    "en": "nested more than {limit} levels deep; check for stray indentation or brackets"},
+    "limit-depth-aliases": {"zh": "展开别名（*名称）后嵌套超过上限 {limit} 层；请直接写出内容",
+                            "en": "nested more than {limit} levels deep once aliases (*name) are expanded; write the content out instead"},
+    "limit-values": {"zh": "文档中的值（别名 *名称 展开后计）超过上限 {limit:,} 个；评分细则用不了这么多，请检查是否层层引用了锚点或误粘贴了数据",
+                     "en": "more than {limit:,} values in the document (counted with aliases *name expanded); a rubric needs far "
+                           "fewer, check for anchors referring to anchors or data pasted by mistake"},
+    "limit-size": {"zh": "评分细则有 {size:,} KB，超过上限 {limit:,} KB；请删去无关内容",
+                   "en": "the rubric is {size:,} KB, over the limit of {limit:,} KB; remove what does not belong"},
+    "not-text": {"zh": "第 {line} 行第 {column} 列有不允许的控制字符（U+{char}）；请删除它，或把文件另存为 UTF-8 文本",
+                 "en": "a control character that is not allowed (U+{char}) at line {line}, column {column}; delete it, or "
+                       "save the file as UTF-8 text"},
+    "yaml-tag": {"zh": "不支持的 YAML 标签“{tag}”；评分细则只用普通的文字、数字、列表和映射，请去掉该标签",
+                 "en": "unsupported YAML tag “{tag}”; a rubric uses only plain text, numbers, lists and mappings, remove the tag"},
+    "duplicate-key": {"zh": "键“{key}”在同一层重复出现，请删除或合并其中一个",
+                      "en": "the key “{key}” appears twice at the same level; delete or merge one of them"},
+    "yaml-merge": {"zh": "“<<”只能合并映射（<<: *名称）；请检查引用的锚点",
+                   "en": "“<<” can merge only mappings (<<: *name); check the anchor it refers to"},
+    "key-not-text": {"zh": "键“{key}”不是文字；请给键加引号，如 \"{key}\":", "en": "the key “{key}” is not text; quote it, as in \"{key}\":"},
+    "key-not-text-nested": {"zh": "键“（列表或映射）”不是文字；请给键加引号，如 \"（列表或映射）\":",
+                            "en": "a list or mapping is used as a key; a key must be text in quotes, as in \"name\":"},
+    "limit-number": {"zh": "数字有 {digits:,} 位，超过上限 {limit} 位；请改为合理的数值",
+                     "en": "a number with {digits:,} digits, over the limit of {limit}; enter a sensible value"},
+    "bad-value": {"zh": "无法识别的值“{value}”（{error}）；日期请写成 2024-01-01，其他特殊值请加引号",
+                  "en": "the value “{value}” cannot be read ({error}); write dates as 2024-01-01 and quote other special values"},
+})
 
 
 @dataclass(frozen=True)
@@ -99,8 +155,8 @@ class _Stop(Exception):
         self.problem = problem
 
 
-def _problem(where: Position, code: str, message: str) -> RubricProblem:
-    return RubricProblem(where.file, where.line, where.column, code, message)
+def _problem(where: Position, code: str, text: Said) -> RubricProblem:
+    return RubricProblem.at(where.file, where.line, where.column, code, text)
 
 
 def _pos(file: str, node: yaml.Node | yaml.Event | None) -> Position:
@@ -126,11 +182,10 @@ class _Loader(Composer, _Parser, SafeConstructor, Resolver):
         if isinstance(event, yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > self.limits.aliases:
-                raise _Stop(_problem(_pos(self.file, event), "limit-aliases",
-                                     f"别名（*名称）引用超过上限 {self.limits.aliases} 次；评分细则不需要这么多引用，请直接写出内容"))
+                raise _Stop(_problem(_pos(self.file, event), "limit-aliases", said("limit-aliases", limit=self.limits.aliases)))
         self.depth += 1
         if self.depth > self.limits.depth:
-            raise _Stop(_problem(_pos(self.file, event), "limit-depth", f"嵌套超过上限 {self.limits.depth} 层；请检查缩进或括号是否多余"))
+            raise _Stop(_problem(_pos(self.file, event), "limit-depth", said("limit-depth", limit=self.limits.depth)))
         try:
             return super().compose_node(parent, index)
         finally:
@@ -138,21 +193,19 @@ class _Loader(Composer, _Parser, SafeConstructor, Resolver):
 
 
 def _too_many_values(where: Position, limits: Limits) -> RubricProblem:
-    return _problem(where, "limit-values", f"文档中的值（别名 *名称 展开后计）超过上限 {limits.values:,} 个；"
-                                           "评分细则用不了这么多，请检查是否层层引用了锚点或误粘贴了数据")
+    return _problem(where, "limit-values", said("limit-values", limit=limits.values))
 
 
 def read_located(text: str, file: str, limits: Limits = LIMITS) -> Located:
     """Parse YAML safely within `limits` into LocDict/LocList carrying positions, with every problem met."""
     if len(text) > limits.chars:
         return Located(None, [_problem(Position(file, 1, 1), "limit-size",
-                                       f"评分细则有 {len(text) // 1024:,} KB，超过上限 {limits.chars // 1024:,} KB；请删去无关内容")])
+                                       said("limit-size", size=len(text) // 1024, limit=limits.chars // 1024))])
     bad = _unreadable(text)
     if bad is not None:
         line, column = text.count("\n", 0, bad) + 1, bad - text.rfind("\n", 0, bad)
         return Located(None, [_problem(Position(file, line, column), "not-text",
-                                       f"第 {line} 行第 {column} 列有不允许的控制字符（U+{ord(text[bad]):04X}）；"
-                                       "请删除它，或把文件另存为 UTF-8 文本")])
+                                       said("not-text", line=line, column=column, char=f"{ord(text[bad]):04X}"))])
     loader = _Loader(text, file, limits)
     try:
         node = loader.get_single_node()
@@ -166,7 +219,7 @@ def read_located(text: str, file: str, limits: Limits = LIMITS) -> Located:
     except yaml.MarkedYAMLError as exc:
         return Located(None, [syntax_problem(exc, file)])
     except yaml.YAMLError as exc:
-        return Located(None, [_problem(Position(file, 1, 1), "yaml-syntax", f"YAML 格式错误：{exc}")])
+        return Located(None, [_problem(Position(file, 1, 1), "yaml-syntax", said("yaml-error", error=str(exc)))])
     finally:
         loader.dispose()
 
@@ -178,12 +231,13 @@ def _unreadable(text: str) -> int | None:
 
 
 def syntax_problem(exc: yaml.MarkedYAMLError, file: str) -> RubricProblem:
-    """A YAML syntax error as a located problem with a Chinese explanation."""
+    """A YAML syntax error as a located problem with an explanation."""
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = str(exc.problem or exc.context or "")
-    hint = next((h for start, h in _SYNTAX_HINTS if problem.startswith(start)), f"无法解析（{problem}）")
-    return RubricProblem(file, line, column, "yaml-syntax", f"YAML 格式错误（第 {line} 行第 {column} 列）：{hint}；请检查缩进、冒号和引号")
+    key = next((k for start, k in _SYNTAX_HINTS if problem.startswith(start)), None)
+    hint = said(key) if key else said("syntax-unknown", problem=problem)
+    return RubricProblem.at(file, line, column, "yaml-syntax", said("yaml-syntax", line=line, column=column, hint=hint))
 
 
 class _Builder:
@@ -209,9 +263,9 @@ class _Builder:
         if self.count > self.limits.values:
             raise _Stop(_too_many_values(where, self.limits))
         if depth > self.limits.depth:
-            raise _Stop(_problem(where, "limit-depth", f"展开别名（*名称）后嵌套超过上限 {self.limits.depth} 层；请直接写出内容"))
+            raise _Stop(_problem(where, "limit-depth", said("limit-depth-aliases", limit=self.limits.depth)))
         if node.tag not in self.loader.yaml_constructors:  # e.g. !!python/object: never constructed, only reported
-            self._add(where, "yaml-tag", f"不支持的 YAML 标签“{node.tag}”；评分细则只用普通的文字、数字、列表和映射，请去掉该标签")
+            self._add(where, "yaml-tag", said("yaml-tag", tag=node.tag))
             return None
         if isinstance(node, yaml.SequenceNode):
             seq = LocList(where)
@@ -234,7 +288,7 @@ class _Builder:
             if key is None:
                 continue
             if key in out:
-                self._add(_pos(self.file, key_node), "duplicate-key", f"键“{key}”在同一层重复出现，请删除或合并其中一个")
+                self._add(_pos(self.file, key_node), "duplicate-key", said("duplicate-key", key=key))
             out[key] = self.build(value_node, depth + 1)
             out.positions[key] = self.where(value_node)
         for key_node, value_node in merged:
@@ -247,7 +301,7 @@ class _Builder:
     def _merge_pairs(self, node: yaml.Node) -> list[tuple[yaml.Node, yaml.Node]]:
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
         if not all(isinstance(s, yaml.MappingNode) for s in sources):
-            self._add(_pos(self.file, node), "yaml-merge", "“<<”只能合并映射（<<: *名称）；请检查引用的锚点")
+            self._add(_pos(self.file, node), "yaml-merge", said("yaml-merge"))
             return []
         return [pair for s in sources for pair in s.value]
 
@@ -256,22 +310,21 @@ class _Builder:
         key = self._scalar(node, self.where(node)) if isinstance(node, yaml.ScalarNode) else node
         if isinstance(key, str):
             return key
-        shown = node.value if isinstance(node, yaml.ScalarNode) else "（列表或映射）"
-        self._add(_pos(self.file, node), "key-not-text", f"键“{shown}”不是文字；请给键加引号，如 \"{shown}\":")
+        text = said("key-not-text", key=node.value) if isinstance(node, yaml.ScalarNode) else said("key-not-text-nested")
+        self._add(_pos(self.file, node), "key-not-text", text)
         return None
 
     def _scalar(self, node: yaml.Node, where: Position) -> Any:
         if node.tag in (_INT, _FLOAT) and len(node.value) > self.limits.number_digits:
-            raise _Stop(_problem(where, "limit-number", f"数字有 {len(node.value):,} 位，超过上限 {self.limits.number_digits} 位；请改为合理的数值"))
+            raise _Stop(_problem(where, "limit-number", said("limit-number", digits=len(node.value), limit=self.limits.number_digits)))
         try:
             return self.loader.construct_object(node)
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
-            shown = str(node.value)[:40]
-            self._add(where, "bad-value", f"无法识别的值“{shown}”（{exc}）；日期请写成 2024-01-01，其他特殊值请加引号")
+            self._add(where, "bad-value", said("bad-value", value=str(node.value)[:40], error=str(exc)))
             return None
 
-    def _add(self, where: Position, code: str, message: str) -> None:
-        self.problems.append(_problem(where, code, message))
+    def _add(self, where: Position, code: str, text: Said) -> None:
+        self.problems.append(_problem(where, code, text))
 
 
 def locate(root: Any, path: tuple[Any, ...], fallback: Position) -> Position:

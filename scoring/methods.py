@@ -8,13 +8,24 @@ from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from scoring.base import Flag, FrozenModel, Number, Templates, say
+from scoring.errors import Said, rubric_texts, said
 from scoring.sql import num
 
 ColumnType = Literal["bool", "number", "rate", "level", "points", "text"]
-Problem = tuple[tuple[Any, ...], str, str]  # (path below the method, code, Chinese message with the fix)
+Problem = tuple[tuple[Any, ...], str, Said]  # (path below the method, code, message with the fix)
 _TOLERANCE = 1e-6
+
+rubric_texts({
+    "method-exceeds-points": {"zh": "评分方法中的分值超过了本项满分 {points:g}；请降低或提高本项 points",
+                              "en": "the scoring method awards more than this item's full points {points:g}; lower it or raise "
+                                    "the item's points"},
+    "tiers-order": {"zh": "tiers 的门槛 min 必须从高到低排列且不重复；请调整顺序",
+                    "en": "the thresholds (min) of tiers must run from high to low without repeats; reorder them"},
+    "rate-zero-at": {"zh": "zero_at 必须小于 target", "en": "zero_at must be less than target"},
+})
 
 
 def fmt_points(x: float) -> str:
@@ -62,7 +73,7 @@ def _num(value: Any) -> float | None:
 def _exceeds(values: list[float | None], points: float) -> Iterator[Problem]:
     """A method may not award more than the indicator's points."""
     if any(v is not None and v > points + _TOLERANCE for v in values):
-        yield (), "method-exceeds-points", f"评分方法中的分值超过了本项满分 {points:g}；请降低或提高本项 points"
+        yield (), "method-exceeds-points", said("method-exceeds-points", points=points)
 
 
 def _blank(col: str) -> str:
@@ -174,7 +185,7 @@ class Tiers(Method):
         tiers = [t for t in raw.get("tiers") or [] if isinstance(t, dict)] if isinstance(raw.get("tiers"), list) else []
         mins = [m for t in tiers if (m := _num(t.get("min"))) is not None]
         if any(a <= b for a, b in zip(mins, mins[1:])):
-            yield ("tiers",), "tiers-order", "tiers 的门槛 min 必须从高到低排列且不重复；请调整顺序"
+            yield ("tiers",), "tiers-order", said("tiers-order")
         yield from _exceeds([_num(t.get("points")) for t in tiers], points)
 
 
@@ -193,7 +204,7 @@ class Rate(Method):
     @model_validator(mode="after")
     def _ordered(self) -> Rate:
         if self.zero_at >= self.target:
-            raise ValueError("zero_at 必须小于 target")
+            raise PydanticCustomError("value_error", said("rate-zero-at").render(), {"text": "rate-zero-at"})
         return self
 
     def score(self, values: np.ndarray, points: float) -> np.ndarray:

@@ -3,15 +3,25 @@ applied, and combined under its decisions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache, partial
 from pathlib import Path
 
 from scoring.combine import Combined, Decision, Part, combine, with_fixes
-from scoring.ingest import read_assessments
+from scoring.ingest import Ingested, read_assessments
 from scoring.loader import load_rubrics, parse_rubrics
 from scoring.rubricset import RubricSet
 from snapshots.manifest import FileEntry, Manifest
 from snapshots.workspaces import Access, WorkspaceService
+
+# Reads one kept file (or one sheet): its bytes on demand (verified), SHA-256, name, the rubrics, the sheet.
+Reader = Callable[[Callable[[], bytes], str, str, RubricSet, str | None], Ingested]
+
+
+def read_file(fetch: Callable[[], bytes], sha256: str, filename: str, rubrics: RubricSet, sheet: str | None) -> Ingested:
+    """Read one kept file (or one of its sheets) with no cache: the CLI's reader."""
+    return read_assessments(fetch(), rubrics, filename=filename, sheet=sheet)
 
 
 @dataclass(frozen=True)
@@ -36,15 +46,16 @@ def part_name(entry: FileEntry, sheet: str | None) -> str:
     return entry.name if sheet is None else f"{entry.name}（{sheet}）"
 
 
-def pieces(service: WorkspaceService, access: Access, manifest: Manifest, rubrics: RubricSet) -> list[Piece]:
-    """Every file (each chosen sheet its own part) read from its verified bytes, with the version's row fixes applied."""
+def pieces(service: WorkspaceService, access: Access, manifest: Manifest, rubrics: RubricSet, read: Reader = read_file) -> list[Piece]:
+    """Every file (each chosen sheet its own part) read from its verified bytes by `read` (the UI's reads an unchanged file
+    once, across versions, and fetches its bytes only then), with the version's row fixes applied."""
     found = []
     for entry in manifest.files:
-        data = service.file_bytes(access, entry)
+        fetch = cache(partial(service.file_bytes, access, entry))  # fetched at most once, whatever the sheets
         for sheet in entry.sheets or (None,):
             name = part_name(entry, sheet)
             cells = {(fix.row, fix.column): fix.value for fix in manifest.fixes if fix.sha256 == entry.sha256 and fix.sheet == (sheet or "")}
-            ingested = read_assessments(data, rubrics, filename=entry.name, sheet=sheet)
+            ingested = read(fetch, entry.sha256, entry.name, rubrics, sheet)
             found.append(Piece(entry, sheet, Part(name, entry.source, with_fixes(ingested, cells, rubrics, filename=name))))
     return found
 

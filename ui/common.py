@@ -10,9 +10,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from scoring.errors import RubricProblem
 from scoring.ingest.report import ValidationReport
 from ui import state
 from ui.i18n import TEXT, t, translate
+from ui.model import select
 from ui.safe import md, plain
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,6 +71,12 @@ def table(frame: Any, key: str, extra: Mapping[str, Any] | None = None, **kwargs
     kwargs.setdefault("hide_index", True)
     return st.dataframe(frame, key=key, width="stretch", placeholder="—",
                         column_config=column_config(list(frame.columns), extra), **kwargs)
+
+
+def rubric_problem_table(problems: Sequence[RubricProblem], key: str, lang: str) -> Any:
+    """A rubric's problems in the UI language: file, line, column, code, message."""
+    labels = {k: t(f"rubrics.{k}") for k in ("file", "line", "column", "code", "message")}
+    return table(select.rubric_problems(problems, lang), key, labels)
 
 
 def problem_table(report: ValidationReport, key: str, lang: str) -> Any:

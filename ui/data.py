@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +12,7 @@ import streamlit as st
 import yaml
 
 from scoring.engine import score
-from scoring.errors import RubricError, RubricProblem
+from scoring.errors import RubricError, RubricProblem, said
 from scoring.ingest import Ingested, ValidationReport, read_assessments
 from scoring.ingest import sheet_names as workbook_sheet_names
 from scoring.ingest.fixes import revalidate
@@ -92,7 +92,7 @@ def custom_rubrics(name: str, text: str, builtin: RubricSet) -> RubricSet:
     """
     own = parse_rubrics({name: text}, library=builtin.documents)
     if not own.concrete:
-        raise RubricError([RubricProblem(name, 1, 1, "abstract-only", "该文件只定义了公共核心（abstract），没有可用于评分的细则")])
+        raise RubricError([RubricProblem.at(name, 1, 1, "abstract-only", said("abstract-only"))])
     taken_ids = {r.id for r in own.concrete}
     taken_fields = {f for r in own.concrete for f in r.fields}
     kept = {}
@@ -128,10 +128,15 @@ def sheet_names(content: str, filename: str, _data: bytes) -> list[str]:
     return workbook_sheet_names(_data, filename, WorkbookLimits.from_env())
 
 
+def content_hash(data: bytes) -> str:
+    """A file's SHA-256: the key its readings are cached under, the same a workspace keeps the file by."""
+    return hashlib.sha256(data).hexdigest()
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def upload_digest(file_id: str, _data: bytes) -> str:
     """The content hash of an uploaded file, computed once per upload (hashing 300 MB takes about a second)."""
-    return digest(_data)
+    return content_hash(_data)
 
 
 # Read and scored uploads are the largest objects the server holds: kept by content within a byte budget.
@@ -139,15 +144,19 @@ _UPLOADS = LruCache(budget_from_env(), footprint)
 
 
 def ingest(data: bytes, filename: str, rubrics: RubricSet, sheet: str | None = None, content: str | None = None) -> Ingested:
-    """Read and validate an assessment file (cached on its bytes and the rubrics; `content`: digest(data) if known)."""
-    key = ("ingest", content or digest(data), rubric_key(rubrics), filename, sheet)
-    return _UPLOADS.get(key, lambda: _read(data, filename, rubrics, sheet))
+    """Read and validate an assessment file (cached on its bytes and the rubrics; `content`: content_hash(data) if known)."""
+    return ingest_kept(lambda: data, content or content_hash(data), filename, rubrics, sheet)
+
+
+def ingest_kept(fetch: Callable[[], bytes], sha256: str, filename: str, rubrics: RubricSet, sheet: str | None = None) -> Ingested:
+    """A file known by its SHA-256, read and validated once per rubrics; `fetch` is called for its bytes only when it was not."""
+    return _UPLOADS.get(("ingest", sha256, rubric_key(rubrics), filename, sheet), lambda: _read(fetch(), filename, rubrics, sheet))
 
 
 def scored(data: bytes, filename: str, rubrics: RubricSet, ingested: Ingested, sheet: str | None = None,
            custom_rubric: str = "", content: str | None = None) -> Dataset:
     """Score an ingested file into a data set (cached on the same keys as `ingest`)."""
-    key = (content or digest(data), rubric_key(rubrics), filename, sheet)
+    key = (content or content_hash(data), rubric_key(rubrics), filename, sheet)
     results = _UPLOADS.get(("score", *key), lambda: score(ingested.frame, rubrics, ingested.not_applicable))
     return Dataset(digest(*key[:3], sheet or ""), filename, rubrics, results, ingested.report, ingested.rejected,
                    data, filename, custom_rubric)

@@ -87,7 +87,7 @@ WORKBENCH_TEXT: dict[str, tuple[str, str]] = {
     "wb.diff": ("查看改动的行", "Show the changed lines"),
     "wb.download": ("下载 {file}", "Download {file}"),
     "wb.invalid": ("草稿有 {n} 处问题（与 validate-rubric 的提示相同），改正后才能查看影响和采用：",
-                   "The draft has {n} problems (as validate-rubric reports them); fix them to see its effect and adopt it:"),
+                   "The draft has {n} problems (the same problems validate-rubric reports); fix them to see its effect and adopt it:"),
     "wb.valid": ("草稿校验通过。", "The draft is valid."),
     "wb.computing": ("正在用草稿对当前数据评分…", "Scoring the current data with the draft…"),
     "wb.impact": ("影响说明", "What the change does"),

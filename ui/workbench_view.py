@@ -11,7 +11,6 @@ from snapshots import SnapshotError
 from ui import common, state, workspace_view
 from ui.data import Dataset, rescore, rubric_key
 from ui.i18n import t
-from ui.model import select
 from ui.model import workbench as wb
 from ui.safe import md
 from ui.share import error_text
@@ -72,8 +71,7 @@ def render(data: Dataset, rubric_id: str) -> None:
         st.code(draft.diff(), language="diff")
     if rubrics is None:
         st.error(t("wb.invalid", n=len(problems)), icon=":material/error:")
-        labels = {k: t(f"rubrics.{k}") for k in ("file", "line", "column", "code", "message")}
-        common.table(select.rubric_problems(problems), "wb_problems", labels)
+        common.rubric_problem_table(problems, "wb_problems", state.lang())
         return
     st.success(t("wb.valid"), icon=":material/check_circle:")
     show(data, rubrics, rubric_id)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -58,18 +59,19 @@ def render() -> bool:
     return True
 
 
-def _uploads(key: str) -> list[Upload]:
-    """The files chosen, each workbook with more than one sheet offering its sheets to tick (the first by default)."""
+def _uploads(key: str, kept: Mapping[str, tuple[str, ...]] | None = None) -> list[Upload]:
+    """The files chosen, each workbook with more than one sheet offering its sheets to tick: a re-sent workbook the sheets
+    ticked when it was kept (`kept`, by file name), any other the first."""
     files = st.file_uploader(t("ws.files"), type=TYPES, key=key, accept_multiple_files=True,
                              help=common.upload_help(data.upload_limit()))
     chosen = []
     for f in files or []:
         raw = f.getvalue()
-        chosen.append(Upload(f.name, raw, _sheets(key, f.name, f.file_id, raw)))
+        chosen.append(Upload(f.name, raw, _sheets(key, f.name, f.file_id, raw, (kept or {}).get(f.name, ()))))
     return chosen
 
 
-def _sheets(key: str, name: str, file_id: str, raw: bytes) -> tuple[str, ...]:
+def _sheets(key: str, name: str, file_id: str, raw: bytes, before: tuple[str, ...]) -> tuple[str, ...]:
     """The sheets ticked for one workbook; () for the first sheet alone (or a CSV, or a file the add button will explain)."""
     if len(raw) > data.upload_limit():
         return ()
@@ -79,7 +81,8 @@ def _sheets(key: str, name: str, file_id: str, raw: bytes) -> tuple[str, ...]:
         return ()
     if len(names) < 2:
         return ()
-    ticked = st.multiselect(t("ws.sheets", name=md(name, 80)), names, default=names[:1], key=f"{key}_sheets_{name}",
+    default = [sheet for sheet in before if sheet in names] or names[:1]
+    ticked = st.multiselect(t("ws.sheets", name=md(name, 80)), names, default=default, key=f"{key}_sheets_{name}",
                             help=t("ws.sheets_help"))
     return () if ticked in ([], names[:1]) else tuple(ticked)
 
@@ -205,8 +208,8 @@ def _fixes(opened: Access, loaded: workspace_view.Loaded) -> None:
 def _add(opened: Access, loaded: workspace_view.Loaded) -> None:
     st.markdown(f"**{t('ws.add_title')}**")
     # One uploader per version: once its files are kept it starts empty, instead of offering them again as re-sent files.
-    files = _uploads(f"{ADD_FILES}_{loaded.version.number}")
-    known = {entry.name for entry in loaded.manifest.files}
+    known = {entry.name: entry.sheets for entry in loaded.manifest.files}
+    files = _uploads(f"{ADD_FILES}_{loaded.version.number}", known)
     if files:
         st.caption(t("ws.add_help"))
     for upload in files:
@@ -230,7 +233,8 @@ def _resend_preview(opened: Access, loaded: workspace_view.Loaded, name: str, ra
         return
     rubrics = loaded.dataset.rubrics
     try:
-        diff = diff_files(data.ingest(workspace_view.service().file_bytes(opened, entry), name, rubrics), data.ingest(raw, name, rubrics))
+        kept = data.ingest_kept(partial(workspace_view.service().file_bytes, opened, entry), entry.sha256, name, rubrics)
+        diff = diff_files(kept, data.ingest(raw, name, rubrics))
     except (InputError, SnapshotError):
         return  # the add button explains an unreadable file; a damaged kept file is replaced as a whole
     st.info(t("ws.resend", name=md(name, 80), added=len(diff.added), removed=len(diff.removed), changed=len(diff.changed)),
@@ -249,10 +253,11 @@ def _history(opened: Access, loaded: workspace_view.Loaded) -> None:
         if not numbers:
             return
         number = st.selectbox(t("ws.version"), numbers, key=VERSION_KEY)
-        earlier = workspace_view.load_or_explain(number)
+        earlier = workspace_view.combination(number)
         if earlier is not None:
-            st.caption(t("ws.version_files", files="、".join(md(e.name, 60) for e in earlier.manifest.files) or "—"))
-            frame = model.accounting(earlier.combined)
+            manifest, made = earlier
+            st.caption(t("ws.version_files", files="、".join(md(e.name, 60) for e in manifest.files) or "—"))
+            frame = model.accounting(made.combined)
             common.table(frame, "ws_version_accounts", {c: t(f"ws.col.{c}") for c in frame.columns})
         if st.button(t("ws.restore", number=number), key=RESTORE_KEY, icon=":material/restore:"):
             _apply(lambda w: w.restore(opened, number))

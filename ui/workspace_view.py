@@ -9,6 +9,7 @@ import streamlit as st
 from scoring.combine import Combined
 from scoring.engine import score
 from scoring.errors import InputError, RubricError
+from scoring.rubricset import RubricSet
 from snapshots import SnapshotError, SnapshotRateLimited, SnapshotUnavailable
 from snapshots.manifest import Manifest
 from snapshots.tokens import is_valid_id
@@ -55,17 +56,46 @@ def access() -> Access | None:
     return None if opened is None else Access(opened)
 
 
+@dataclass(frozen=True, eq=False)
+class Combination:
+    """A version's files read (each unchanged file once, through the upload cache) and combined, not yet scored."""
+
+    rubrics: RubricSet
+    combined: Combined
+    pieces: tuple[Piece, ...]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _combination(workspace_id: str, manifest_sha: str, _manifest: Manifest) -> Combination:
+    rubrics = rubrics_for(_manifest, data.RUBRIC_DIR)
+    found = pieces(service(), Access(workspace_id), _manifest, rubrics, data.ingest_kept)
+    return Combination(rubrics, combined(found, _manifest), tuple(found))
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _load(workspace_id: str, manifest_sha: str, _name: str, _version: Version, _manifest: Manifest) -> Loaded:
-    ws = service()
-    rubrics = rubrics_for(_manifest, data.RUBRIC_DIR)
-    found = pieces(ws, Access(workspace_id), _manifest, rubrics)
-    merged = combined(found, _manifest)
-    results = score(merged.frame, rubrics, merged.not_applicable)
+    made = _combination(workspace_id, manifest_sha, _manifest)
+    merged = made.combined
+    results = score(merged.frame, made.rubrics, merged.not_applicable)
     key = data.digest("workspace", workspace_id, manifest_sha)
-    dataset = data.Dataset(key, _name, rubrics, results, merged.reports[0] if len(merged.reports) == 1 else None,
+    dataset = data.Dataset(key, _name, made.rubrics, results, merged.reports[0] if len(merged.reports) == 1 else None,
                            filename=_name)
-    return Loaded(_name, _version, _manifest, dataset, merged, tuple(found))
+    return Loaded(_name, _version, _manifest, dataset, merged, made.pieces)
+
+
+def combination(number: int) -> tuple[Manifest, Combination] | None:
+    """An earlier version's files combined (not scored: its history entry shows what it held), or None after saying why not."""
+    opened = access()
+    if opened is None:
+        return None
+    try:
+        _, manifest = service().manifest(opened, number)
+        return manifest, _combination(opened.id, data.digest(manifest.to_json()), manifest)
+    except SnapshotError as error:
+        st.error(error_text(error), icon=":material/error:")
+    except (InputError, RubricError) as error:
+        st.error(t("ws.broken", message=md(error, 600)), icon=":material/error:")
+    return None
 
 
 def load(number: int | None = None) -> Loaded | None:
@@ -91,7 +121,7 @@ def load_or_explain(number: int | None = None) -> Loaded | None:
     except InputError as error:
         st.error(t("ws.broken", message=md(error, 600)), icon=":material/error:")
     except RubricError as error:
-        st.error(t("ws.rubric_broken", message=md(error, 600)), icon=":material/error:")
+        st.error(t("ws.rubric_broken", message=md(error.report(state.lang()), 600)), icon=":material/error:")
     return None
 
 
@@ -146,7 +176,7 @@ def _show_head() -> bool:
     loaded = load_or_explain()
     if loaded is None:
         return False
-    if state.dataset().key != loaded.dataset.key:
+    if not state.has_upload() or state.dataset().key != loaded.dataset.key:  # a new session need not read the sample city
         state.set_dataset(loaded.dataset)
     return True
 

@@ -10,8 +10,13 @@ import pandas as pd
 from pydantic import Field
 
 from scoring.base import FrozenModel, Number, Whole
+from scoring.errors import rubric_texts, said
 from scoring.results import coded
 from scoring.rules.base import Found
+
+rubric_texts({"alerts-order": {"zh": "预警 levels 须按 max_unmet 从小到大排列，只有最后一级可以不写 max_unmet；请调整顺序",
+                               "en": "the alert levels must run from the smallest max_unmet up, and only the last may leave out "
+                                     "max_unmet; reorder them"}})
 
 
 class AlertLevel(FrozenModel):
@@ -55,4 +60,4 @@ class Alerts(FrozenModel):
         bounds = [lvl.get("max_unmet") for lvl in levels]
         numbers = [b for b in bounds if isinstance(b, (int, float)) and not isinstance(b, bool)]
         if None in bounds[:-1] or any(b <= a for a, b in zip(numbers, numbers[1:])):
-            yield (*path, "levels"), "alerts-order", "预警 levels 须按 max_unmet 从小到大排列，只有最后一级可以不写 max_unmet；请调整顺序"
+            yield (*path, "levels"), "alerts-order", said("alerts-order")

@@ -10,9 +10,13 @@ import numpy as np
 from pydantic import Field
 
 from scoring.base import FrozenModel, Number, Templates, say
+from scoring.errors import rubric_texts, said
 from scoring.methods import fmt_points
 from scoring.rules.base import EPS, CheckContext, Found, GradeState, SqlGrading
 from scoring.sql import num
+
+rubric_texts({"bands-order": {"zh": "等次 bands 必须按分数线从高到低排列，分数线不能相同；请调整顺序",
+                              "en": "the bands must run from the highest minimum down, without equal minimums; reorder them"}})
 
 
 class Band(FrozenModel):
@@ -84,4 +88,4 @@ class Bands:
         mins = [m if isinstance(m, (int, float)) and not isinstance(m, bool) else None for m in mins]
         for (i, _), (a, b) in zip(raw[1:], zip(mins, mins[1:])):
             if a is not None and b is not None and b >= a:
-                yield (*path, i, "min"), "bands-order", "等次 bands 必须按分数线从高到低排列，分数线不能相同；请调整顺序"
+                yield (*path, i, "min"), "bands-order", said("bands-order")

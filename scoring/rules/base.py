@@ -12,14 +12,24 @@ import pandas as pd
 from scoring.base import FrozenModel, Templates, say
 from scoring.conditions import Condition, located_columns
 from scoring.conditions import sql as condition_sql
+from scoring.errors import Said, rubric_texts, said
 from scoring.sql import q
 
 if TYPE_CHECKING:
     from scoring.grading import Keys
     from scoring.rubric import Column, Rubric
 
-Found = tuple[tuple[Any, ...], str, str]  # (path in the rubric document, code, Chinese message with the fix)
+Found = tuple[tuple[Any, ...], str, Said]  # (path in the rubric document, code, message with the fix)
 EPS = 1e-9  # a hair of tolerance for thresholds and shares
+
+rubric_texts({
+    "unknown-grade": {"zh": "等次“{grade}”未在 bands 中定义；可用的有：{grades}",
+                      "en": "the grade “{grade}” is not defined under bands; defined: {grades}"},
+    "unknown-column-condition": {"zh": "条件引用了未定义的列“{column}”；请在 columns 中声明它或改用已有的列 id",
+                                 "en": "the condition reads the undefined column “{column}”; declare it under columns or use an existing column id"},
+    "unknown-column-group": {"zh": "分组列“{column}”未定义；请在 columns 中声明它",
+                             "en": "the group column “{column}” is not defined; declare it under columns"},
+})
 
 # What a rule did, shared by the kinds' reason texts (Chinese and English).
 EFFECTS: Templates = {
@@ -215,14 +225,14 @@ class GradingRule(FrozenModel):
         for name in cls.grade_fields:
             grade = raw.get(name)
             if grade is not None and grade not in ctx.grades:
-                yield (*path, name), "unknown-grade", f"等次“{grade}”未在 bands 中定义；可用的有：{'、'.join(map(str, ctx.grades))}"
+                yield (*path, name), "unknown-grade", said("unknown-grade", grade=grade, grades=tuple(map(str, ctx.grades)))
         for name in cls.condition_fields:
             for sub, column in located_columns(raw.get(name), (name,)):
                 if column not in ctx.columns:
-                    yield (*path, *sub), "unknown-column", f"条件引用了未定义的列“{column}”；请在 columns 中声明它或改用已有的列 id"
+                    yield (*path, *sub), "unknown-column", said("unknown-column-condition", column=column)
 
 
 def group_problems(raw: dict[str, Any], path: tuple[Any, ...], ctx: CheckContext) -> Iterator[Found]:
     """A relative rule groups by a known column."""
     if raw.get("group_by") not in ctx.columns:
-        yield (*path, "group_by"), "unknown-column", f"分组列“{raw.get('group_by')}”未定义；请在 columns 中声明它"
+        yield (*path, "group_by"), "unknown-column", said("unknown-column-group", column=raw.get("group_by"))

@@ -9,8 +9,12 @@ import numpy as np
 from pydantic import Field
 
 from scoring.base import Number, Templates, say
+from scoring.errors import rubric_texts, said
 from scoring.rules.base import EPS, CheckContext, Found, GradeState, GradingRule, SqlGrading, effect, printed_effect
 from scoring.sql import num, q
+
+rubric_texts({"unknown-standard": {"zh": "标准“{standard}”不存在；可用的有：{standards}",
+                                   "en": "the standard “{standard}” does not exist; defined: {standards}"}})
 
 if TYPE_CHECKING:
     from scoring.rubric import Column
@@ -72,4 +76,4 @@ class Floor(GradingRule):
         yield from super().check(raw, path, ctx)
         for j, std in enumerate(raw.get("standards") or []):
             if std not in ctx.standards:
-                yield (*path, "standards", j), "unknown-standard", f"标准“{std}”不存在；可用的有：{'、'.join(map(str, ctx.standards))}"
+                yield (*path, "standards", j), "unknown-standard", said("unknown-standard", standard=std, standards=tuple(map(str, ctx.standards)))

@@ -10,10 +10,13 @@ from pydantic import Field
 
 from scoring.base import Templates, say
 from scoring.conditions import Condition, describe, evaluate
+from scoring.errors import rubric_texts, said
 from scoring.rules.base import CheckContext, Found, GradeState, GradingRule, SqlGrading, effect, printed_effect
 
 if TYPE_CHECKING:
     from scoring.rubric import Column
+
+rubric_texts({"veto-without-effect": {"zh": "一票否决规则需要 force、cap 或 flag 之一", "en": "a veto needs one of force, cap or flag"}})
 
 
 class Veto(GradingRule):
@@ -72,4 +75,4 @@ class Veto(GradingRule):
     def check(cls, raw: dict[str, Any], path: tuple[Any, ...], ctx: CheckContext) -> Iterator[Found]:
         yield from super().check(raw, path, ctx)
         if raw.get("force") is None and raw.get("cap") is None and raw.get("flag") is None:
-            yield path, "veto-without-effect", "一票否决规则需要 force、cap 或 flag 之一"
+            yield path, "veto-without-effect", said("veto-without-effect")

@@ -18,11 +18,14 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from ledger.sheet import ENGLISH as ENGLISH_HEADERS
 from ledger.sheet import LAYOUT
 from scoring import export
+from scoring.errors import RubricError
 from scoring.export import ENGLISH
 from tests.app import files
 from tests.app.conftest import PAGES, go, no_errors, open_app
 from tests.app.files import ROOT
+from tests.app.test_flows import BROKEN
 from tests.app.test_views import _Collect  # the tags and text nodes of an HTML page
+from tests.rubrics.test_problem_texts import chinese_left
 from ui import data as data_module
 from ui import exports
 from ui.data import REASON, problems_csv, sample_dataset
@@ -284,3 +287,26 @@ def test_every_download_of_the_english_ui_is_english_when_clicked(page, clicked,
     assert buttons and texts
     leaks = sorted({(where, text[:120]) for where, text in texts if _chinese_left(text, allowed)})
     assert leaks == [], "\n".join(map(str, leaks[:60]))
+
+
+def test_a_broken_rubric_uploaded_in_english_lists_its_problems_in_english():
+    with pytest.raises(RubricError) as refused:
+        data_module.custom_rubrics("broken.yaml", BROKEN, data_module.builtin_rubrics())
+    expected = refused.value.problems
+    at = open_app("rubrics", lang="en")
+    at.file_uploader(key="rb_file").set_value(("broken.yaml", BROKEN.encode(), "application/x-yaml")).run()
+    no_errors(at)
+    assert at.error[0].value.startswith(f"The rubric has {len(expected)} problems")
+    shown = next(f.value for f in at.dataframe if "message" in f.value.columns)
+    assert list(shown["message"]) == [p.text("en") for p in expected]
+    assert not set(shown["message"]) & {p.message for p in expected}  # none left in Chinese
+    assert [chinese_left(p) for p in expected] == [""] * len(expected)
+
+
+def test_a_core_only_upload_is_refused_in_either_language():
+    core = (ROOT / "rubrics" / "core.yaml").read_text(encoding="utf-8")
+    with pytest.raises(RubricError) as refused:
+        data_module.custom_rubrics("core.yaml", core, data_module.builtin_rubrics())
+    (problem,) = refused.value.problems
+    assert problem.code == "abstract-only" and "公共核心" in problem.message
+    assert problem.text("en") == "this file defines only a shared core (abstract), no rubric to score with"

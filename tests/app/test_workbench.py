@@ -99,6 +99,14 @@ def test_points_that_no_longer_add_up_show_the_located_problem_and_nothing_to_ad
     assert [b for b in at.button if b.key == "wb_adopt"] == []
 
 
+def test_the_live_problem_list_speaks_english_with_the_switch() -> None:
+    at = rural(open_app("rubrics", lang="en"))
+    at = edit_cell(at, "indicators", 5, "points", 3.0)  # as above, in English
+    assert any(e.value.startswith(TEXT["wb.invalid"][1].format(n=1)) for e in at.error)
+    (message,) = table_with(at, "file", "line", "code", "message")["message"]
+    assert message.startswith("the standard “") and "but its indicators add up to" in message
+    assert "分值为" not in message and "请调整" not in message
+
 def test_a_quota_edited_in_its_table_moves_the_impact_text() -> None:
     at = rural(open_app("rubrics"))
     at = edit_cell(at, "quotas", 0, "max_share", 0.2)

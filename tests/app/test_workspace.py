@@ -247,3 +247,16 @@ def test_ticked_sheets_of_one_workbook_are_each_their_own_report_and_give_year_o
     at = go(at, "yoy")
     no_errors(at)
     assert sum(yoy_counts(at).values()) == 15  # every branch compared across the two sheets
+
+
+def test_a_resent_workbook_offers_the_sheets_ticked_when_it_was_kept(store, service):
+    created = service.create("历年")
+    service.add_file(created, "历年.xlsx", _yearly_workbook(), sheets=("2024", "2025"))
+    at = visit(created.id, "upload")
+    at.file_uploader(key="ws_more_2").set_value([("历年.xlsx", _yearly_workbook(14), "application/octet-stream")]).run()
+    assert at.multiselect(key="ws_more_2_sheets_历年.xlsx").value == ["2024", "2025"]  # not the notes sheet
+    at.button(key="ws_add").click().run()
+    no_errors(at)
+    opened = service.open(created.id)
+    assert [(f.name, f.sheets) for f in opened.manifest.files] == [("历年.xlsx", ("2024", "2025"))]
+    assert opened.head.number == 3

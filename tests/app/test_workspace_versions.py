@@ -114,3 +114,34 @@ def test_a_stored_rubric_scores_the_workspace_and_restore_brings_back_rubric_and
     restore(go(at, "upload"), 3)
     assert service.open(created.id).manifest.rubrics == lenient
     assert _totals(at) == pytest.approx(custom)
+
+
+def _unique_city_file(rows: slice, marker: str) -> bytes:
+    """Part of the sample city as its own file, made unique (the upload cache is shared by every test of this process)."""
+    header, *lines = (ROOT / "sample_data" / "city.csv").read_text(encoding="utf-8-sig").splitlines()
+    name = header.split(",").index("党组织名称")
+    chosen = [line.split(",") for line in lines[rows]]
+    chosen[0][name] += marker
+    return "\r\n".join([header, *(",".join(cells) for cells in chosen)]).encode("utf-8")
+
+
+def test_a_kept_file_is_read_once_whatever_versions_follow(store, service, monkeypatch):  # noqa: F811
+    import uuid
+
+    from ui import data as data_module
+
+    reads: list[str] = []
+    real = data_module.read_assessments
+    monkeypatch.setattr(data_module, "read_assessments", lambda raw, rubrics, **kw: reads.append(kw["filename"]) or real(raw, rubrics, **kw))
+    marker = uuid.uuid4().hex
+    created = service.create("读一次")
+    service.add_file(created, "first.csv", _unique_city_file(slice(0, 30), marker))
+    at = visit(created.id, "upload")
+    assert reads == ["first.csv"]
+    at.file_uploader(key="ws_more_2").set_value([("second.csv", _unique_city_file(slice(30, 60), marker), "text/csv")]).run()
+    at.button(key="ws_add").click().run()
+    no_errors(at)
+    assert service.open(created.id).head.number == 3
+    assert reads == ["first.csv", "second.csv"]  # checked before it was kept, then combined from the same reading
+    visit(created.id)  # a new session on the same server
+    assert reads == ["first.csv", "second.csv"]

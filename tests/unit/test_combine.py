@@ -129,6 +129,11 @@ def test_every_row_is_in_the_data_set_or_accounted_for(placement: list[str], dec
     decisions = {c.id: decision for c in first.conflicts} if decision else {}
     combined = combine(parts, decisions)
     assert len(combined.conflicts) == placement.count("both")
+    both = [(r[0], r[column("考核年度")]) for r, p in zip(chosen, placement) if p == "both"]
+    assert [c.key for c in first.conflicts] == both  # in the order the rows arrived, each with a place in both files
+    assert all([loc.file for loc in c.locations] == ["a.csv", "b.csv"] for c in first.conflicts)
+    kept_from = dict(zip(zip(combined.frame["branch_id"], combined.frame["period"]), combined.origin["file"]))
+    assert all(kept_from.get(key) == {Decision.NEWER: "b.csv", Decision.FIRST: "a.csv"}.get(decision) for key in both)
     total = combined.total
     assert total.rows_in == total.scored + total.warned + total.rejected == len(into_a) + len(into_b)
     assert len(combined.frame) == total.in_data

@@ -10,6 +10,7 @@ import pandas as pd
 
 from scoring import compare
 from scoring.engine import Reading, rescale
+from scoring.errors import RubricProblem
 from scoring.results import Results
 from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Rubric
 from scoring.rubricset import RubricSet
@@ -319,7 +320,7 @@ def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
         for iid, maximum in _indicator_maxima(results.inputs, results.not_applicable, rubrics.get(str(rid))).items():
             got = earned_all[rows, earned_at[iid]] if iid in earned_at else np.zeros(len(codes))[rows]
             lost[rows, position[iid]] = np.clip(maximum[rows] - np.nan_to_num(got), 0, None)
-    return pd.DataFrame(lost, index=results.branches.index, columns=ids)
+    return pd.DataFrame(lost, index=results.branches.index, columns=ids, copy=False)  # pandas 3 copies by default
 
 
 def weak_points(results: Results, rubrics: RubricSet, top: int = 10) -> pd.DataFrame:
@@ -370,10 +371,10 @@ def search(branches: pd.DataFrame, query: str) -> np.ndarray:
 
 
 
-def rubric_problems(problems: Sequence[object]) -> pd.DataFrame:
-    """Rubric problems as a table: file, line, column, code, message."""
-    keys = ("file", "line", "column", "code", "message")
-    return pd.DataFrame([{k: getattr(p, k) for k in keys} for p in problems], columns=list(keys))
+def rubric_problems(problems: Sequence[RubricProblem], lang: str = "zh") -> pd.DataFrame:
+    """Rubric problems as a table: file, line, column, code, message (in `lang`)."""
+    rows = [{"file": p.file, "line": p.line, "column": p.column, "code": p.code, "message": p.text(lang)} for p in problems]
+    return pd.DataFrame(rows, columns=["file", "line", "column", "code", "message"])
 
 
 def labelled(frame: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:

@@ -65,8 +65,7 @@ def _custom() -> None:
         rubrics = custom_rubrics(upload.name, text, builtin_rubrics())
     except RubricError as error:
         st.error(t("rubrics.errors", n=len(error.problems)), icon=":material/error:")
-        labels = {k: t(f"rubrics.{k}") for k in ("file", "line", "column", "code", "message")}
-        common.table(select.rubric_problems(error.problems), "rb_errors", labels)
+        common.rubric_problem_table(error.problems, "rb_errors", state.lang())
         return
     own = [r.name for r in rubrics.concrete if rubric_source(rubrics, r.id) == text]
     st.success(t("rubrics.valid", names=md("、".join(own) or upload.name)), icon=":material/check_circle:")
