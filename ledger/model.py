@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 NOT_STARTED, IN_PROGRESS, AWAITING, CLOSED, DELAYED = "未开始", "整改中", "待验收", "已销号", "延期"
 STATUSES = (NOT_STARTED, IN_PROGRESS, AWAITING, CLOSED, DELAYED)
+STATUSES_EN = dict(zip(STATUSES, ("Not started", "In progress", "Awaiting acceptance", "Closed", "Delayed"), strict=True))
 LISTED, UNLISTED = "是", "否"
 
 # Every kept value of an entry, in the order the 台账 shows them, with its Chinese name (history says "field: old → new").
@@ -27,6 +28,12 @@ FIELDS: dict[str, str] = {
     "accepted_on": "销号时间",
     "result": "验收结果",
     "notes": "备注",
+}
+FIELDS_EN: dict[str, str] = {
+    "listed": "On the list", "reason": "Reason (for listing or removal)", "decided_by": "Decided by", "decided_at": "Decided at",
+    "problems": "Problems", "measures": "Measures", "leader": "Contact leader", "responsible": "Responsible",
+    "deadline": "Deadline", "status": "Progress", "delay_reason": "Reason for the delay", "accepted_on": "Closed on",
+    "result": "Acceptance result", "notes": "Notes",
 }
 DATES = ("deadline", "accepted_on")
 EDITABLE = tuple(k for k in FIELDS if k not in ("listed", "reason", "decided_by", "decided_at"))
@@ -80,7 +87,7 @@ class Change:
     @property
     def label(self) -> str:
         """The field's Chinese name."""
-        return FIELDS.get(self.key, self.key)
+        return field_name(self.key)
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,11 @@ class HistoryRecord:
     by: str
     revision: int
     change: Change
+
+
+def field_name(key: str, lang: str = "zh") -> str:
+    """A kept value's name in Chinese or English (the key itself when unknown)."""
+    return (FIELDS_EN if lang == "en" else FIELDS).get(key, key)
 
 
 def parse_date(text: object) -> date | None:

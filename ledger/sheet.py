@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ledger.model import CLOSED, DELAYED, LISTED, STATUSES, Change, Entry, changes, clean
+from ledger.model import CLOSED, DELAYED, FIELDS_EN, LISTED, STATUSES, STATUSES_EN, Change, Entry, changes, clean
 from ledger.problems import LedgerProblem, check_values
 from scoring.errors import InputError
 from scoring.export import neutralize, unneutralize, write_csv
@@ -25,6 +25,11 @@ LAYOUT: tuple[tuple[str, str], ...] = (
     ("备注", "notes"), ("列入原因", "reason"), ("决定人", "decided_by"), ("决定时间", "decided_at"),
 )
 HEADERS = tuple(h for h, _ in LAYOUT)
+# The same columns in an English export (read back like the Chinese ones); statuses and 是/否 are written in English too.
+ENGLISH: dict[str, str] = {**FIELDS_EN, "number": "No.", "name": "Branch", "parent": "Parent organization", "closed": "Closed (yes/no)",
+                           "branch_id": "Branch code", "reason": "Reason for listing"}
+HEADERS_EN = tuple(ENGLISH[k] for _, k in LAYOUT)
+YES_NO = {"是": "Yes", "否": "No"}
 # Other names departments give the same columns.
 ALIASES = {
     "党组织": "name", "支部名称": "name", "党支部名称": "name", "组织名称": "name", "代码": "branch_id", "组织代码": "branch_id",
@@ -39,49 +44,55 @@ _SPACE = re.compile(r"\s+")
 
 
 def _key(header: object) -> str:
-    return _SPACE.sub("", str(header or "")).replace("（", "(").replace("）", ")")
+    return _SPACE.sub("", str(header or "")).replace("（", "(").replace("）", ")").lower()
 
 
-_BY_HEADER = {_key(h): k for h, k in LAYOUT} | {_key(h): k for h, k in ALIASES.items()}
+_BY_HEADER = {_key(h): k for h, k in LAYOUT} | {_key(h): k for h, k in ALIASES.items()} | {_key(ENGLISH[k]): k for _, k in LAYOUT}
+_STATUS_NAMES = {name.lower(): status for status, name in STATUSES_EN.items()}
+_YES_NO_NAMES = {name.lower(): word for word, name in YES_NO.items()}
 
 
 # ---------------------------------------------------------------------------------------------- export
 
 
-def ledger_frame(entries: Iterable[Entry]) -> pd.DataFrame:
-    """The listed entries in the 台账's layout, numbered, in list order (text only; dates as YYYY-MM-DD)."""
+def ledger_frame(entries: Iterable[Entry], lang: str = "zh") -> pd.DataFrame:
+    """The listed entries in the 台账's layout, numbered, in list order (text only; dates as YYYY-MM-DD); headers, statuses
+    and 是/否 in English for `lang` "en" (what users wrote stays as written)."""
+    en = lang == "en"
     rows = []
     for number, entry in enumerate((e for e in entries if e.listed), start=1):
         status = entry.status
+        closed = "是" if status == CLOSED else "否"
         row = {"number": str(number), "name": entry.name, "parent": entry.parent, "branch_id": entry.branch_id,
-               "closed": "是" if status == CLOSED else "否", **entry.values, "status": status}
+               "closed": YES_NO[closed] if en else closed, **entry.values, "status": STATUSES_EN.get(status, status) if en else status}
         rows.append([row.get(key, "") for _, key in LAYOUT])
-    return pd.DataFrame(rows, columns=list(HEADERS), dtype=object)
+    return pd.DataFrame(rows, columns=list(HEADERS_EN if en else HEADERS), dtype=object)
 
 
-def to_csv(entries: Iterable[Entry]) -> bytes:
+def to_csv(entries: Iterable[Entry], lang: str = "zh") -> bytes:
     """The 台账 as formula-safe CSV (UTF-8 with BOM, as Excel opens it)."""
     out = io.BytesIO()
-    write_csv(ledger_frame(entries), out)
+    write_csv(ledger_frame(entries, lang), out)
     return out.getvalue()
 
 
-def to_xlsx(entries: Iterable[Entry], title: str) -> bytes:
+def to_xlsx(entries: Iterable[Entry], title: str, lang: str = "zh") -> bytes:
     """The 台账 as .xlsx: a merged title row above the header, every cell text (never a formula), fitted widths."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    frame = ledger_frame(entries)
+    frame = ledger_frame(entries, lang)
+    headers = list(frame.columns)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "整顿台账"
+    sheet.title = "Rectification ledger" if lang == "en" else "整顿台账"
     sheet.append([neutralize(title)])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append(list(HEADERS))
+    sheet.append(headers)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for values in frame.itertuples(index=False):
@@ -89,7 +100,7 @@ def to_xlsx(entries: Iterable[Entry], title: str) -> bytes:
     for row in sheet.iter_rows(min_row=3):
         for cell in row:
             cell.data_type = "s"  # text, even when it starts with = (neutralize already quoted it)
-    for position, header in enumerate(HEADERS, start=1):
+    for position, header in enumerate(headers, start=1):
         longest = max([len(header), *(len(str(v)) for v in frame[header])], default=4)
         sheet.column_dimensions[get_column_letter(position)].width = min(60, 4 + longest * 1.6)
     sheet.freeze_panes = "C3"
@@ -132,7 +143,7 @@ def read_ledger(data: bytes, filename: str, branches: pd.DataFrame, period: str)
     """Read a 台账 (.xlsx/.xls/.csv with a title row or not) and match its rows to `branches` (branch_id, name, parent,
     township) of `period` by 党组织代码, else by exact 党组织名称."""
     if len(data) > _MAX_BYTES:
-        return _failed("unreadable", reason=f"文件超过 {_MAX_BYTES // 1024 // 1024} MB")
+        return _failed("too_large", limit=_MAX_BYTES // 1024 // 1024)
     try:
         table = next(open_tables(Payload.of_bytes(data), filename, None, WorkbookLimits.from_env()))
         header = next((i for i, row in enumerate(table.head[:HEAD_ROWS])
@@ -175,6 +186,8 @@ def _match(body: pd.DataFrame, columns: Mapping[str, tuple[int, str]], branches:
         cells = {key: _cell(record[position]) if position < len(record) else "" for key, (position, _) in columns.items()}
         if not any(cells.values()):
             continue  # blank rows (a 台账's trailing lines) are not rows
+        if "closed" in cells:  # an English export's Yes/No
+            cells["closed"] = _YES_NO_NAMES.get(cells["closed"].lower(), cells["closed"])
         rows_in += 1
         row = int(number)
 
@@ -224,9 +237,11 @@ def _values(cells: Mapping[str, str]) -> dict[str, str]:
     """A row's kept values; 进展情况 may say "延期：原因" or leave the status to 是否销号."""
     values = dict(cells)
     status = values.get("status", "")
+    if status.strip().lower() in _STATUS_NAMES:  # an English export's status
+        values["status"] = status = _STATUS_NAMES[status.strip().lower()]
     for mark in ("：", ":"):
         head, _, tail = status.partition(mark)
-        if head.strip() == DELAYED and tail.strip():
+        if _STATUS_NAMES.get(head.strip().lower(), head.strip()) == DELAYED and tail.strip():
             values["status"] = DELAYED
             values["delay_reason"] = values.get("delay_reason") or tail.strip()
     if not values.get("status") and values.get("closed") == "是":

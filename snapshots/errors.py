@@ -25,6 +25,10 @@ class SnapshotError(Exception):
             self.key = key
         self.values = values
 
+    def message_in(self, lang: str) -> str:
+        """The free message the key's text wraps, in `lang` (as raised, unless a subclass words it in English too)."""
+        return str(self.values.get("message", self))
+
 
 class SnapshotUnavailable(SnapshotError):
     """The snapshot cannot be opened; deliberately silent on whether it exists, expired or the code was wrong."""

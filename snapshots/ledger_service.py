@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ledger.model import EDITABLE, LISTED, NOT_STARTED, UNLISTED, Change, Entry, HistoryRecord, changes, clean
-from ledger.problems import LedgerProblem, check_values
-from ledger.sheet import Planned
+from ledger.problems import LedgerProblem, check_values, describe
+from ledger.sheet import IMPORT_REASON, Planned
 from snapshots.clock import utc
 from snapshots.db import Database
 from snapshots.errors import SnapshotError, SnapshotInvalid
@@ -28,6 +28,7 @@ CHANGED_MESSAGE = "该台账条目在你打开之后已被{by}修改（现为第
 INVALID_MESSAGE = "台账条目没有保存：{problems}"
 MISSING_MESSAGE = "台账中没有该支部的条目，请刷新页面后重试。"
 HAND_SOURCE = "手动添加"
+TEXT_KEY = "ws.invalid"  # a blank or too long name or reason: shown as it is (the workspace's refusal in English)
 
 
 class EntryChanged(SnapshotError):
@@ -46,9 +47,12 @@ class EntryInvalid(SnapshotInvalid):
     """The values cannot be kept as they are (unknown status, bad date, 延期 without a reason …)."""
 
     def __init__(self, problems: Sequence[LedgerProblem]) -> None:
-        text = "；".join(f"{p.where}：{p.message}。{p.fix}" for p in problems)
-        super().__init__(INVALID_MESSAGE.format(problems=text), key="ledger.invalid")
         self.problems = tuple(problems)
+        super().__init__(INVALID_MESSAGE.format(problems=describe(problems)), key="ledger.invalid")
+
+    def message_in(self, lang: str) -> str:
+        """Why the entry was not saved: the whole message in Chinese, the problems alone in English (its key's text leads in)."""
+        return describe(self.problems, lang) if lang == "en" else str(self)
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ class LedgerService:
     def designate(self, access: Access, period: str, candidates: Iterable[Candidate], *, reason: str, by: str,
                   now: datetime | None = None) -> int:
         """Put branches on the list with a reason and who decided; returns how many were not on it before."""
-        moment, who, why = utc(now), _name(by), check_line(reason, label="列入原因", limit=500)
+        moment, who, why = utc(now), _name(by), check_line(reason, label="列入原因", limit=500, key=TEXT_KEY)
         added = 0
         for candidate in candidates:
             decided = {"listed": LISTED, "reason": why, "decided_by": who, "decided_at": _stamp(moment)}
@@ -122,7 +126,7 @@ class LedgerService:
     def remove(self, access: Access, period: str, branch_id: str, revision: int, *, reason: str, by: str,
                now: datetime | None = None) -> Entry:
         """Take a branch off the list with a reason (the entry and its history stay); EntryChanged if it moved since opened."""
-        moment, who, why = utc(now), _name(by), check_line(reason, label="移出原因", limit=500)
+        moment, who, why = utc(now), _name(by), check_line(reason, label="移出原因", limit=500, key=TEXT_KEY)
         current = self.entry(access, period, branch_id)
         values = {**current.values, "listed": UNLISTED, "reason": why, "decided_by": who, "decided_at": _stamp(moment)}
         return self._write(access, current, values, revision, who, moment)
@@ -151,7 +155,7 @@ class LedgerService:
             row = item.row
             if item.current is None:
                 values = {"decided_by": who, "decided_at": _stamp(moment), **item.values}
-                entry = Entry(period, row.branch_id, row.name, row.parent, row.township, "导入台账", clean(values))
+                entry = Entry(period, row.branch_id, row.name, row.parent, row.township, IMPORT_REASON, clean(values))
                 ok = self.store.insert(access.id, entry, who, moment)
                 added += ok
             else:
@@ -176,7 +180,7 @@ class LedgerService:
 
 
 def _name(by: str) -> str:
-    return check_line(by, label="修改人姓名", limit=60)
+    return check_line(by, label="修改人姓名", limit=60, key=TEXT_KEY)
 
 
 def _stamp(moment: datetime) -> str:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from scoring.errors import RubricProblem
 from scoring.ingest.report import ValidationReport
-from ui.i18n import TEXT, t
+from ui import state
+from ui.i18n import TEXT, t, translate
 from ui.model import select
-from ui.safe import md
+from ui.safe import md, plain
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -59,6 +62,7 @@ def column_config(columns: Iterable[str], extra: Mapping[str, Any] | None = None
 
 # Rows taller than 4rem let the grid wrap text (Streamlit's rule): three lines of a long message or reason show at once.
 WRAPPED_ROW = 72
+LONG_CELL = 150  # half-width characters: about what three wrapped lines of a large column hold
 PROBLEM_ORDER = ("行", "列名", "说明", "级别", "值", "列", "代码")  # where and what first
 
 
@@ -76,9 +80,39 @@ def rubric_problem_table(problems: Sequence[RubricProblem], key: str, lang: str)
 
 
 def problem_table(report: ValidationReport, key: str, lang: str) -> Any:
-    """A file's problems in the UI language: where and what first; long messages wrap."""
-    return table(report.to_frame(lang), key, {"说明": st.column_config.TextColumn(t("hdr.说明"), width="large")},
-                 column_order=PROBLEM_ORDER, row_height=WRAPPED_ROW)
+    """A file's problems in the UI language: where and what first; long messages wrap, and can be read whole below."""
+    frame = report.to_frame(lang)
+    shown = table(frame, key, {"说明": st.column_config.TextColumn(t("hdr.说明"), width="large")}, column_order=PROBLEM_ORDER,
+                  row_height=WRAPPED_ROW)
+    read_in_full(frame, f"{key}_full", lambda i: report.problems[i].location(lang), {"说明": t("hdr.说明")}, longer_than=LONG_CELL)
+    return shown
+
+
+def read_in_full(frame: pd.DataFrame, key: str, label: Callable[[int], str], columns: Mapping[str, str], longer_than: int = 0,
+                 most: int = 1000) -> None:
+    """Below a table whose texts can outgrow their column: pick a row (named by `label` of its position) and read the
+    texts of `columns` (column → header) whole, wrapped to the page. Rows whose texts all fit (`longer_than` half-width
+    characters at most) are not offered, and no more than `most` rows are."""
+    texts = {c: [_text(v) for v in frame[c]] for c in columns if c in frame}
+    rows = [i for i in range(len(frame)) if any(_width(found[i]) > longer_than for found in texts.values())][:most]
+    if not rows:
+        return
+    names = {i: label(i) for i in rows}  # taken now, in the run's language
+    with st.container(key=f"{key}_panel", border=True):
+        picked = st.selectbox(t("common.read_full"), rows, key=key, format_func=names.__getitem__)
+        row = rows[0] if picked is None else int(picked)
+        for column, found in texts.items():
+            if found[row]:
+                st.markdown(f"**{md(columns[column])}**  \n{plain(found[row])}")
+
+
+def _width(text: str) -> int:
+    """How wide a text is on screen, in half-width characters (a Chinese character counts two)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
 
 
 def downloads(stem: str, key: str, csv: Callable[[], bytes], xlsx: Callable[[], bytes] | None = None) -> None:
@@ -96,9 +130,10 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
-def headers(columns: Iterable[str]) -> dict[str, str]:
-    """Translated header for each known column (for downloads)."""
-    return {c: t(f"col.{c}") for c in columns if f"col.{c}" in TEXT}
+def headers(columns: Iterable[str], lang: str | None = None) -> dict[str, str]:
+    """Translated header for each known column (for downloads), in `lang` (the current language unless given)."""
+    chosen = lang or state.lang()
+    return {c: translate(f"col.{c}", chosen) for c in columns if f"col.{c}" in TEXT}
 
 
 @contextmanager

@@ -162,6 +162,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "common.system_group": ("{parent}（系统/行业）", "{parent} (sector)"),
     "common.working": ("正在计算…", "Working…"),
     "common.none": ("无", "None"),
+    "common.read_full": ("逐行阅读全文（表格中放不下的长文字）", "Read a row in full (texts too long for the table)"),
+    "common.row_label": ("{name}（{code}）", "{name} ({code})"),
     # column headers
     "col.branch_id": ("党组织代码", "Code"),
     "col.name": ("党组织名称", "Name"),

@@ -13,6 +13,7 @@ from snapshots.ledger_service import LedgerService
 from snapshots.workspaces import Access
 from ui import data, state, workspace_view
 from ui.model import ledger as ledger_model
+from ui.model.names import english_names
 from ui.model.view import Filters
 from ui.share import service as snapshot_service
 
@@ -98,9 +99,9 @@ def _source(reason: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def candidates(key: str, filters: Filters, period: str, _data: data.Dataset) -> list[ledger_model.CandidateRow]:
-    """The period's candidates in the selection (cached per data set, filters and period)."""
-    return ledger_model.candidates(_data.results, _data.rubrics, filters, period)
+def candidates(key: str, filters: Filters, period: str, lang: str, _data: data.Dataset) -> list[ledger_model.CandidateRow]:
+    """The period's candidates in the selection, their rules named in `lang` (cached per data set, filters, period and language)."""
+    return ledger_model.candidates(_data.results, _data.rubrics, filters, period, lang, english_names(_data.rubrics))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -14,8 +15,8 @@ from ledger.sheet import plan, summary
 from snapshots import SnapshotError
 from snapshots.ledger_service import Candidate, EntryChanged
 from snapshots.workspaces import Access
-from ui import common, data, ledger_data
-from ui.i18n import t
+from ui import common, data, ledger_data, state
+from ui.i18n import t, translate
 from ui.ledger_labels import headers, status
 from ui.model import ledger as ledger_model
 from ui.share import error_text
@@ -51,10 +52,13 @@ def designate(access: Access, period: str, found: Sequence[ledger_model.Candidat
     offered = {c.branch_id: c for c in found if c.branch_id not in listed}
     others = branches[~branches["branch_id"].isin(listed | set(offered))]
     names = dict(zip(others["branch_id"], others["name"], strict=True))
+    lang = state.lang()  # bound now: format functions are also called outside the run
     with st.form("lg_designate"):
         picked = st.multiselect(t("ledger.candidates"), list(offered), key="lg_candidates",
-                                format_func=lambda code: f"{offered[code].name}（{code}）— {offered[code].source}")
-        extra = st.multiselect(t("ledger.others"), list(names), key="lg_others", format_func=lambda code: f"{names[code]}（{code}）")
+                                format_func=lambda code: translate("ledger.candidate", lang, name=offered[code].name, code=code,
+                                                                   source=offered[code].label))
+        extra = st.multiselect(t("ledger.others"), list(names), key="lg_others",
+                               format_func=lambda code: translate("ledger.branch", lang, name=names[code], code=code))
         reason = st.text_input(t("ledger.reason"), key="lg_reason", max_chars=500)
         if not st.form_submit_button(t("ledger.designate_button"), key="lg_designate_go", icon=":material/playlist_add:"):
             return
@@ -78,7 +82,9 @@ def edit(access: Access, period: str, entries: Sequence[Entry], by: str) -> None
     listed = {e.branch_id: e for e in entries if e.listed}
     if not listed:
         return
-    code = st.selectbox(t("ledger.pick"), list(listed), key="lg_pick", format_func=lambda c: f"{listed[c].name}（{c}）")
+    lang = state.lang()  # bound now: format functions are also called outside the run
+    code = st.selectbox(t("ledger.pick"), list(listed), key="lg_pick",
+                        format_func=lambda c: translate("ledger.branch", lang, name=listed[c].name, code=c))
     ledger = ledger_data.service()
     try:
         entry = ledger.entry(access, period, str(code))
@@ -100,8 +106,10 @@ def edit(access: Access, period: str, entries: Sequence[Entry], by: str) -> None
     _conflict(access, entry, by)
     history = ledger.history(access, period, entry.branch_id)
     with st.expander(t("ledger.history", count=len(history))):
-        frame = ledger_model.history_frame(history)
+        frame = ledger_model.history_frame(history, state.lang())
         common.table(frame, "lg_history", headers(frame))
+        common.read_in_full(frame, "lg_history_full", lambda i: f"{frame['at'].iloc[i]} · {frame['field'].iloc[i]}",
+                            {c: t(f"ledger.col.{c}") for c in ("old", "new")}, longer_than=common.LONG_CELL)
     reason = st.text_input(t("ledger.remove_reason"), key="lg_remove_reason", max_chars=500)
     if st.button(t("ledger.remove"), key="lg_remove", icon=":material/playlist_remove:"):
         _attempt(lambda: ledger.remove(access, period, entry.branch_id, revision, reason=reason, by=by),
@@ -123,7 +131,7 @@ def _fields() -> dict[str, Any]:
         if key in DATES:
             values[key] = st.date_input(label, key=widget, value=None, min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
         elif key == "status":
-            values[key] = st.selectbox(label, STATUSES, key=widget, format_func=status)
+            values[key] = st.selectbox(label, STATUSES, key=widget, format_func=partial(status, lang=state.lang()))  # bound now
         elif key in TEXT_AREAS:
             values[key] = st.text_area(label, key=widget, max_chars=2000)
         else:
@@ -155,8 +163,10 @@ def _conflict(access: Access, entry: Entry, by: str) -> None:
         return
     _, revision, mine, writer = found
     st.warning(t("ledger.changed", by=f"“{writer}”" if writer else "—", revision=revision), icon=":material/sync_problem:")
-    frame = ledger_model.versions(entry, mine)
+    frame = ledger_model.versions(entry, mine, state.lang())
     common.table(frame, "lg_versions", headers(frame))
+    common.read_in_full(frame, "lg_versions_full", lambda i: str(frame["field"].iloc[i]), {c: t(f"ledger.col.{c}") for c in ("theirs", "mine")},
+                        longer_than=common.LONG_CELL)
     left, right = st.columns(2)
     if left.button(t("ledger.reload"), key="lg_reload", icon=":material/refresh:"):
         st.session_state.pop(CONFLICT, None)
@@ -177,9 +187,13 @@ def import_ledger(access: Access, period: str, dataset: data.Dataset, entries: S
     imported = ledger_data.read_upload(data.digest(raw), upload.name, dataset.key, period, raw, dataset)
     st.caption(t("ledger.import_counts", rows=imported.rows_in, ok=len(imported.rows), bad=imported.rejected))
     if imported.problems:
-        frame = pd.DataFrame([{"row": p.row, "column": p.column, "header": p.header, "message": p.message, "fix": p.fix}
-                              for p in imported.problems], columns=["row", "column", "header", "message", "fix"])
-        common.table(frame, "lg_problems", headers(frame))
+        lang = state.lang()
+        frame = pd.DataFrame([{"row": p.row, "column": p.column, "header": p.header_in(lang), "message": p.message_in(lang),
+                               "fix": p.fix_in(lang)} for p in imported.problems], columns=["row", "column", "header", "message", "fix"])
+        common.table(frame, "lg_problems", {**headers(frame), **{c: st.column_config.TextColumn(t(f"ledger.col.{c}"), width="large")
+                                                                 for c in ("message", "fix")}}, row_height=common.WRAPPED_ROW)
+        common.read_in_full(frame, "lg_problems_full", lambda i: imported.problems[i].where_in(lang),
+                            {c: t(f"ledger.col.{c}") for c in ("message", "fix")})
     planned = plan(imported, {e.branch_id: e for e in entries})
     if not planned:
         if imported.rows:

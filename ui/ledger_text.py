@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from snapshots.ledger_service import CHANGED_MESSAGE, MISSING_MESSAGE
+from ledger.model import STATUSES, STATUSES_EN
+from ledger.sheet import IMPORT_REASON
+from snapshots.ledger_service import CHANGED_MESSAGE, HAND_SOURCE, MISSING_MESSAGE
+
+STATUS_KEYS = dict(zip(STATUSES, ("not_started", "in_progress", "awaiting", "closed", "delayed"), strict=True))
 
 LEDGER_TEXT: dict[str, tuple[str, str]] = {
     "nav.ledger": ("整顿台账", "Rectification ledger"),
@@ -35,6 +39,10 @@ LEDGER_TEXT: dict[str, tuple[str, str]] = {
     "ledger.designate": ("列入整顿", "Designate"),
     "ledger.candidates": ("候选支部（来自整改预警：后进、倒排、否决、连续后进）", "Candidates (from Rectification: lagging, bottom share, "
                           "vetoes, persistent)"),
+    "ledger.hand_source": (HAND_SOURCE, "Added by hand"),
+    "ledger.imported": (IMPORT_REASON, "Imported from a ledger file"),
+    "ledger.candidate": ("{name}（{code}）— {source}", "{name} ({code}) — {source}"),
+    "ledger.branch": ("{name}（{code}）", "{name} ({code})"),
     "ledger.others": ("其他支部（手动添加）", "Other branches (added by hand)"),
     "ledger.reason": ("列入原因", "Reason"),
     "ledger.by": ("决定人 / 修改人姓名", "Your name (who decides or edits)"),
@@ -62,6 +70,7 @@ LEDGER_TEXT: dict[str, tuple[str, str]] = {
     "ledger.not_improved": ("已销号但未晋位的支部", "Closed branches that did not move up"),
     "ledger.effect_table": ("整顿对象逐个对比", "Each listed branch, year against year"),
     "ledger.export": ("导出台账", "Export the ledger"),
+    "ledger.export_title": ("{period}年度软弱涣散基层党组织整顿台账", "Weak-branch rectification ledger {period}"),
     "ledger.import": ("导入已有台账（.xlsx / .xls / .csv）", "Import an existing ledger (.xlsx / .xls / .csv)"),
     "ledger.import_file": ("台账文件", "Ledger file"),
     "ledger.import_counts": ("读入 {rows} 行：可导入 {ok} 行，有问题 {bad} 行（未导入，见下表）。",
@@ -74,7 +83,7 @@ LEDGER_TEXT: dict[str, tuple[str, str]] = {
                                "The entries of these rows changed after the preview and were not imported; import again: rows {rows}."),
     "ledger.changed": (CHANGED_MESSAGE, "This entry was changed by {by} after you opened it (now revision {revision}); your changes "
                        "were not saved. Compare the two versions below before deciding."),
-    "ledger.invalid": ("{message}", "The entry was not saved: {message}"),
+    "ledger.invalid": ("{message}", "The entry was not saved: {message}"),  # zh: the whole message
     "ledger.missing": (MISSING_MESSAGE, "The ledger has no entry for this branch; reload the page and try again."),
     "ledger.col.name": ("党组织名称", "Branch"),
     "ledger.col.group": ("乡镇（系统）", "Township (system)"),
@@ -108,11 +117,7 @@ LEDGER_TEXT: dict[str, tuple[str, str]] = {
     "ledger.col.header": ("列名", "Header"),
     "ledger.col.message": ("问题", "Problem"),
     "ledger.col.fix": ("修改方法", "How to fix"),
-    "ledger.status.not_started": ("未开始", "Not started"),
-    "ledger.status.in_progress": ("整改中", "In progress"),
-    "ledger.status.awaiting": ("待验收", "Awaiting acceptance"),
-    "ledger.status.closed": ("已销号", "Closed"),
-    "ledger.status.delayed": ("延期", "Delayed"),
+    **{f"ledger.status.{key}": (status, STATUSES_EN[status]) for status, key in STATUS_KEYS.items()},
     "ledger.field.problems": ("主要问题（问题清单）", "Problems"),
     "ledger.field.measures": ("整改措施", "Measures"),
     "ledger.field.leader": ("包联领导（县级领导）", "Contact leader (county level)"),

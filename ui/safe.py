@@ -22,6 +22,11 @@ def md(text: object, limit: int = LONG) -> str:
     return _PUNCTUATION.sub(r"\\\1", clip(text, limit))
 
 
+def plain(text: object) -> str:
+    """Text escaped so that Markdown shows it literally and whole, its line breaks kept."""
+    return "  \n".join(_PUNCTUATION.sub(r"\\\1", line) for line in str(text).splitlines())
+
+
 def filename(text: object, limit: int = 60) -> str:
     """A piece of a download file name: letters, digits (any script), dash and underscore only."""
     cleaned = re.sub(r"[^\w\-]+", "_", str(text)).strip("_")

@@ -128,7 +128,7 @@ def _create(data: Dataset, view: ViewState, ledger: Ledger, title: str, days: in
             created = service().create(dataset_to_payload(data, view, entries), title=title, expires_in_days=days, access_code=code,
                                        metadata=snapshot_metadata(data, view, now), now=now)
     except SnapshotInvalid as error:
-        st.error(t("share.invalid", message=md(error, 300)), icon=":material/error:")
+        st.error(t("share.invalid", message=md(error.message_in(state.lang()), 300)), icon=":material/error:")
         return None
     except SnapshotError as error:  # too large, store busy or full, misconfigured: each says what happened and what to do
         st.error(error_text(error), icon=":material/error:")
@@ -139,7 +139,8 @@ def _create(data: Dataset, view: ViewState, ledger: Ledger, title: str, days: in
 
 def error_text(error: SnapshotError) -> str:
     """The store error's own message in the current language."""
-    return t(error.key, **error.values)
+    values = {**error.values, "message": error.message_in(state.lang())} if "message" in error.values else error.values
+    return t(error.key, **values)
 
 
 def _show(shown: Shown) -> None:

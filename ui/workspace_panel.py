@@ -174,6 +174,8 @@ def _conflicts(opened: Access, loaded: workspace_view.Loaded) -> None:
     st.markdown(f"**{t('ws.conflicts', total=len(found), pending=len(pending))}**")
     frame = model.conflicts(found)
     common.table(frame, "ws_conflicts", {c: t(f"ws.col.{c}") for c in frame.columns})
+    common.read_in_full(frame, "ws_conflicts_full", lambda i: str(frame["conflict"].iloc[i]), {"differences": t("ws.col.differences")},
+                        longer_than=common.LONG_CELL)
     if not pending:
         return
     st.warning(t("ws.pending", count=len(pending)), icon=":material/warning:")
@@ -245,6 +247,8 @@ def _history(opened: Access, loaded: workspace_view.Loaded) -> None:
     with st.expander(t("ws.history", count=len(versions)), icon=":material/history:"):
         frame = model.history(versions)
         common.table(frame, "ws_history", {c: t(f"ws.col.{c}") for c in frame.columns})
+        common.read_in_full(frame, "ws_history_full", lambda i: t("ws.version_label", number=frame["number"].iloc[i]),
+                            {"description": t("ws.col.description")}, longer_than=common.LONG_CELL)
         numbers = [v.number for v in reversed(versions) if v.number != loaded.version.number]
         if not numbers:
             return

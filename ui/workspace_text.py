@@ -67,4 +67,5 @@ WORKSPACE_TEXT: dict[str, tuple[str, str]] = {
     "ws.col.number": ("版本", "Version"),
     "ws.col.created_at": ("时间", "Time"),
     "ws.col.description": ("说明", "Description"),
+    "ws.version_label": ("第 {number} 版", "Version {number}"),
 }

@@ -7,19 +7,24 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from html import escape
 
 import openpyxl
 import pandas as pd
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 
+from ledger.sheet import ENGLISH as ENGLISH_HEADERS
+from ledger.sheet import LAYOUT
 from scoring import export
 from scoring.errors import RubricError
 from scoring.export import ENGLISH
 from tests.app import files
-from tests.app.conftest import PAGES, no_errors, open_app
+from tests.app.conftest import PAGES, go, no_errors, open_app
 from tests.app.files import ROOT
 from tests.app.test_flows import BROKEN
+from tests.app.test_views import _Collect  # the tags and text nodes of an HTML page
 from tests.rubrics.test_problem_texts import chinese_left
 from ui import data as data_module
 from ui import exports
@@ -35,6 +40,8 @@ TOWNSHIP = "栖云街道"  # a township of several fields: its downloads are sma
 USER_COLUMNS = ("branch_id", "name", "field", "district", "township", "parent", "period", "org_type", "secretary", "remarks")
 # What users wrote into the 整顿台账 (or the rule text recorded when a branch was designated) stays as written.
 USER_COLUMNS += ("leader", "responsible", "reason", "decided_by", "source", "source_before", "problems", "measures", "notes")
+LEDGER_USER_FIELDS = ("name", "parent", "problems", "measures", "leader", "responsible", "delay_reason", "result", "notes", "reason",
+                      "decided_by")  # the 台账's columns of what users wrote
 # Texts the core still writes in Chinese only (none today). An entry leaves this set once its producer speaks English;
 # then its texts are checked like the rest.
 CORE_TEXTS_PENDING_TRANSLATION: frozenset[str] = frozenset()
@@ -59,6 +66,10 @@ def _pattern(user_texts: set[str]) -> re.Pattern[str]:
     b = data.results.branches
     texts = set(user_texts) | {str(v) for c in USER_COLUMNS if c in b for v in b[c].dropna().unique()}
     texts |= {f"{n}（{c}）" for n, c in zip(b["name"], b["branch_id"], strict=True)}  # the branch picker's choices
+    kept = pd.read_csv(ROOT / "sample_data" / "ledger_2024.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for header, key in LAYOUT:  # the sample city's 台账: what its users wrote (a reason's rule part is an entry's source)
+        if key in LEDGER_USER_FIELDS and header in kept:
+            texts |= {v for value in kept[header] for v in (value, value.split("：", 1)[-1])}
     for rubric in data.rubrics.rubrics:
         texts |= set(_strings(rubric.model_dump(mode="json")))
     texts |= {"加分项", "减分项"}  # scoring/explain.py's section names for bonus and penalty items (rubric sections)
@@ -204,6 +215,78 @@ def test_the_upload_report_speaks_english(name):
               for cell in row[:3] + row[6:]]  # code, severity, row … message (header as written and value are the file's)
     leaks = sorted({(where, text[:160]) for where, text in texts if _chinese_left(text, allowed)})
     assert leaks == [], "\n".join(map(str, leaks))
+
+
+@pytest.fixture
+def clicked(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], object]]:
+    """The callables of the download buttons rendered, by file id: the server calls one when its button is clicked,
+    outside the script run (so it cannot read the session's language then)."""
+    kept: dict[str, Callable[[], object]] = {}
+    original = MediaFileManager.add_deferred
+
+    def add(self: MediaFileManager, data: Callable[[], object], *args: object, **kwargs: object) -> str:
+        file_id = original(self, data, *args, **kwargs)  # type: ignore[arg-type]
+        kept[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add)
+    return kept
+
+
+def test_the_printable_sheet_downloaded_in_english_is_english_and_escapes_user_text(clicked):
+    raw = files.hostile_csv()
+    name = files.HOSTILE_NAMES[0]  # <script>alert('x')</script>支部
+    at = open_app("upload", lang="en")
+    at.file_uploader(key="up_file").set_value(("hostile.csv", raw, "text/csv")).run()
+    at.button(key="up_use").click().run()
+    go(at, "ranking")
+    table = at.dataframe(key="rank_table").value.reset_index(drop=True)
+    at.session_state["rank_table"] = {"selection": {"rows": [int(table.index[table["name"] == name][0])], "columns": []}}
+    at.run()
+    no_errors(at)
+    button = next(b for b in at.get("download_button") if b.proto.id.endswith("br_sheet"))
+    page = str(clicked[button.proto.deferred_file_id]())  # as the server builds it on a click
+    assert escape(name) in page and name not in page
+    parsed = _Collect()
+    parsed.feed(page)
+    assert {"script", "img"}.isdisjoint(parsed.tags) and name in "".join(parsed.text)
+    assert '<html lang="en">' in page
+    cells = pd.read_csv(io.BytesIO(raw), dtype=str, header=None, encoding="utf-8-sig").stack().dropna()
+    allowed = _pattern({str(v) for v in cells})
+    leaks = sorted({text[:160] for text in parsed.text if _chinese_left(text, allowed)})
+    assert leaks == [], "\n".join(leaks)
+
+
+def _file_texts(name: str, data: object, user: set[str]) -> Iterator[tuple[str, str]]:
+    """(where, text) of a downloaded file as a user opens it: a workbook's sheets, a CSV's cells or an HTML page's text."""
+    raw = data.encode() if isinstance(data, str) else bytes(data)  # type: ignore[call-overload]
+    if raw.startswith(b"PK"):
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
+        for sheet in book.worksheets:
+            yield f"{name} sheet name", sheet.title
+            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+            if rows and sum(v is not None for v in rows[0]) == 1:  # a title row above the header
+                yield f"{name} title", str(rows.pop(0)[0])
+            yield from _table_texts(f"{name} {sheet.title}", rows, user)
+    elif raw.lstrip().startswith(b"<!DOCTYPE html"):
+        parsed = _Collect()
+        parsed.feed(raw.decode("utf-8"))
+        yield from ((name, text) for text in parsed.text)
+    else:
+        yield from _table_texts(name, list(csv.reader(io.StringIO(raw.decode("utf-8-sig")))), user)
+
+
+# the pages whose files are built on a click (the rubric page's and the upload page's report are built in the run)
+@pytest.mark.parametrize("page", [p for p in PAGES if p not in ("rubrics", "upload")])
+def test_every_download_of_the_english_ui_is_english_when_clicked(page, clicked, allowed):
+    at = open_app(page, lang="en")
+    no_errors(at)
+    buttons = [b for b in at.get("download_button") if b.proto.deferred_file_id]
+    user = _user_headers() | {ENGLISH_HEADERS[k] for k in LEDGER_USER_FIELDS}
+    texts = [t for b in buttons for t in _file_texts(b.proto.id.rsplit("-", 1)[-1], clicked[b.proto.deferred_file_id](), user)]
+    assert buttons and texts
+    leaks = sorted({(where, text[:120]) for where, text in texts if _chinese_left(text, allowed)})
+    assert leaks == [], "\n".join(map(str, leaks[:60]))
 
 
 def test_a_broken_rubric_uploaded_in_english_lists_its_problems_in_english():

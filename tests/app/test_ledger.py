@@ -273,3 +273,34 @@ def test_a_snapshot_freezes_the_ledger_read_only_and_later_edits_do_not_reach_it
     later.run()
     assert links(at)[0] != first
     assert metric(later, TEXT["ledger.listed"][0]) == "4"
+
+
+def test_the_english_ledger_page_explains_a_bad_import_and_refused_edits_in_english(workspace):
+    from tests.app.test_english import _chinese_left, _page_texts, _pattern
+    from tests.unit.test_ledger_english import BAD, FILE_WORDS
+
+    access, ledger = workspace
+    codes = codes_2024()[:2]
+    designate(ledger, access, codes)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"workspace": access.id, "page": "ledger", "lang": "en"})
+    at.run()
+    at.run()
+    at.selectbox(key="lg_period").set_value("2024").run()
+    bad = "\r\n".join(",".join(row) for row in [BAD[0], [codes[0], *BAD[1][1:]], *BAD[2:]]).encode("utf-8-sig")
+    at.file_uploader(key="lg_import").set_value(("台账.csv", bad, "text/csv")).run()
+    at.selectbox(key="lg_status").set_value("延期")
+    at.button(key="lg_save").click().run()  # no name given, and 延期 without a reason
+    no_errors(at)
+    problems = next(f.value for f in at.dataframe if {"row", "column", "fix"} <= set(map(str, f.value.columns)))
+    assert len(problems) >= 9 and problems["message"].str.len().min() > 20
+    assert at.error and at.error[0].value.startswith("The change was refused: Fill in your name")
+    at.text_input(key="lg_by").input("李四")
+    at.button(key="lg_save").click().run()
+    no_errors(at)
+    assert any(e.value.startswith("The entry was not saved:") and "reason for the delay" in e.value for e in at.error)
+    user = {cell for row in BAD for cell in row} | {f"支部{code}" for code in codes} | {"台账演示", "测试", "张三", "李四", *FILE_WORDS}
+    allowed = _pattern(user)
+    texts = [*_page_texts(at, "ledger"), *(("problem", str(v)) for v in problems[["message", "fix"]].to_numpy().ravel())]
+    leaks = sorted({(where, text[:160]) for where, text in texts if _chinese_left(text, allowed)})
+    assert leaks == [], "\n".join(map(str, leaks))

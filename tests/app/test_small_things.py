@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.app.conftest import open_app
+from tests.app.conftest import open_app, table_with
 from ui.model.share import local_time, shortened
 
 MOMENT = datetime(2025, 6, 1, 8, 30, tzinfo=UTC)
@@ -71,3 +71,32 @@ def test_the_ranking_has_its_own_download_of_every_matching_row():
     frame = pd.read_csv(io.BytesIO(exports.frame_csv(lambda: table)()), encoding="utf-8-sig")
     assert len(frame) == whole.matched > 500  # more than the on-screen limit
     assert {"党组织名称", "总分", "等次", "组织健全（得分率）"} <= set(frame.columns)  # mixed rubrics: shares
+
+
+def test_a_long_text_cut_in_the_grid_is_read_whole_below_it():
+    import io
+
+    import pandas as pd
+
+    from tests.app import files
+    from ui.i18n import TEXT
+    from ui.safe import plain
+
+    at = open_app("rectify")
+    table = table_with(at, "reasons", "branch_id").reset_index(drop=True)
+    longest = int(table["reasons"].str.len().idxmax())
+    assert len(table["reasons"][longest]) > 120 and len(at.selectbox(key="rect_full").options) == len(table)  # every row offered
+    at.selectbox(key="rect_full").set_value(longest).run()
+    heading = f"**{TEXT['col.reasons'][0]}**"
+    assert [m.value for m in at.markdown if m.value.startswith(heading)] == [f"{heading}  \n{plain(table['reasons'][longest])}"]
+    frame = pd.read_csv(io.BytesIO(files.good_csv(5)), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame.loc[0, "党员学习培训达标率"] = "大约" + "很多次" * 40  # quoted whole in its problem's message
+    frame.loc[1, "党员学习培训达标率"] = "很多"  # a short message, which fits its column
+    at = open_app("upload")
+    at.file_uploader(key="up_file").set_value(("long.csv", frame.to_csv(index=False).encode("utf-8-sig"), "text/csv")).run()
+    problems = table_with(at, "说明", "列名").reset_index(drop=True)
+    long = problems.index[problems["值"].str.startswith("大约")][0]
+    where = f"第 {problems['行'][long]} 行 {problems['列'][long]} 列“党员学习培训达标率”"
+    assert len(problems) > 1 and at.selectbox(key="up_problems_full").options == [where]
+    heading = f"**{TEXT['hdr.说明'][0]}**"
+    assert [m.value for m in at.markdown if m.value.startswith(heading)] == [f"{heading}  \n{plain(problems['说明'][long])}"]

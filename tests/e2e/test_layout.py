@@ -81,3 +81,29 @@ def test_long_problem_messages_wrap_and_show_in_full(wide):
         assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH and overflow <= width  # wrapped inside the page
     tallest = max(items.nth(i).bounding_box()["height"] for i in range(len(lines)))
     assert tallest > 1.5 * items.first.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")  # the longest wraps
+
+
+def test_the_longest_main_reason_on_rectify_is_readable_in_full(wide):
+    from ui.data import sample_dataset
+    from ui.model import rectify
+    from ui.model.view import Filters
+
+    data = sample_dataset()
+    watch = rectify.rectification(data.results, data.rubrics, Filters()).watch
+    longest = watch.loc[watch["reasons"].str.len().idxmax()]
+    assert len(longest["reasons"]) > 120  # more than the grid's column shows in its three wrapped lines
+    open_page(wide, "rectify")
+    panel = wide.locator(".st-key-rect_full_panel")
+    panel.scroll_into_view_if_needed()
+    panel.locator('[data-testid="stSelectbox"]').click()
+    label = f"{longest['name']}（{longest['branch_id']}）"
+    wide.keyboard.type(longest["branch_id"])
+    wide.get_by_role("option", name=label, exact=True).click()
+    idle(wide)
+    text = panel.locator('[data-testid="stMarkdownContainer"]').filter(has_text="主要原因").first
+    shown = text.inner_text()
+    assert " ".join(shown.split()) == " ".join(f"主要原因 {longest['reasons']}".split())  # the whole text, nothing cut
+    box = text.bounding_box()
+    width, overflow = text.evaluate("e => [e.clientWidth, e.scrollWidth]")
+    assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH and overflow <= width  # wrapped inside the page
+    assert box["height"] > 2.5 * text.evaluate("e => parseFloat(getComputedStyle(e.querySelector('p')).lineHeight)")

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 import scoring.methods
 import scoring.rubric
-import scoring.rules  # noqa: F401  (the rule kinds define their models on import)
+import scoring.rules  # the rule kinds define their models on import
 from scoring.base import MAX_MAGNITUDE, FrozenModel
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from ledger.model import CLOSED, FIELDS, STATUSES, Entry, HistoryRecord, is_overdue, problems_text
+from ledger.model import CLOSED, FIELDS, STATUSES, Entry, HistoryRecord, field_name, is_overdue, problems_text
 from scoring.compare import UP, compare_periods
 from scoring.results import Results
 from scoring.rubric import BRANCH_ID, NAME, PERIOD
@@ -24,7 +24,8 @@ OVERVIEW_COLUMNS = ("name", "group", "status", "deadline", "overdue", "leader", 
 
 @dataclass(frozen=True)
 class CandidateRow:
-    """A candidate as the designation form offers it: the branch, the rule that made it one, its pre-filled 问题清单."""
+    """A candidate as the designation form offers it: the branch, the rule that made it one (kept, and as shown in the UI
+    language), its pre-filled 问题清单."""
 
     branch_id: str
     name: str
@@ -32,17 +33,34 @@ class CandidateRow:
     township: str
     source: str
     problems: str
+    label: str = ""
 
 
-def candidates(results: Results, rubrics: RubricSet, filters: Filters, period: str) -> list[CandidateRow]:
-    """Every candidate of the period in the selection (the 整改预警 list: lowest grade, vetoes, flags, persistent cases)."""
-    found = rectify.rectification(results, rubrics, replace(filters, period=period), limit=None).watch
+def candidates(results: Results, rubrics: RubricSet, filters: Filters, period: str, lang: str = "zh",
+               shown: dict[str, str] | None = None) -> list[CandidateRow]:
+    """Every candidate of the period in the selection (the 整改预警 list: lowest grade, vetoes, flags, persistent cases).
+
+    What is kept is Chinese; `label` says the rule in `lang`, grades named by `shown`."""
+    chosen = replace(filters, period=period)
+    found = rectify.rectification(results, rubrics, chosen, limit=None).watch
+    kept = labels = _sources(found, {}, "；")
+    if lang != "zh":
+        labels = _sources(rectify.rectification(results, rubrics, chosen, limit=None, lang=lang).watch, shown or {}, "; ")
     out = []
     for row in found.itertuples(index=False):
-        rules = [str(getattr(row, "grade", "") or ""), str(getattr(row, "flags", "") or ""), str(getattr(row, "persistent", "") or "")]
-        out.append(CandidateRow(str(getattr(row, BRANCH_ID)), str(getattr(row, NAME)), _text(getattr(row, "parent", "")),
-                                _text(getattr(row, "township", "")), "；".join(r for r in rules if r),
-                                problems_text(str(getattr(row, "reasons", "") or ""))))
+        code = str(getattr(row, BRANCH_ID))
+        out.append(CandidateRow(code, str(getattr(row, NAME)), _text(getattr(row, "parent", "")), _text(getattr(row, "township", "")),
+                                kept[code], problems_text(str(getattr(row, "reasons", "") or "")), labels.get(code, kept[code])))
+    return out
+
+
+def _sources(watch: pd.DataFrame, shown: dict[str, str], joiner: str) -> dict[str, str]:
+    """Each candidate's rules (grade, flags, persistent problems) as one text, by branch code."""
+    out: dict[str, str] = {}
+    for row in watch.itertuples(index=False):
+        grade = str(getattr(row, "grade", "") or "")
+        rules = [shown.get(grade, grade), str(getattr(row, "flags", "") or ""), str(getattr(row, "persistent", "") or "")]
+        out[str(getattr(row, BRANCH_ID))] = joiner.join(r for r in rules if r)
     return out
 
 
@@ -89,17 +107,18 @@ def listed_twice(now: Sequence[Entry], before: Sequence[Entry]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "source_before", "status_before", "source", "branch_id"])
 
 
-def history_frame(records: Sequence[HistoryRecord]) -> pd.DataFrame:
-    """An entry's history, newest first: time (UTC), who, the field and its old → new text."""
-    rows = [{"at": r.at.strftime("%Y-%m-%d %H:%M:%S"), "by": r.by, "field": r.change.label, "old": r.change.old, "new": r.change.new}
+def history_frame(records: Sequence[HistoryRecord], lang: str = "zh") -> pd.DataFrame:
+    """An entry's history, newest first: time (UTC), who, the field (named in `lang`) and its old → new text."""
+    rows = [{"at": r.at.strftime("%Y-%m-%d %H:%M:%S"), "by": r.by, "field": field_name(r.change.key, lang), "old": r.change.old,
+             "new": r.change.new}
             for r in reversed(records)]
     return pd.DataFrame(rows, columns=["at", "by", "field", "old", "new"])
 
 
-def versions(current: Entry, mine: dict[str, str]) -> pd.DataFrame:
-    """The kept and the rejected values side by side, for each field where they differ."""
-    rows = [{"field": label, "theirs": current.get(key), "mine": mine.get(key, "")}
-            for key, label in FIELDS.items() if current.get(key) != mine.get(key, "")]
+def versions(current: Entry, mine: dict[str, str], lang: str = "zh") -> pd.DataFrame:
+    """The kept and the rejected values side by side, for each field (named in `lang`) where they differ."""
+    rows = [{"field": field_name(key, lang), "theirs": current.get(key), "mine": mine.get(key, "")}
+            for key in FIELDS if current.get(key) != mine.get(key, "")]
     return pd.DataFrame(rows, columns=["field", "theirs", "mine"])
 
 

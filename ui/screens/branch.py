@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
 import streamlit as st
@@ -31,14 +33,16 @@ def _pick(choices: dict[str, str]) -> str | None:
     return pick
 
 
-def _sheet(detail: branch_model.BranchDetail, shown: dict[str, str]) -> str:
+def _sheet(detail: branch_model.BranchDetail, shown: dict[str, str]) -> Callable[[], str]:
+    """The printable sheet, its texts taken now in the UI language; the HTML is built when the button is clicked (outside
+    the run, where the session's language cannot be read)."""
     f = {k: shown.get(v, v) if isinstance(v, str) and k in ("grade", "alert") else v for k, v in detail.facts.items()}
     headers = {h: t(f"hdr.{h}") for h in detail.indicators.columns if f"hdr.{h}" in TEXT}
     facts = [(t(f"col.{k}"), f.get(k, "")) for k in ("branch_id", "field", "parent", "period", "total", "grade", "rank", "alert")]
     sections: list[tuple[str, pd.DataFrame | list[str]]] = [
         (t("branch.reasons"), detail.reasons), (t("branch.indicators"), _indicators(detail, shown)),
         (t("branch.history"), select.labelled(renamed(detail.history, shown), common.headers(detail.history.columns)))]
-    return branch_sheet(str(f.get("name", "")), facts, sections, headers, state.lang())
+    return partial(branch_sheet, str(f.get("name", "")), facts, sections, headers, state.lang())
 
 
 def _indicators(detail: branch_model.BranchDetail, shown: dict[str, str]) -> pd.DataFrame:
@@ -85,19 +89,22 @@ def render() -> None:
         st.markdown("\n".join(f"{i}. {md(text, 400)}" for i, text in enumerate(detail.reasons, start=1)))
     st.subheader(t("branch.indicators"))
     rows = len(detail.indicators)
-    common.table(_indicators(detail, shown), "br_indicators", {
+    indicators = _indicators(detail, shown)
+    common.table(indicators, "br_indicators", {
         "满分": st.column_config.NumberColumn(t("branch.max_or_cap"), help=t("branch.max_or_cap_help"), format="%g"),
         "得分": st.column_config.NumberColumn(t("hdr.得分"), format="%.2f"),
         "扣分": st.column_config.NumberColumn(t("hdr.扣分"), help=t("branch.max_or_cap_help"), format="%g"),
         "说明": st.column_config.TextColumn(t("hdr.说明"), width="large"),
     }, height=min(36 * (rows + 1) + 2, 1400))
+    common.read_in_full(indicators, "br_full", lambda i: f"{indicators['标准'].iloc[i]} · {indicators['指标'].iloc[i]}",
+                        {c: t(f"hdr.{c}") for c in ("说明", "填报值")})
     st.subheader(t("branch.history"))
     if len(detail.history) > 1:
         st.plotly_chart(charts.history(renamed(detail.history, shown), t("col.total"), cast(float, f["max_total"])), key="br_history",
                         config=charts.CONFIG, width="stretch")
     common.table(renamed(detail.history, shown), "br_history_table")
     name = f"branch-{filename(pick)}-{filename(f.get('period', ''))}.html"
-    st.download_button(t("branch.sheet"), lambda: _sheet(detail, shown), file_name=name,
+    st.download_button(t("branch.sheet"), _sheet(detail, shown), file_name=name,
                        mime="text/html", key="br_sheet", on_click="ignore", icon=":material/print:")
 
 

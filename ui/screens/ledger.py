@@ -43,6 +43,8 @@ def _overview(entries: Sequence[Entry], before: Sequence[Entry], today: date, ru
     marked = shown(table, rubrics).assign(overdue=table["overdue"].map({True: t("ledger.overdue_mark"), False: ""}))
     styled = marked.style.apply(lambda row: ["color: #c62828" if row["overdue"] else "" for _ in row], axis=1)
     common.table(styled, "lg_entries", headers(marked), height=360)
+    common.read_in_full(marked, "lg_full", lambda i: t("common.row_label", name=marked["name"].iloc[i], code=marked["branch_id"].iloc[i]),
+                        {c: t(f"ledger.col.{c}") for c in ("source", "reason")})
     st.subheader(t("ledger.twice_title"))
     if twice.empty:
         st.caption(t("ledger.twice_none"))
@@ -99,15 +101,15 @@ def render() -> None:
         by = ledger_forms.who()
         st.subheader(t("ledger.designate"))
         with st.spinner(t("common.working")):
-            found = ledger_data.candidates(data.key, state.view().filters, period, data)
+            found = ledger_data.candidates(data.key, state.view().filters, period, state.lang(), data)
         ledger_forms.designate(source.access, period, found, ledger_data.branches(data.key, period, data), entries, by)
         st.subheader(t("ledger.edit"))
         ledger_forms.edit(source.access, period, entries, by)
     if any(e.listed for e in entries):
         _effect(entries, period, periods)
         st.subheader(t("ledger.export"))
-        title = f"{period}年度软弱涣散基层党组织整顿台账"
-        common.downloads(f"ledger-{period}", "lg_dl", lambda: to_csv(entries), lambda: to_xlsx(entries, title))
+        lang, title = state.lang(), t("ledger.export_title", period=period)  # taken now: the files are built on a click
+        common.downloads(f"ledger-{period}", "lg_dl", lambda: to_csv(entries, lang), lambda: to_xlsx(entries, title, lang))
     if source.editable and source.access is not None:
         st.subheader(t("ledger.import"))
         ledger_forms.import_ledger(source.access, period, data, entries, by)

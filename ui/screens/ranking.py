@@ -8,7 +8,7 @@ import streamlit as st
 from scoring.rubric import BRANCH_ID
 from ui import cached, common, exports, state
 from ui.data import Dataset
-from ui.i18n import names, t
+from ui.i18n import names, t, translate
 from ui.model import ranking as ranking_model
 from ui.model import select
 from ui.model.names import renamed
@@ -31,12 +31,13 @@ def _standard_columns(ranking: ranking_model.Ranking, shown: dict[str, str]) -> 
     return config
 
 
-def _download(ranking: ranking_model.Ranking, shown: dict[str, str]) -> pd.DataFrame:
-    """The ranking as a file: every matching row, translated headers and names."""
-    headers = common.headers(ranking.frame.columns)
+def _download(ranking: ranking_model.Ranking, shown: dict[str, str], lang: str | None = None) -> pd.DataFrame:
+    """The ranking as a file: every matching row, headers and names in `lang` (the current language unless given)."""
+    lang = lang or state.lang()
+    headers = common.headers(ranking.frame.columns, lang)
     for sid, (zh, _) in ranking.standards.items():
         name = shown.get(zh, zh)
-        headers[f"std:{sid}"] = t("col.standard_share", name=name) if ranking.as_share else name
+        headers[f"std:{sid}"] = translate("col.standard_share", lang, name=name) if ranking.as_share else name
     return select.labelled(renamed(ranking.frame, shown), headers)
 
 
@@ -71,8 +72,10 @@ def _table(data: Dataset, filters: Filters) -> None:
                          selection_mode="single-row", height=560, column_order=order)
     st.subheader(t("ranking.download"))
 
+    lang = state.lang()  # taken now: the file is built on a click, outside the run
+
     def table() -> pd.DataFrame:  # every matching row, built only when a button is clicked
-        return _download(cached.ranking(data.key, filters, query, sort, None, state.lang(), data), shown)
+        return _download(cached.ranking(data.key, filters, query, sort, None, lang, data), shown, lang)
 
     common.downloads(f"ranking-{filename(filters.period or 'latest')}", "rank_dl", exports.frame_csv(table),
                      exports.frame_xlsx(table, t("ranking.title")))

@@ -39,10 +39,13 @@ def render() -> None:
     else:
         if bundle.count > len(bundle.watch):
             st.caption(t("ranking.matched", matched=f"{bundle.count:,}", shown=f"{len(bundle.watch):,}"))
-        common.table(renamed(bundle.watch, shown), "rect_table", {
+        watch = renamed(bundle.watch, shown)
+        common.table(watch, "rect_table", {
             "name": st.column_config.TextColumn(t("col.name"), width="medium"),
             "reasons": st.column_config.TextColumn(t("col.reasons"), width="large"),
         }, height=420, column_order=[c for c in WATCH_ORDER if c in bundle.watch], row_height=common.WRAPPED_ROW)
+        common.read_in_full(watch, "rect_full", lambda i: t("common.row_label", name=watch["name"].iloc[i], code=watch["branch_id"].iloc[i]),
+                            {c: t(f"col.{c}") for c in ("reasons", "flags", "persistent")})
         notice = partial(rectify_model.notice_list, data.results, data.rubrics, view.filters, t("col.persistent"),
                          *exports.language(data.rubrics))
         common.downloads(f"notice-{filename(period or '')}", "rect_dl", exports.frame_csv(notice),
