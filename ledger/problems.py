@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ledger.model import CLOSED, DATES, DELAYED, FIELDS, STATUSES, STATUSES_EN, field_name, parse_date
 from scoring.base import Templates, say
+from scoring.errors import Said
 
 # code → language → what is wrong; placeholders come from the problem's values and the file's own words below
 TEMPLATES: Templates = {
@@ -65,6 +66,7 @@ WHERE: Templates = {
     "entries": {"zh": "；", "en": "; "},
 }
 _LAYOUT = ("序号", "党组织名称", "上级党组织", "主要问题")
+_REASON_CHARS = 300  # why a file cannot be read (an InputError's text), cut to keep the problem list readable
 
 
 def _words(lang: str) -> dict[str, str]:
@@ -93,7 +95,8 @@ class LedgerProblem:
         return field_name(self.key, lang) if self.key else self.header
 
     def _say(self, templates: Templates, lang: str) -> str:
-        return say(templates, self.code, lang, **{**_words(lang), **self.values, "header": self.header_in(lang)})
+        values = {k: v.render(lang)[:_REASON_CHARS] if isinstance(v, Said) else v for k, v in self.values.items()}
+        return say(templates, self.code, lang, **{**_words(lang), **values, "header": self.header_in(lang)})
 
     def message_in(self, lang: str = "zh") -> str:
         """What is wrong, in `lang`; the user's values are quoted as written."""

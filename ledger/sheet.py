@@ -153,7 +153,7 @@ def read_ledger(data: bytes, filename: str, branches: pd.DataFrame, period: str)
         width = len(table.head[header])
         body, _ = table.load(header, frozenset(), frozenset(range(width)))
     except InputError as error:
-        return _failed("unreadable", reason=str(error)[:300])
+        return _failed("unreadable", reason=error.said)
     columns: dict[str, tuple[int, str]] = {}
     for position, text in enumerate(table.head[header]):
         key = _BY_HEADER.get(_key(text))

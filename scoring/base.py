@@ -35,7 +35,7 @@ Day = Annotated[date, Strict()]
 Templates = dict[str, dict[str, str]]  # code → language → text with {fields}
 
 
-def say(templates: Templates, code: str, lang: str, **fields: Any) -> str:
+def say(templates: Templates, code: str, lang: str, /, **fields: Any) -> str:
     """One text from a kind's templates, in Chinese or English (Chinese for any other language)."""
     return templates[code][lang if lang in ("zh", "en") else "zh"].format(**fields)
 

@@ -1,4 +1,4 @@
-"""The few named exceptions of the scoring core, and the rubric problem record with its texts keyed by template."""
+"""The few named exceptions of the scoring core, the rubric problem record, and the problem texts keyed by template."""
 
 from __future__ import annotations
 
@@ -7,18 +7,31 @@ from typing import Any
 
 from scoring.base import Templates, say
 
-# Every rubric problem's text, Chinese and English, keyed by template; each module that finds problems adds its own.
+# Every problem text, Chinese and English, keyed by template; each module that finds problems adds its own, and a key
+# belongs to one module. RUBRIC_TEXTS holds a rubric's problems, INPUT_TEXTS why an assessment file cannot be read.
+TEXTS: Templates = {}
 RUBRIC_TEXTS: Templates = {}
+INPUT_TEXTS: Templates = {}
 _LIST_SEPARATOR = {"zh": "、", "en": ", "}
+
+
+def _add(kind: Templates, templates: Templates) -> Templates:
+    taken = TEXTS.keys() & templates.keys()
+    if taken:
+        raise ValueError(f"problem templates defined twice: {sorted(taken)}")
+    TEXTS.update(templates)
+    kind.update(templates)
+    return templates
 
 
 def rubric_texts(templates: Templates) -> Templates:
     """Add a module's rubric problem templates to the shared table (each key belongs to one module); returns them."""
-    taken = RUBRIC_TEXTS.keys() & templates.keys()
-    if taken:
-        raise ValueError(f"rubric problem templates defined twice: {sorted(taken)}")
-    RUBRIC_TEXTS.update(templates)
-    return templates
+    return _add(RUBRIC_TEXTS, templates)
+
+
+def input_texts(templates: Templates) -> Templates:
+    """Add a module's InputError templates to the shared table (each key belongs to one module); returns them."""
+    return _add(INPUT_TEXTS, templates)
 
 
 @dataclass(frozen=True)
@@ -26,14 +39,14 @@ class Said:
     """A problem's text as a template key and its fields, rendered in a language only when shown.
 
     A field may itself be a Said (rendered in the same language) or a tuple (joined as a list in that language); other
-    values — column names, ids, keys and values from the rubric — are inserted unchanged."""
+    values — column names, ids, keys and values from the rubric, file names and numbers — are inserted unchanged."""
 
     key: str
     fields: tuple[tuple[str, Any], ...] = ()
 
     def render(self, lang: str = "zh") -> str:
         """The text in Chinese, or in English with lang="en"."""
-        return say(RUBRIC_TEXTS, self.key, lang, **{name: _rendered(value, lang) for name, value in self.fields})
+        return say(TEXTS, self.key, lang, **{name: _rendered(value, lang) for name, value in self.fields})
 
 
 def said(template: str, /, **fields: Any) -> Said:
@@ -94,7 +107,20 @@ class RubricError(ScoringError):
 
 
 class InputError(ScoringError):
-    """An assessment file cannot be read at all (wrong format, empty, too large)."""
+    """An assessment file cannot be read at all (wrong format, empty, too large); its message is a template (`said`)."""
+
+    def __init__(self, text: Said) -> None:
+        if not isinstance(text, Said):  # mypy checks the callers; this stops a plain string from untyped code
+            raise TypeError(f"InputError takes a Said (a template key and fields), not {type(text).__name__}")
+        self.said = text
+        super().__init__(text.render("zh"))
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[Said]]:
+        return type(self), (self.said,)  # pickled (by a cache or a process pool) with its template, not its Chinese text
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in Chinese, or in English with lang="en"."""
+        return self.said.render(lang)
 
 
 class OutputError(ScoringError):

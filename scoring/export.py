@@ -21,7 +21,7 @@ import pandas as pd
 
 from scoring.compare import compare_periods, periods
 from scoring.engine import round_half_up
-from scoring.errors import InputError
+from scoring.errors import InputError, input_texts, said
 from scoring.explain import reason_table
 from scoring.ingest.header import column_letter
 from scoring.ingest.report import FRAME_COLUMNS, FRAME_COLUMNS_EN, ValidationReport
@@ -633,6 +633,9 @@ def _typed(frame: pd.DataFrame, text_headers: frozenset[str], *, quoted: bool) -
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
+input_texts({"results-not-xlsx": {"zh": "文件“{name}”不是 .xlsx 工作簿", "en": "the file “{name}” is not an .xlsx workbook"}})
+
+
 def read_table(source: Path | bytes, *, filename: str | None = None, sheet: str | None = None,
                text_headers: frozenset[str] = frozenset()) -> pd.DataFrame:
     """A table written here (CSV or one .xlsx sheet) read back: CSV quotes undone, `text_headers` text, the rest numbers."""
@@ -643,7 +646,7 @@ def read_table(source: Path | bytes, *, filename: str | None = None, sheet: str 
         raw = pd.read_excel(io.BytesIO(data), sheet_name=sheet or 0, dtype=object, engine="openpyxl")
         raw.columns = [str(c) for c in raw.columns]
     elif name.lower().endswith(".xlsx"):
-        raise InputError(f"文件“{name}”不是 .xlsx 工作簿")
+        raise InputError(said("results-not-xlsx", name=name))
     else:
         raw = pd.read_csv(io.BytesIO(data), dtype="str", keep_default_na=False, na_values=[""], encoding="utf-8-sig")
         raw.columns = [unneutralize(str(c)) for c in raw.columns]

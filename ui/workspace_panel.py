@@ -108,7 +108,7 @@ def _unreadable(files: Sequence[Upload], rubrics: RubricSet) -> bool:
             for sheet in upload.sheets or (None,):
                 data.ingest(upload.raw, upload.name, rubrics, sheet)
         except InputError as error:
-            st.error(t("ws.unreadable", name=md(upload.name, 80), message=md(error, 600)), icon=":material/error:")
+            st.error(t("ws.unreadable", name=md(upload.name, 80), message=md(error.text(state.lang()), 600)), icon=":material/error:")
             return True
     return False
 

@@ -93,8 +93,10 @@ def combination(number: int) -> tuple[Manifest, Combination] | None:
         return manifest, _combination(opened.id, data.digest(manifest.to_json()), manifest)
     except SnapshotError as error:
         st.error(error_text(error), icon=":material/error:")
-    except (InputError, RubricError) as error:
-        st.error(t("ws.broken", message=md(error, 600)), icon=":material/error:")
+    except InputError as error:
+        st.error(t("ws.broken", message=md(error.text(state.lang()), 600)), icon=":material/error:")
+    except RubricError as error:
+        st.error(t("ws.broken", message=md(error.report(state.lang()), 600)), icon=":material/error:")
     return None
 
 
@@ -119,7 +121,7 @@ def load_or_explain(number: int | None = None) -> Loaded | None:
     except SnapshotError as error:
         st.error(error_text(error), icon=":material/error:")
     except InputError as error:
-        st.error(t("ws.broken", message=md(error, 600)), icon=":material/error:")
+        st.error(t("ws.broken", message=md(error.text(state.lang()), 600)), icon=":material/error:")
     except RubricError as error:
         st.error(t("ws.rubric_broken", message=md(error.report(state.lang()), 600)), icon=":material/error:")
     return None

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scoring.errors import InputError
+from scoring.errors import InputError, input_texts, said
 from scoring.ingest.cells import STR, distinct, is_text
 from scoring.ingest.workbook import WorkbookLimits, check_archive, sheet_rows, worksheets
 from scoring.rubricset import normalize_label
@@ -32,15 +32,15 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (b"\xff\xfe", "utf-16", "UTF-16LE（BOM）"),
     (b"\xfe\xff", "utf-16", "UTF-16BE（BOM）"),
 )
-_MAGIC = (  # formats users rename or upload by mistake, and what to do instead
-    (b"%PDF", "PDF 文件，请上传原始的 Excel 或 CSV 表格"),
-    (b"\x89PNG", "图片，请上传原始的 Excel 或 CSV 表格"),
-    (b"\xff\xd8\xff", "图片，请上传原始的 Excel 或 CSV 表格"),
-    (b"GIF8", "图片，请上传原始的 Excel 或 CSV 表格"),
-    (b"Rar!", "压缩包，请解压后上传其中的 Excel 或 CSV 文件"),
-    (b"7z\xbc\xaf", "压缩包，请解压后上传其中的 Excel 或 CSV 文件"),
-    (b"\x1f\x8b", "压缩包，请解压后上传其中的 Excel 或 CSV 文件"),
-    (b"{\\rtf", "RTF 文档，请上传 Excel 或 CSV 表格"),
+_MAGIC = (  # formats users rename or upload by mistake: the template saying what to do instead
+    (b"%PDF", "file-pdf"),
+    (b"\x89PNG", "file-image"),
+    (b"\xff\xd8\xff", "file-image"),
+    (b"GIF8", "file-image"),
+    (b"Rar!", "file-archive"),
+    (b"7z\xbc\xaf", "file-archive"),
+    (b"\x1f\x8b", "file-archive"),
+    (b"{\\rtf", "file-rtf"),
 )
 _OLE = b"\xd0\xcf\x11\xe0"  # the container of .xls (and of encrypted .xlsx, which calamine refuses)
 _CONTENT = re.compile(rb"[^ \t\r\n\x00\xef\xbb\xbf\xff\xfe,;]")  # anything but spaces, BOMs and delimiters
@@ -48,6 +48,72 @@ _CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f]")
 _SEP_LINE = re.compile(r"\ufeff?sep=(.)\s*")
 _SAW = re.compile(r"saw (\d+)")
 _EOF_IN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+
+input_texts({
+    "file-unreadable": {"zh": "无法读取文件“{name}”：{error}；请确认文件存在且未被其他程序占用",
+                        "en": "the file “{name}” cannot be read ({error}); check that it exists and that no other program has it open"},
+    "file-empty": {"zh": "文件“{name}”是空的；请确认选择了填好的表格",
+                   "en": "the file “{name}” is empty; check that you chose the filled-in table"},
+    "file-wps": {"zh": "文件“{name}”是 WPS 表格（.{suffix}）格式，无法直接读取；请在 WPS 中“另存为” Excel 工作簿（.xlsx）后再上传",
+                 "en": "the file “{name}” is a WPS spreadsheet (.{suffix}), which cannot be read directly; in WPS, use "
+                       "“Save As” to save it as an Excel workbook (.xlsx) and upload that"},
+    "file-pdf": {"zh": "文件“{name}”是PDF 文件，请上传原始的 Excel 或 CSV 表格",
+                 "en": "the file “{name}” is a PDF file; upload the original Excel or CSV table instead"},
+    "file-image": {"zh": "文件“{name}”是图片，请上传原始的 Excel 或 CSV 表格",
+                   "en": "the file “{name}” is an image; upload the original Excel or CSV table instead"},
+    "file-archive": {"zh": "文件“{name}”是压缩包，请解压后上传其中的 Excel 或 CSV 文件",
+                     "en": "the file “{name}” is a compressed archive; unpack it and upload the Excel or CSV file inside"},
+    "file-rtf": {"zh": "文件“{name}”是RTF 文档，请上传 Excel 或 CSV 表格",
+                 "en": "the file “{name}” is an RTF document; upload an Excel or CSV table instead"},
+    "file-binary": {"zh": "文件“{name}”不是文本表格（含有二进制内容），可能是改了扩展名的其他文件；请上传 .xlsx 或 CSV",
+                    "en": "the file “{name}” is not a text table (it holds binary content), perhaps another kind of file "
+                          "renamed; upload an .xlsx or CSV file"},
+    "file-html": {"zh": "文件“{name}”是网页或 XML 格式的表格（有些系统导出的 .xls 其实是网页）；请在 Excel/WPS 中打开后另存为 .xlsx 或 CSV 再上传",
+                  "en": "the file “{name}” is a table in web page or XML format (some systems export web pages as .xls); "
+                        "open it in Excel/WPS, save it as .xlsx or CSV and upload that"},
+    "encoding-broken": {"zh": "文件“{name}”无法按 {codec} 解码（第 {byte} 字节附近）；请在 Excel/WPS 中另存为 CSV（UTF-8）后再上传",
+                        "en": "the file “{name}” cannot be decoded as {codec} (near byte {byte}); in Excel/WPS, save it as "
+                              "CSV (UTF-8) and upload that"},
+    "encoding-bad-byte": {"zh": "文件“{name}”是 UTF-8 编码，但第 {row:,} 行（第 {byte:,} 个字节）有一个无效字节 0x{value:02X}，"
+                                "文件可能在保存或传输中损坏；请在 Excel/WPS 中打开该行核对后，另存为 CSV（UTF-8）再上传",
+                          "en": "the file “{name}” is UTF-8, but row {row:,} (byte {byte:,}) has an invalid byte 0x{value:02X}; "
+                                "the file may have been damaged when it was saved or sent. Open it in Excel/WPS, check that row, "
+                                "save it as CSV (UTF-8) and upload it again"},
+    "encoding-unknown": {"zh": "无法识别文件“{name}”的编码（既不是 UTF-8 也不是 GBK/GB18030）；请另存为 CSV（UTF-8）后再上传",
+                         "en": "the encoding of the file “{name}” is not recognised (it is neither UTF-8 nor GBK/GB18030); "
+                               "save it as CSV (UTF-8) and upload it again"},
+    "csv-long-cell": {"zh": "文件“{name}”开头部分有一个单元格超过 {limit:,} 个字符（Excel 单元格最多 32,767 个字符），不是正常的表格数据；"
+                            "请检查是否选错了文件，或在 Excel/WPS 中打开后重新另存为 CSV",
+                      "en": "near its start, the file “{name}” has a cell longer than {limit:,} characters (an Excel cell holds "
+                            "at most 32,767), so it is not ordinary table data; check that you chose the right file, or open "
+                            "it in Excel/WPS and save it again as CSV"},
+    "csv-quotes-at": {"zh": "文件“{name}”第 {row} 行附近的引号（\"）不配对，无法分列；请在 Excel/WPS 中打开后重新另存为 CSV",
+                      "en": "the quotes (\") in the file “{name}” near row {row} do not pair up, so it cannot be split into "
+                            "columns; open it in Excel/WPS and save it again as CSV"},
+    "csv-quotes": {"zh": "文件“{name}”的引号（\"）不配对，无法分列；请在 Excel/WPS 中打开后重新另存为 CSV",
+                   "en": "the quotes (\") in the file “{name}” do not pair up, so it cannot be split into columns; open it "
+                         "in Excel/WPS and save it again as CSV"},
+    "csv-ragged": {"zh": "文件“{name}”各行的列数相差太大，无法分列；请在 Excel/WPS 中打开后重新另存为 CSV",
+                   "en": "the rows of the file “{name}” differ too much in how many columns they have, so it cannot be split "
+                         "into columns; open it in Excel/WPS and save it again as CSV"},
+    "workbook-extension": {"zh": "文件“{name}”的扩展名是 .{suffix}，但内容不是 Excel 工作簿；请在 Excel/WPS 中重新另存为 .xlsx",
+                           "en": "the file “{name}” ends in .{suffix} but is not an Excel workbook; open it in Excel/WPS and "
+                                 "save it again as .xlsx"},
+    "workbook-damaged": {"zh": "文件“{name}”已损坏，无法作为 Excel 工作簿打开；请在 Excel/WPS 中重新另存为 .xlsx",
+                         "en": "the file “{name}” is damaged and cannot be opened as an Excel workbook; open it in Excel/WPS "
+                               "and save it again as .xlsx"},
+    "zip-word": {"zh": "文件“{name}”是Word 文档，不是 Excel 工作簿；请另存为 .xlsx 或 CSV 后再上传",
+                 "en": "the file “{name}” is a Word document, not an Excel workbook; save it as .xlsx or CSV and upload that"},
+    "zip-opendocument": {"zh": "文件“{name}”是OpenDocument 文档（不是表格），不是 Excel 工作簿；请另存为 .xlsx 或 CSV 后再上传",
+                         "en": "the file “{name}” is an OpenDocument document (not a spreadsheet), not an Excel workbook; "
+                               "save it as .xlsx or CSV and upload that"},
+    "zip-archive": {"zh": "文件“{name}”是压缩包，不是 Excel 工作簿；请另存为 .xlsx 或 CSV 后再上传",
+                    "en": "the file “{name}” is a compressed archive, not an Excel workbook; save it as .xlsx or CSV and "
+                          "upload that"},
+    "workbook-no-sheets": {"zh": "文件“{name}”中没有工作表", "en": "the file “{name}” has no worksheets"},
+    "workbook-no-such-sheet": {"zh": "文件“{name}”中没有名为“{sheet}”的工作表；现有工作表：{sheets}",
+                               "en": "the file “{name}” has no worksheet named “{sheet}”; its worksheets are {sheets}"},
+})
 
 
 @dataclass(frozen=True)
@@ -88,7 +154,7 @@ class Payload:
                 with open(str(self.path), "rb") as file:
                     self._data = file.read()
             except OSError as exc:
-                raise InputError(f"无法读取文件“{self.path}”：{exc.strerror or exc}；请确认文件存在且未被其他程序占用") from exc
+                raise InputError(said("file-unreadable", name=self.path, error=str(exc.strerror or exc))) from exc
         return self._data
 
     @property
@@ -103,10 +169,10 @@ def open_tables(payload: Payload, name: str, sheet: str | None,
     # A workbook without a named sheet yields every sheet, visible ones first: the caller takes the first with a header.
     head = payload.head
     if _CONTENT.search(head) is None and (not payload.truncated or _CONTENT.search(payload.whole()) is None):
-        raise InputError(f"文件“{name}”是空的；请确认选择了填好的表格")
+        raise InputError(said("file-empty", name=name))
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if suffix in {"et", "ett"}:
-        raise InputError(f"文件“{name}”是 WPS 表格（.{suffix}）格式，无法直接读取；请在 WPS 中“另存为” Excel 工作簿（.xlsx）后再上传")
+        raise InputError(said("file-wps", name=name, suffix=suffix))
     if head[:4] == b"PK\x03\x04":
         data = payload.whole()
         _zip_kind(data, name)
@@ -116,11 +182,11 @@ def open_tables(payload: Payload, name: str, sheet: str | None,
     if head.startswith(_OLE):
         yield from _workbook_tables(payload.whole(), name, sheet, limits)
         return
-    for magic, what in _MAGIC:
+    for magic, kind in _MAGIC:
         if head.startswith(magic):
-            raise InputError(f"文件“{name}”是{what}")
+            raise InputError(said(kind, name=name))
     if suffix in {"xlsx", "xlsm", "xlsb", "ods"}:  # a ".xls" may be text or HTML some systems export: read on
-        raise InputError(f"文件“{name}”的扩展名是 .{suffix}，但内容不是 Excel 工作簿；请在 Excel/WPS 中重新另存为 .xlsx")
+        raise InputError(said("workbook-extension", name=name, suffix=suffix))
     yield _csv_table(payload, name)  # a sheet name means nothing for a CSV and is ignored
 
 
@@ -128,7 +194,7 @@ def open_tables(payload: Payload, name: str, sheet: str | None,
 
 
 def _binary(name: str) -> InputError:
-    return InputError(f"文件“{name}”不是文本表格（含有二进制内容），可能是改了扩展名的其他文件；请上传 .xlsx 或 CSV")
+    return InputError(said("file-binary", name=name))
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -150,7 +216,7 @@ def _decode_all(data: bytes, codec: str, name: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise InputError(f"文件“{name}”无法按 {codec} 解码（第 {exc.start} 字节附近）；请在 Excel/WPS 中另存为 CSV（UTF-8）后再上传") from exc
+        raise InputError(said("encoding-broken", name=name, codec=codec, byte=exc.start)) from exc
 
 
 def _gb18030(data: bytes, name: str) -> str:
@@ -167,9 +233,8 @@ def _undecodable(data: bytes, name: str) -> InputError:
     except UnicodeDecodeError as exc:
         if not data[: exc.start].isascii():  # valid UTF-8 text with Chinese before the bad byte: a damaged UTF-8 file
             row = data.count(b"\n", 0, exc.start) + 1
-            return InputError(f"文件“{name}”是 UTF-8 编码，但第 {row:,} 行（第 {exc.start + 1:,} 个字节）有一个无效字节 "
-                              f"0x{data[exc.start]:02X}，文件可能在保存或传输中损坏；请在 Excel/WPS 中打开该行核对后，另存为 CSV（UTF-8）再上传")
-    return InputError(f"无法识别文件“{name}”的编码（既不是 UTF-8 也不是 GBK/GB18030）；请另存为 CSV（UTF-8）后再上传")
+            return InputError(said("encoding-bad-byte", name=name, row=row, byte=exc.start + 1, value=data[exc.start]))
+    return InputError(said("encoding-unknown", name=name))
 
 
 def _head_text(head: bytes, truncated: bool) -> str | None:
@@ -232,8 +297,7 @@ def _csv_table(source: Payload, name: str) -> RawTable:
         payload, codec = text.encode("utf-8"), "utf-8"
     _check_text(head, name)
     if head.lstrip().lower().startswith(("<html", "<!doctype", "<table", "<?xml")):
-        raise InputError(f"文件“{name}”是网页或 XML 格式的表格（有些系统导出的 .xls 其实是网页）；"
-                         "请在 Excel/WPS 中打开后另存为 .xlsx 或 CSV 再上传")
+        raise InputError(said("file-html", name=name))
     # records end at \n, \r or \r\n, as pandas splits them (str.splitlines would also split at \u2028 and more)
     lines = list(io.StringIO(head, newline=""))
     if source.truncated and len(lines) > 1:
@@ -247,8 +311,7 @@ def _csv_table(source: Payload, name: str) -> RawTable:
             delimiter = _sniff_delimiter(lines[:100])
         head_rows = [[c for c in r] or [""] for r in islice(csv.reader(lines, delimiter=delimiter), HEAD_ROWS)]
     except csv.Error as exc:  # a field longer than csv.field_size_limit(): no spreadsheet cell holds that much
-        raise InputError(f"文件“{name}”开头部分有一个单元格超过 {csv.field_size_limit():,} 个字符（Excel 单元格最多 32,767 个字符），"
-                         "不是正常的表格数据；请检查是否选错了文件，或在 Excel/WPS 中打开后重新另存为 CSV") from exc
+        raise InputError(said("csv-long-cell", name=name, limit=csv.field_size_limit())) from exc
     width = max((len(r) for r in head_rows), default=1)
 
     def load(header: int, typed: frozenset[int], exact: frozenset[int]) -> tuple[pd.DataFrame, str | None]:
@@ -321,7 +384,7 @@ def _parse(payload: bytes | str, codec: str, delimiter: str, shape: _Shape, text
         except (pd.errors.ParserError, pd.errors.ParserWarning):
             pass
         except OSError as exc:  # the file went away between sniffing and reading
-            raise InputError(f"无法读取文件“{name}”：{exc.strerror or exc}；请确认文件存在且未被其他程序占用") from exc
+            raise InputError(said("file-unreadable", name=name, error=str(exc.strerror or exc))) from exc
     width = shape.width
     for _ in range(64):
         try:
@@ -338,9 +401,9 @@ def _parse(payload: bytes | str, codec: str, delimiter: str, shape: _Shape, text
                 width = int(saw[1])
                 continue
             eof = _EOF_IN_QUOTE.search(str(exc))
-            where = f"第 {int(eof[1]) + shape.skip + 1} 行附近" if eof else ""
-            raise InputError(f"文件“{name}”{where}的引号（\"）不配对，无法分列；请在 Excel/WPS 中打开后重新另存为 CSV") from exc
-    raise InputError(f"文件“{name}”各行的列数相差太大，无法分列；请在 Excel/WPS 中打开后重新另存为 CSV")
+            quotes = said("csv-quotes-at", name=name, row=int(eof[1]) + shape.skip + 1) if eof else said("csv-quotes", name=name)
+            raise InputError(quotes) from exc
+    raise InputError(said("csv-ragged", name=name))
 
 
 # ----------------------------------------------------------------------------------------- WORKBOOKS
@@ -353,15 +416,15 @@ def _zip_kind(data: bytes, name: str) -> str:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise InputError(f"文件“{name}”已损坏，无法作为 Excel 工作簿打开；请在 Excel/WPS 中重新另存为 .xlsx") from exc
+        raise InputError(said("workbook-damaged", name=name)) from exc
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "xl/workbook.bin" in names:
         return "xlsb"
     if mimetype == b"application/vnd.oasis.opendocument.spreadsheet":
         return "ods"
-    what = "Word 文档" if "word/document.xml" in names else ("OpenDocument 文档（不是表格）" if mimetype else "压缩包")
-    raise InputError(f"文件“{name}”是{what}，不是 Excel 工作簿；请另存为 .xlsx 或 CSV 后再上传")
+    kind = "zip-word" if "word/document.xml" in names else ("zip-opendocument" if mimetype else "zip-archive")
+    raise InputError(said(kind, name=name))
 
 
 def is_workbook(head: bytes) -> bool:
@@ -401,15 +464,14 @@ def _grid_table(rows: list[tuple[int, tuple[object, ...]]], title: str) -> RawTa
 def _sheets(sheets: list[tuple[str, bool]], name: str, sheet: str | None) -> list[str]:
     """The named sheet, or every worksheet with the visible ones first."""
     if not sheets:
-        raise InputError(f"文件“{name}”中没有工作表")
+        raise InputError(said("workbook-no-sheets", name=name))
     if sheet is None:
         return [title for title, _ in sorted(sheets, key=lambda s: not s[1])]
     for match in (lambda t: t == sheet, lambda t: normalize_label(t) == normalize_label(sheet)):
         found = [title for title, _ in sheets if match(title)]
         if found:
             return found[:1]
-    listed = "、".join(f"“{title}”" for title, _ in sheets)
-    raise InputError(f"文件“{name}”中没有名为“{sheet}”的工作表；现有工作表：{listed}")
+    raise InputError(said("workbook-no-such-sheet", name=name, sheet=sheet, sheets=tuple(f"“{title}”" for title, _ in sheets)))
 
 
 def _text_grid(rows: list[tuple[int, tuple[object, ...]]]) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scoring.errors import InputError
+from scoring.errors import InputError, Said, input_texts, said
 from scoring.ingest import vocab
 from scoring.ingest.applicability import Applicability, absent_values
 from scoring.ingest.cells import (
@@ -51,6 +51,22 @@ _PARALLEL_ROWS = 20_000  # below this, starting threads costs more than it saves
 _NOTE_CELLS = 4  # a line under the table such as "填表人：张三  审核人：李四  日期：…" has a few cells at most
 _SCIENTIFIC = r"[0-9](?:\.[0-9]+)?E\+[0-9]+"  # what Excel shows for a long number code it has already rounded
 
+input_texts({
+    "no-header": {"zh": "在{searched}的前 {rows} 行中找不到表头：没有一行含有评分细则中的列名（如 {examples}）；"
+                        "请检查是否选错了文件或工作表，或把表头改为评分细则中的列名",
+                  "en": "no header in the first {rows} rows of {searched}: no row holds a column name of the rubric (such as "
+                        "{examples}); check that you chose the right file or worksheet, or rename the headers to the rubric's "
+                        "column names"},
+    "searched-sheet": {"zh": "工作表“{sheet}”", "en": "the worksheet “{sheet}”"},
+    "searched-file": {"zh": "文件“{name}”", "en": "the file “{name}”"},
+    "file-too-large": {"zh": "文件“{name}”有 {size}，超过上限 {limit}；请按乡镇或领域拆分后分别上传",
+                       "en": "the file “{name}” is {size}, over the limit of {limit}; split it by township or field and "
+                             "upload the parts one by one"},
+    "size-bytes": {"zh": "{bytes:,} 字节", "en": "{bytes:,} bytes"},
+    "size-mb": {"zh": "{mb:,.1f} MB（{bytes:,} 字节）", "en": "{mb:,.1f} MB ({bytes:,} bytes)"},
+    "size-whole-mb": {"zh": "{mb:,} MB（{bytes:,} 字节）", "en": "{mb:,} MB ({bytes:,} bytes)"},
+})
+
 
 @dataclass(frozen=True)
 class Ingested:
@@ -71,23 +87,27 @@ def read_assessments(source: Path | bytes, rubrics: RubricSet, *, filename: str 
     """
     payload, name = _open(source, filename, max_bytes)
     vocabulary = build_vocabulary(rubrics)
-    searched: list[str] = []
+    searched: list[Said] = []
     with closing(open_tables(payload, name, sheet, limits or WorkbookLimits.from_env())) as tables:
         for table in tables:
             header = find_header(table.head, vocabulary)
             if header is not None:
                 return _Reader(name, table, header, vocabulary, rubrics).run()
-            searched.append(f"工作表“{table.sheet}”" if table.sheet else f"文件“{name}”")
-    examples = "、".join(s.label for s in list(vocabulary.specs.values())[:6])
-    raise InputError(f"在{'、'.join(searched)}的前 {HEAD_ROWS} 行中找不到表头：没有一行含有评分细则中的列名（如 {examples}）；"
-                     "请检查是否选错了文件或工作表，或把表头改为评分细则中的列名")
+            searched.append(said("searched-sheet", sheet=table.sheet) if table.sheet else said("searched-file", name=name))
+    examples = tuple(s.label for s in list(vocabulary.specs.values())[:6])
+    raise InputError(said("no-header", searched=tuple(searched), rows=HEAD_ROWS, examples=examples))
 
 
 def size_text(size: int) -> str:
-    """A byte count as a user reads it: decimal megabytes (as browsers and Streamlit count) and the exact bytes."""
+    """A byte count as a user reads it, in Chinese: decimal megabytes (as browsers and Streamlit count) and the exact bytes."""
+    return size_said(size).render("zh")
+
+
+def size_said(size: int) -> Said:
+    """A byte count as a user reads it (decimal megabytes and the exact bytes), to render in a language."""
     if size < 1_000_000:
-        return f"{size:,} 字节"
-    return f"{size / 1e6:,.1f} MB（{size:,} 字节）" if size % 1_000_000 else f"{size // 1_000_000:,} MB（{size:,} 字节）"
+        return said("size-bytes", bytes=size)
+    return said("size-mb", mb=size / 1e6, bytes=size) if size % 1_000_000 else said("size-whole-mb", mb=size // 1_000_000, bytes=size)
 
 
 def _open(source: Path | bytes, filename: str | None, max_bytes: int | None) -> tuple[Payload, str]:
@@ -103,9 +123,9 @@ def _open(source: Path | bytes, filename: str | None, max_bytes: int | None) -> 
             size = path.stat().st_size
             payload = Payload.of_path(str(path), size) if size <= limit else None
         except OSError as exc:
-            raise InputError(f"无法读取文件“{name}”：{exc.strerror or exc}；请确认文件存在且未被其他程序占用") from exc
+            raise InputError(said("file-unreadable", name=name, error=str(exc.strerror or exc))) from exc
     if payload is None:
-        raise InputError(f"文件“{name}”有 {size_text(size)}，超过上限 {size_text(int(limit))}；请按乡镇或领域拆分后分别上传")
+        raise InputError(said("file-too-large", name=name, size=size_said(size), limit=size_said(int(limit))))
     return payload, name
 
 

@@ -18,7 +18,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from ledger.sheet import ENGLISH as ENGLISH_HEADERS
 from ledger.sheet import LAYOUT
 from scoring import export
-from scoring.errors import RubricError
+from scoring.errors import InputError, RubricError
 from scoring.export import ENGLISH
 from tests.app import files
 from tests.app.conftest import PAGES, go, no_errors, open_app
@@ -29,9 +29,11 @@ from tests.rubrics.test_problem_texts import chinese_left
 from ui import data as data_module
 from ui import exports
 from ui.data import REASON, problems_csv, sample_dataset
+from ui.i18n import translate
 from ui.model import rectify as rectify_model
 from ui.model.names import english_names
 from ui.model.view import Filters
+from ui.safe import md
 
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff，。、；：（）《》]")  # “ ” are English quotes too
 LANGUAGE_SWITCH = "lang"
@@ -310,3 +312,38 @@ def test_a_core_only_upload_is_refused_in_either_language():
     (problem,) = refused.value.problems
     assert problem.code == "abstract-only" and "公共核心" in problem.message
     assert problem.text("en") == "this file defines only a shared core (abstract), no rubric to score with"
+
+
+# Files the app cannot read at all, one for each place that says why: the workbook check before reading (a damaged
+# .xlsx), the reading itself (an empty CSV, a WPS file); Chinese names, as users give them, stay as written.
+UNREADABLE = [("损坏的考评.xlsx", b"PK\x03\x04" + bytes(200)), ("空表.csv", b""),
+              ("考评.et", (ROOT / "tests" / "ingest" / "fixtures" / "assessment.xls").read_bytes())]
+
+
+def _refused(name: str, raw: bytes) -> InputError:
+    with pytest.raises(InputError) as refused:
+        data_module.ingest(raw, name, data_module.builtin_rubrics())
+    return refused.value
+
+
+@pytest.mark.parametrize(("name", "raw"), UNREADABLE, ids=["damaged-xlsx", "empty-csv", "wps"])
+def test_an_unreadable_upload_is_explained_in_english(name, raw):
+    error = _refused(name, raw)
+    at = open_app("upload", lang="en")
+    at.file_uploader(key="up_file").set_value((name, raw, "application/octet-stream")).run()
+    no_errors(at)
+    assert [e.value for e in at.error] == [translate("upload.unreadable", "en", message=md(error.text("en"), 600))]
+    shown = at.error[0].value.replace("\\", "")
+    assert error.text("en") in shown and str(error) not in shown
+    assert CHINESE.findall(shown.replace(name, " ")) == []  # none outside the file name
+
+
+def test_an_unreadable_file_for_a_new_workspace_is_explained_in_english(store):
+    name, raw = UNREADABLE[1]
+    at = open_app("upload", lang="en")
+    at.file_uploader(key="ws_files").set_value([(name, raw, "text/csv")]).run()
+    at.button(key="ws_create").click().run()
+    no_errors(at)
+    (shown,) = [e.value.replace("\\", "") for e in at.error]
+    assert _refused(name, raw).text("en") in shown
+    assert CHINESE.findall(shown.replace(name, " ")) == []

@@ -83,8 +83,10 @@ def test_a_file_that_is_no_ledger_is_explained_in_english(data, name):
     problem = read_ledger(data, name, BRANCHES, "2024").problems[0]
     assert problem.where_in("en") == "the whole file"
     assert left(problem.fix_in("en"), set()) == ""
-    if problem.code == "no_header":
-        assert left(problem.message_in("en"), set()) == ""
+    assert left(problem.message_in("en"), set()) == ""  # an unreadable file's reason too (an InputError's English)
+    if problem.code == "unreadable":
+        assert problem.message_in("en") == "The file cannot be read: the file “t.csv” is empty; check that you chose the filled-in table"
+        assert problem.message == "文件无法读取：文件“t.csv”是空的；请确认选择了填好的表格"
 
 
 def test_an_edit_forms_problems_name_the_field_in_the_language_and_the_chinese_stays():

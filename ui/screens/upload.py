@@ -131,7 +131,7 @@ def render() -> None:
             try:
                 sheets = data.sheet_names(content, upload.name, raw)
             except InputError as error:
-                st.error(t("upload.unreadable", message=md(error, 600)), icon=":material/error:")
+                st.error(t("upload.unreadable", message=md(error.text(state.lang()), 600)), icon=":material/error:")
                 sheets = None
             if sheets is not None:
                 _read_and_report(raw, upload.name, content, sheets, rubrics, custom)
@@ -147,7 +147,7 @@ def _read_and_report(raw: bytes, name: str, content: str, sheets: list[str], rub
         ingested = data.ingest(raw, name, rubrics, sheet, content)
     except InputError as error:
         progress.empty()
-        st.error(t("upload.unreadable", message=md(error, 600)), icon=":material/error:")
+        st.error(t("upload.unreadable", message=md(error.text(state.lang()), 600)), icon=":material/error:")
         return
     progress.progress(60, text=t("upload.scoring", rows=f"{len(ingested.frame):,}"))
     found = data.scored(raw, name, rubrics, ingested, sheet, custom, content)
