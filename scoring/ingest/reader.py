@@ -48,6 +48,7 @@ IDENTITY = (BRANCH_ID, NAME, FIELD, PERIOD)
 REASON = "reason"
 _UNKNOWN_FIELD, _BLANK_FIELD = -1, -2
 _PARALLEL_ROWS = 20_000  # below this, starting threads costs more than it saves
+_LISTED = 5  # rows (or names) a message lists before it says how many more: every message stays short, however many repeat
 _NOTE_CELLS = 4  # a line under the table such as "填表人：张三  审核人：李四  日期：…" has a few cells at most
 _SCIENTIFIC = r"[0-9](?:\.[0-9]+)?E\+[0-9]+"  # what Excel shows for a long number code it has already rounded
 
@@ -134,6 +135,14 @@ def english_duplicate(what: str, year: str, first: str, effect: str) -> dict[str
     period = year.split("“", 1)[1].rstrip("”") if "“" in year else ""
     return {"what": "code" if what == "党组织代码" else "name", "year": f" and period “{period}”" if period else "",
             "first": first.replace("、", ", "), "effect": effect}
+
+
+def listed(shown: list[str], total: int, unit: str = "") -> tuple[str, str]:
+    """The first few of `total` items as a message lists them, in Chinese ('12、13 等 40' + unit) and in English."""
+    shown = shown[:_LISTED]
+    if total <= len(shown):
+        return "、".join(shown), ", ".join(shown)
+    return f"{'、'.join(shown)} 等 {total:,}{unit}", f"{', '.join(shown)} and {total - len(shown):,} more"
 
 
 def duplicate_message(first: int, what: str, code: str, year: str) -> str:
@@ -726,17 +735,18 @@ class _Reader:
             year = f"、年度“{period_values[period]}”" if period >= 0 and len(period_values) else ""
             kept = next((p for p in positions if not refused[p]), None)
             if kept is None:  # every copy has another error: none is scored, and only one may be once fixed
+                head = positions[:_LISTED + 1]  # enough to list the first few others of any row
                 for p in positions:
-                    others = "、".join(str(self.row0 + q) for q in positions if q != p)
+                    others, others_en = listed([str(self.row0 + q) for q in head if q != p], len(positions) - 1)
                     self._row_problem("duplicate-row", "error", p, col, code, (
                         f"与第 {others} 行的{what}“{code}”{year}重复，且这些行都有其他错误、均未计分；修正时请只保留其中一行"),
-                        **english_duplicate(what, year, others, "none of these rows is scored, all have other errors; keep only "
-                                                                "one when fixing them"))
+                        **english_duplicate(what, year, others_en, "none of these rows is scored, all have other errors; keep only "
+                                                                   "one when fixing them"))
                 continue
-            others = "、".join(str(self.row0 + q) for q in positions if q != kept)
+            others, others_en = listed([str(self.row0 + q) for q in positions[:_LISTED + 1] if q != kept], len(positions) - 1)
             self._row_problem("duplicate-row", "warning", kept, col, code, (
                 f"与第 {others} 行的{what}“{code}”{year}相同；保留本行计分，其余重复行不计分"),
-                **english_duplicate(what, year, others, "this row is scored, the other copies are not"))
+                **english_duplicate(what, year, others_en, "this row is scored, the other copies are not"))
             warn[kept] = True
             for p in positions:
                 if p != kept:
@@ -762,14 +772,18 @@ class _Reader:
         if not len(rows):
             return
         for members in pd.Series(ids[rows]).groupby(ids[rows], sort=False).indices.values():
-            positions = rows[members].tolist()
+            positions = rows[members]
             code = str(id_values[ids[positions[0]]])
-            spelled = "、".join(f"“{names.iat[p]}”（第 {self.row0 + p} 行）" for p in positions)
-            for p in positions:
-                self._row_problem("identity-conflict", "warning", p, col, str(names.iat[p]), (
-                    f"党组织代码“{code}”对应了不同的名称：{spelled}；请统一名称或更正代码"), branch=code,
-                    spelled=", ".join(f"“{names.iat[q]}” (row {self.row0 + q})" for q in positions))
-                warn[p] = True
+            spelled_as = names.iloc[positions].astype(str).to_numpy()
+            first: dict[str, int] = {}  # each name with the first row that spells it so
+            for name, at in zip(spelled_as.tolist(), positions.tolist()):
+                first.setdefault(name, self.row0 + at)
+            spelled, _ = listed([f"“{name}”（第 {at} 行）" for name, at in first.items()], len(first), " 个名称")
+            _, spelled_en = listed([f"“{name}” (row {at})" for name, at in first.items()], len(first))
+            message = f"党组织代码“{code}”对应了不同的名称：{spelled}；请统一名称或更正代码"
+            for p, name in zip(positions.tolist(), spelled_as.tolist()):
+                self._row_problem("identity-conflict", "warning", p, col, name, message, branch=code, spelled=spelled_en)
+            warn[positions] = True
 
     # -- output -------------------------------------------------------------------------------------
 
