@@ -139,7 +139,7 @@ def test_a_conflict_is_decided_in_the_browser_the_link_survives_a_restart_and_an
         creator.wait_for_url(lambda address: "workspace=" in address, timeout=120_000)
         assert heading(creator).endswith("（第 2 版）")
         workspace_id = parse_qs(urlsplit(creator.url).query)["workspace"][0]
-        creator.locator('input[type="file"]').last.set_input_files(str(resent))
+        creator.locator('.st-key-ws_more_2 input[type="file"]').set_input_files(str(resent))  # version 2's add box, by its key
         idle(creator)
         creator.get_by_role("button", name="添加到工作区").click(timeout=120_000)  # enabled once the upload is in
         creator.get_by_text("冲突：20 个（待决定 20 个）").wait_for(timeout=120_000)
