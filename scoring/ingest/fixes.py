@@ -107,6 +107,7 @@ def revalidate(edited: pd.DataFrame, accepted: pd.DataFrame, rubrics: RubricSet,
     what = "党组织代码" if key == BRANCH_ID else "党组织名称"
     header = again.report.columns.get(key)
     clash = np.zeros(len(frame), dtype=bool)
+    reasons: dict[int, str] = {}  # the rows set aside here, each with its reason
     for i, (k, row) in enumerate(zip(_keys(frame, key), frame.index.tolist())):
         if k is None:
             continue
@@ -119,9 +120,9 @@ def revalidate(edited: pd.DataFrame, accepted: pd.DataFrame, rubrics: RubricSet,
                                     "this row is not scored; delete the copy or correct the code")
         problems.append(Problem("duplicate-row", "error", row, None, header, code, message, tuple(english.items())))
         clash[i] = True
-        back = rows.loc[[row]].copy()
-        back[REASON] = f"“{header or what}”：{message}"
-        rejected = pd.concat([rejected, back])
+        reasons[row] = f"“{header or what}”：{message}"
+    if reasons:  # appended once: one concat per clash grew the frame once per row, quadratic in the rows re-checked
+        rejected = pd.concat([rejected, rows.loc[list(reasons)].assign(**{REASON: list(reasons.values())})])
     kept = frame.index[~clash]
     warned = {p.row for p in problems if p.severity == "warning"} & set(kept.tolist())
     report = replace(again.report, problems=tuple(sorted(problems, key=lambda p: p.row or 0)), rows_scored=len(kept) - len(warned),

@@ -75,6 +75,17 @@ def test_two_fixed_rows_of_one_branch_admit_only_the_first():
     assert "与第 40 行的党组织代码“999000001”" in again.rejected.loc[41, "reason"]
 
 
+def test_many_rechecked_copies_of_one_branch_are_each_set_aside_with_their_reason():
+    messy = _messy()
+    copies = pd.concat([messy.rejected.loc[[24]]] * 2_000).set_axis(pd.Index(range(40, 2_040), name="row"))
+    copies["党组织代码"] = "999000001"
+    again = revalidate(copies, messy.frame, _rubrics(), filename="m")
+    assert again.frame.index.tolist() == [40]
+    assert again.rejected.index.tolist() == list(range(41, 2_040))
+    assert again.rejected["reason"].str.contains("与第 40 行的党组织代码“999000001”").all()
+    assert again.report.rows_rejected == 1_999
+
+
 @pytest.mark.parametrize("row", [24])
 def test_problem_columns_name_the_cells_to_fix(row):
     columns = problem_columns(_messy())
