@@ -158,35 +158,52 @@ def _short_identity(results: Results, rubrics: RubricSet) -> pd.DataFrame:
 def _text(values: Any, index: pd.Index | None = None) -> pd.Series:
     """Text cells; an empty text is a missing one (a CSV cannot tell them apart)."""
     series = values if isinstance(values, pd.Series) else pd.Series(values, index=index)
-    text = series.astype("str")
+    if isinstance(series.dtype, pd.CategoricalDtype):  # each category made text once, not each row
+        words = series.cat.categories.astype("str").array
+        text = pd.Series(words.take(series.cat.codes.to_numpy(), allow_fill=True), index=series.index)
+    else:
+        text = series.astype("str")
     return text.where(text.ne("").to_numpy(dtype=bool, na_value=False))
 
 
 def _flags(results: Results, lang: str = "zh") -> pd.Series:
-    """The flags raised on each row, joined with 、 (", " in English; built one flag at a time, not row by row)."""
+    """The flags raised on each row, joined with 、 (", " in English): each distinct set of flags is joined once."""
     sep = _SEP.get(lang, "、")
-    text = pd.Series("", index=results.branches.index, dtype="str")
-    for name in results.flags.columns:
-        hit = results.flags[name].to_numpy(dtype=bool)
-        text[hit] = text[hit] + f"{sep}{name}"
-    return _text(text.str.removeprefix(sep))
+    hits = results.flags.to_numpy(dtype=bool)
+    names = [str(c) for c in results.flags.columns]
+    which = np.zeros(len(hits), dtype=np.int64)  # each row's set of flags, numbered
+    for j in range(hits.shape[1]):
+        which, _ = pd.factorize(which * 2 + hits[:, j])
+    _, first = np.unique(which, return_index=True)
+    joined = pd.array([sep.join(n for n, on in zip(names, hits[row]) if on) for row in first], dtype="str")
+    return _text(pd.Series(joined.take(which), index=results.branches.index))
+
+
+def _sort_codes(values: pd.Series) -> np.ndarray:
+    """Integers that sort as the values do, missing values last."""
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
 
 
 def _order(results: Results, rubrics: RubricSet) -> pd.Index:
-    """Rows in ranking order: field, the rubric's ranking group, rank within it."""
+    """Rows in ranking order: period, field, the rubric's ranking group, rank within it (missing last, ties in input order)."""
     b = results.branches
-    keys = pd.DataFrame(index=b.index)
-    keys["field"] = b[FIELD].astype("str") if FIELD in b else ""
-    group_of = {r.id: r.grading.rank_by for r in rubrics.concrete}
     group = pd.Series("", index=b.index, dtype="str")
-    for rid, column in group_of.items():
+    by_column: dict[str, list[str]] = {}
+    for rubric in rubrics.concrete:
+        by_column.setdefault(rubric.grading.rank_by, []).append(rubric.id)
+    for column, ids in by_column.items():
         if column in b:
-            mine = (b["rubric"] == rid).to_numpy(dtype=bool) if "rubric" in b else np.ones(len(b), dtype=bool)
-            group[mine] = b.loc[mine, column].astype("str").fillna("")
-    keys["group"] = group
-    keys["period"] = b[PERIOD].astype("str") if PERIOD in b else ""
-    keys["rank"] = b["rank"].to_numpy(dtype=float) if "rank" in b else 0.0
-    return keys.sort_values(["period", "field", "group", "rank"], kind="stable", na_position="last").index
+            mine = b["rubric"].isin(ids).to_numpy(dtype=bool) if "rubric" in b else np.ones(len(b), dtype=bool)
+            group = b[column].astype("str").fillna("").where(mine, group)
+    key = np.zeros(len(b), dtype=np.int64)  # period, then field, then group, as one number
+    for codes in (_sort_codes(b[c].astype("str")) if c in b else None for c in (PERIOD, FIELD)):
+        if codes is not None:
+            key = key * (int(codes.max(initial=0)) + 1) + codes
+    codes = _sort_codes(group)
+    key = key * (int(codes.max(initial=0)) + 1) + codes
+    rank = b["rank"].to_numpy(dtype=float) if "rank" in b else np.zeros(len(b))
+    return b.index[np.lexsort((rank, key))]
 
 
 def ranking_view(results: Results, rubrics: RubricSet, lang: str = "zh") -> pd.DataFrame:
