@@ -2,6 +2,7 @@
 
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -185,3 +186,27 @@ def test_applicability_by_rule_equals_applicability_typed_by_hand(frame):
     by_hand = score(typed, allowing(), pd.DataFrame(na, index=frame.index))
     assert np.array_equal(by_rule.branches["total"].to_numpy(), by_hand.branches["total"].to_numpy())
     assert by_rule.branches["grade"].astype(str).tolist() == by_hand.branches["grade"].astype(str).tolist()
+
+
+@st.composite
+def standards_read(draw):
+    """A standard of 1–6 indicators (some rescaled when not applicable) and which rows each excludes."""
+    n = draw(st.integers(1, 30))
+    kinds = draw(st.lists(st.tuples(st.sampled_from([1, 2, 2.5, 0.1, 7]), st.booleans()), min_size=1, max_size=6))
+    masks = [np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n))) for _ in kinds]
+    indicators = [SimpleNamespace(points=p, not_applicable="rescale" if r else "zero", mask=m) for (p, r), m in zip(kinds, masks)]
+    std = SimpleNamespace(points=draw(st.sampled_from([10, 12.5, 3])), indicators=indicators)
+    read = SimpleNamespace(frame=pd.DataFrame(index=range(n)), not_applicable=lambda ind: ind.mask)
+    return std, read
+
+
+@SETTINGS
+@given(standards_read())
+def test_rescale_is_the_standards_points_over_the_points_still_applicable(data):
+    std, read = data
+    excluded, available, factor = rescale(std, read)
+    expected_out = [ind.mask if ind.not_applicable == "rescale" else np.zeros(len(ind.mask), dtype=bool) for ind in std.indicators]
+    expected = np.sum([ind.points * ~out for ind, out in zip(std.indicators, expected_out)], axis=0)
+    assert all(np.array_equal(a, b) for a, b in zip(excluded, expected_out, strict=True))
+    assert np.array_equal(available, expected)  # the same additions in the same order: equal, not merely close
+    assert np.array_equal(factor, np.divide(std.points, expected, out=np.zeros(len(expected)), where=expected > 0))

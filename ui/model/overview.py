@@ -6,7 +6,7 @@ that every selection's overview adds up cells (tens of thousands at a million br
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,14 +21,17 @@ from ui.model.select import (
     GROUP_LIMIT,
     LOCAL_LIMIT,
     LOSING,
+    ColumnPart,
     GradeCount,
     Kpis,
+    Rows,
     grade_mix,
     grade_order,
     group_keys,
     histogram,
+    indicator_ids,
     local_groups,
-    lost_points,
+    lost_parts,
     previous_period,
     resolve_period,
     selection,
@@ -108,17 +111,29 @@ def _bincounts(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray
     return out
 
 
-def _sums(frame: pd.DataFrame, cell: np.ndarray, cells: int, above: float | None = None) -> tuple[Sums, np.ndarray]:
-    """Sums per cell of a frame's columns, one column at a time (no copy of the frame), and the rows above `above`."""
-    total, present, over = (np.zeros((cells, frame.shape[1])) for _ in range(3))
-    for j in range(frame.shape[1]):
-        values = frame.iloc[:, j].to_numpy(dtype=float)
+def _sums(parts: Iterable[ColumnPart], columns: list[str], cell: np.ndarray, cells: int,
+          above: float | None = None) -> tuple[Sums, np.ndarray]:
+    """Sums per cell of columns given a part at a time (column, rows, values), and the rows above `above`."""
+    total, present, over = (np.zeros((cells, len(columns))) for _ in range(3))
+    at = {c: j for j, c in enumerate(columns)}
+    seen: Rows | None = None
+    for column, rows, values in parts:
+        if rows is not seen:  # the parts of one rubric share its rows: find their cells once, and count only those
+            seen = rows
+            mine, where = np.unique(cell[rows], return_inverse=True)
+        j = at[column]
         filled = ~np.isnan(values)
-        total[:, j] = np.bincount(cell, np.where(filled, values, 0.0), cells)
-        present[:, j] = np.bincount(cell, filled, cells)
+        total[mine, j] += np.bincount(where, np.where(filled, values, 0.0), len(mine))
+        present[mine, j] += np.bincount(where, filled, len(mine))
         if above is not None:
-            over[:, j] = np.bincount(cell, values > above, cells)
-    return Sums([str(c) for c in frame.columns], total, present), over
+            over[mine, j] += np.bincount(where, values > above, len(mine))
+    return Sums(columns, total, present), over
+
+
+def _columns(frame: pd.DataFrame) -> Iterator[ColumnPart]:
+    """A frame as parts of `_sums`: each column over every row, without copying the frame."""
+    for j in range(frame.shape[1]):
+        yield str(frame.columns[j]), slice(None), frame.iloc[:, j].to_numpy(dtype=float)
 
 
 def cube(results: Results, rubrics: RubricSet, progress: Progress | None = None) -> Cube:
@@ -138,9 +153,10 @@ def cube(results: Results, rubrics: RubricSet, progress: Progress | None = None)
     stage("grades")
     totaled = np.bincount(cell, ~np.isnan(total), count)
     stage("heat")
-    shares, _ = _sums(standard_percent(results, rubrics), cell, count)
+    shares_frame = standard_percent(results, rubrics)
+    shares, _ = _sums(_columns(shares_frame), [str(c) for c in shares_frame.columns], cell, count)
     stage("weak")
-    lost, losing = _sums(lost_points(results, rubrics), cell, count, LOSING)
+    lost, losing = _sums(lost_parts(results, rubrics), indicator_ids(rubrics), cell, count, LOSING)
     return Cube(cells, totaled, shares, lost, losing, cell, total, grade_scale(rubrics))
 
 

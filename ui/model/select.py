@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -294,32 +294,49 @@ def heatmap(results: Results, rubrics: RubricSet, by: str | pd.Series, other: st
     return table.rename(columns=standard_names(rubrics))
 
 
-def _indicator_maxima(inputs: pd.DataFrame, na: pd.DataFrame, rubric: Rubric) -> dict[str, np.ndarray]:
-    """Effective maximum per standard indicator for rows of one rubric (NaN when not applicable)."""
+Rows = slice | np.ndarray
+ColumnPart = tuple[str, Rows, np.ndarray]
+"""(column, rows, values on those rows): one part of a column given a rubric's rows at a time (NaN: no value)."""
+
+
+def _indicator_maxima(inputs: pd.DataFrame, na: pd.DataFrame, rubric: Rubric, rows: Rows) -> dict[str, np.ndarray]:
+    """Effective maximum per standard indicator on the rows of one rubric (NaN when not applicable)."""
     out: dict[str, np.ndarray] = {}
     read = Reading(rubric, inputs, na)
     for std in rubric.standards:
         excluded, _, factor = rescale(std, read)
+        mine = factor[rows]
         for ind, gone in zip(std.indicators, excluded, strict=True):
-            out[ind.id] = np.where(gone, np.nan, ind.points * factor)
+            out[ind.id] = np.where(gone[rows], np.nan, ind.points * mine)
     return out
 
 
-def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
-    """Points lost per row and standard indicator (NaN where it does not apply)."""
+def indicator_ids(rubrics: RubricSet) -> list[str]:
+    """Every standard indicator's id, once, in rubric order."""
+    return list(dict.fromkeys(i.id for r in rubrics.concrete for s in r.standards for i in s.indicators))
+
+
+def lost_parts(results: Results, rubrics: RubricSet) -> Iterator[ColumnPart]:
+    """Points lost per standard indicator, one rubric's rows at a time (never a row for every indicator of every rubric)."""
     codes, used = pd.factorize(results.branches["rubric"].astype(str))
-    ids = list(dict.fromkeys(i.id for r in rubrics.concrete for s in r.standards for i in s.indicators))
-    position = {iid: k for k, iid in enumerate(ids)}
-    lost = np.full((len(codes), len(ids)), np.nan, order="F")  # column-major: each indicator is written at once
     earned = results.indicators
     earned_at = {iid: k for k, iid in enumerate(earned.columns)}
     earned_all = earned.to_numpy(dtype=float)  # one conversion, not one per rubric and indicator
     for k, rid in enumerate(used):
-        rows: slice | np.ndarray = slice(None) if len(used) == 1 else np.flatnonzero(codes == k)
+        rows: Rows = slice(None) if len(used) == 1 else np.flatnonzero(codes == k)
         # Applicability is decided row by row: read over whole columns, which costs less than copying the rubric's rows.
-        for iid, maximum in _indicator_maxima(results.inputs, results.not_applicable, rubrics.get(str(rid))).items():
-            got = earned_all[rows, earned_at[iid]] if iid in earned_at else np.zeros(len(codes))[rows]
-            lost[rows, position[iid]] = np.clip(maximum[rows] - np.nan_to_num(got), 0, None)
+        for iid, maximum in _indicator_maxima(results.inputs, results.not_applicable, rubrics.get(str(rid)), rows).items():
+            got = np.nan_to_num(earned_all[rows, earned_at[iid]]) if iid in earned_at else 0.0
+            yield iid, rows, np.clip(maximum - got, 0, None)
+
+
+def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
+    """Points lost per row and standard indicator (NaN where it does not apply)."""
+    ids = indicator_ids(rubrics)
+    position = {iid: k for k, iid in enumerate(ids)}
+    lost = np.full((len(results.branches), len(ids)), np.nan, order="F")  # column-major: each indicator is written at once
+    for iid, rows, values in lost_parts(results, rubrics):
+        lost[rows, position[iid]] = values
     return pd.DataFrame(lost, index=results.branches.index, columns=ids, copy=False)  # pandas 3 copies by default
 
 
