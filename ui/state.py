@@ -84,6 +84,11 @@ def pending_page() -> str | None:
     return cast("str | None", st.session_state.pop(_GOTO, None))
 
 
+def go_to(page: str) -> None:
+    """Open `page` on the next run: the router switches to it before any page runs."""
+    st.session_state[_GOTO] = page
+
+
 def view() -> ViewState:
     """The current view (as of the last widget read)."""
     return cast(ViewState, st.session_state.get(_VIEW, ViewState()))

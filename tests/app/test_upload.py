@@ -34,6 +34,29 @@ def test_good_file_then_explore_it():
     assert metric_free_count(at) == 60
 
 
+def test_exploring_a_file_too_large_for_the_upload_cache_does_not_read_it_again(monkeypatch):
+    """At 1,000,000 rows the read file outweighs the upload cache, and 查看结果 re-ran the upload page: the file was read
+    and scored a second time (15 s of report→overview in the browser). The button now switches before the page runs."""
+    from ui import data
+
+    reads: list[str] = []
+    read = data._read
+
+    def counted(*args, **kwargs):
+        reads.append(args[1])
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(data, "_read", counted)
+    monkeypatch.setattr(data._UPLOADS, "budget", 0)  # nothing fits, as a 1,000,000-row file does not
+    at = upload("big.csv", files.good_csv(40))
+    assert reads == ["big.csv"]
+    at.button(key="up_use").click().run()
+    no_errors(at)
+    assert at.title[0].value == "总览"
+    assert metric(at, "支部数") == "40"
+    assert reads == ["big.csv"]
+
+
 def metric_free_count(at) -> int:
     return len(at.dataframe(key="rank_table").value)
 

@@ -154,9 +154,14 @@ def _read_and_report(raw: bytes, name: str, content: str, sheets: list[str], rub
     progress.progress(100, text=t("upload.done"))
     _report(ingested.report, found.filename)
     chosen = _rejected(found, ingested, found.key)
-    if st.button(t("upload.use"), key="up_use", type="primary", icon=":material/insights:"):
-        state.set_dataset(chosen)
-        st.switch_page("ui/screens/overview.py")
+    st.button(t("upload.use"), key="up_use", type="primary", icon=":material/insights:", on_click=_use, args=(chosen,))
+
+
+def _use(chosen: data.Dataset) -> None:
+    """Show the chosen data set everywhere and open the overview: the router switches before this page runs again, so a
+    file too large for the upload cache (1,000,000 rows) is not read and scored a second time."""
+    state.set_dataset(chosen)
+    state.go_to("overview")
 
 
 if __name__ == "__main__":
