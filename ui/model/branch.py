@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from scoring.explain import indicator_table, reasons
@@ -15,10 +16,24 @@ from ui.model.select import IDENTITY, flag_text, search, standard_percent
 
 
 def branch_choices(branches: pd.DataFrame, query: str = "", limit: int = 300) -> dict[str, str]:
-    """Branch code → "name（code）" for the branches matching a search, best totals first."""
-    rows = branches[search(branches, query)].sort_values(["total", BRANCH_ID], ascending=[False, True], kind="stable")
+    """Branch code → "name（code）" for the branches matching a search, best totals first (each branch once, at its best)."""
+    rows = _leading(branches.loc[search(branches, query), [BRANCH_ID, NAME, "total"]], limit)
+    rows = rows.sort_values(["total", BRANCH_ID], ascending=[False, True], kind="stable")
     rows = rows.drop_duplicates(BRANCH_ID).head(limit)
     return dict(zip(rows[BRANCH_ID].astype(str), rows[NAME].astype(str) + "（" + rows[BRANCH_ID].astype(str) + "）", strict=True))
+
+
+def _leading(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The rows that can be among the first `limit` branches by total: the best rows holding `limit` distinct codes and
+    every row totalling as much as the last of them (the others total less, so they cannot come first)."""
+    total = rows["total"].to_numpy(dtype=float)
+    order = np.argsort(-total, kind="stable")  # missing totals last
+    size = max(limit, 1)
+    while size < len(rows) and len(rows[BRANCH_ID].iloc[order[:size]].unique()) < limit:
+        size *= 2
+    if size >= len(rows) or np.isnan(bound := total[order[size - 1]]):
+        return rows
+    return rows[total >= bound]
 
 
 def branch_label(branches: pd.DataFrame, branch_id: str | None, period: str | None) -> Hashable | None:
