@@ -55,3 +55,23 @@ def test_radar_ticks_sit_between_standards(data):
     category_angles = np.array([(90 - k * 360 / n) % 360 for k in range(n)])
     gap = np.abs((category_angles - polar.radialaxis.angle % 360 + 180) % 360 - 180)
     assert gap.min() >= 360 / n / 2 - 1e-9
+
+
+@pytest.mark.parametrize("which", [0, 17, -1])
+def test_radar_is_the_share_of_points_of_the_branch_its_group_and_the_best_of_its_peers(data, which):
+    from ui.model.select import standard_percent
+
+    b = data.results.branches
+    label = b.index[which]
+    row = b.loc[label]
+    rubric = data.rubrics.get(str(row["rubric"]))
+    shares = standard_percent(data.results, data.rubrics)
+    peers = (b["rubric"] == row["rubric"]) & (b["period"] == row["period"])
+    group = peers & (b[rubric.grading.rank_by] == row[rubric.grading.rank_by])
+    best = peers & (b["level"] == 0)
+    ids = [s.id for s in rubric.standards]
+    got = branch_model.radar(data.results, data.rubrics, label)
+    assert got["standard"].tolist() == [s.name for s in rubric.standards]
+    np.testing.assert_allclose(got["branch"], shares.loc[label, ids].to_numpy(dtype=float))
+    np.testing.assert_allclose(got["group"], shares.loc[group, ids].mean().to_numpy(dtype=float))
+    np.testing.assert_allclose(got["best"], shares.loc[best, ids].mean().to_numpy(dtype=float))

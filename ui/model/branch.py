@@ -12,7 +12,7 @@ from scoring.explain import indicator_table, reasons
 from scoring.results import Results
 from scoring.rubric import BRANCH_ID, NAME, PERIOD, Rubric
 from scoring.rubricset import RubricSet
-from ui.model.select import IDENTITY, flag_text, search, standard_percent
+from ui.model.select import IDENTITY, flag_text, search, standard_shares
 
 
 def branch_choices(branches: pd.DataFrame, query: str = "", limit: int = 300) -> dict[str, str]:
@@ -57,7 +57,8 @@ def radar(results: Results, rubrics: RubricSet, label: Hashable) -> pd.DataFrame
     group_col = rubric.grading.rank_by
     group = peers & (b[group_col] == row[group_col]) if group_col in b else peers
     best = peers & (b["level"] == 0)
-    shares = standard_percent(results.take(b.index[peers.to_numpy()]), rubrics)
+    mine = peers.to_numpy(dtype=bool)  # only the peers' standards: taking every frame of 125,000 rows costs 0.3 s
+    shares = standard_shares(results.standards[mine], b["rubric"][mine], rubrics)
     ids = [s.id for s in rubric.standards]
     return pd.DataFrame({
         "standard": [s.name for s in rubric.standards],

@@ -262,20 +262,25 @@ def standard_names(rubrics: RubricSet) -> dict[str, str]:
     return names
 
 
-def _standard_maxima(results: Results, rubrics: RubricSet) -> pd.DataFrame:
+def _standard_maxima(standards: pd.DataFrame, rubric_ids: pd.Series, rubrics: RubricSet) -> pd.DataFrame:
     """Points available per row and standard (from each row's rubric)."""
-    rubric_of = results.branches["rubric"].astype(str)
+    rubric_of = rubric_ids.astype(str)
     table = {rid: {s.id: s.points for s in rubrics.get(rid).standards} for rid in rubric_of.unique()}
-    frame = pd.DataFrame.from_dict(table, orient="index").reindex(columns=results.standards.columns)
+    frame = pd.DataFrame.from_dict(table, orient="index").reindex(columns=standards.columns)
     codes, used = pd.factorize(rubric_of)
-    return pd.DataFrame(frame.reindex(used).to_numpy()[codes], index=results.standards.index, columns=frame.columns)
+    return pd.DataFrame(frame.reindex(used).to_numpy()[codes], index=standards.index, columns=frame.columns)
+
+
+def standard_shares(standards: pd.DataFrame, rubric_ids: pd.Series, rubrics: RubricSet) -> pd.DataFrame:
+    """Points per standard as a share of that standard's points, for rows of the given rubrics (columns: standard ids)."""
+    if not len(standards):
+        return pd.DataFrame(columns=standards.columns, dtype=float)
+    return standards.astype(float) / _standard_maxima(standards, rubric_ids, rubrics)
 
 
 def standard_percent(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     """Each row's points per standard as a share of that standard's points (columns: standard ids)."""
-    if not len(results):
-        return pd.DataFrame(columns=results.standards.columns, dtype=float)
-    return results.standards.astype(float) / _standard_maxima(results, rubrics)
+    return standard_shares(results.standards, results.branches["rubric"], rubrics)
 
 
 def heatmap(results: Results, rubrics: RubricSet, by: str | pd.Series, other: str = "…", limit: int = GROUP_LIMIT,
