@@ -14,6 +14,7 @@ from ui.model.view import LANGS, Filters, Lang, ViewState, from_query_params, ur
 if TYPE_CHECKING:
     from ledger.model import Entry
     from scoring.draft import Edit
+    from scoring.ingest import Ingested
     from snapshots import SnapshotMeta
     from ui.data import Dataset
 
@@ -38,6 +39,7 @@ _RESEED = "_reseed"
 _RESEED_FILTERS = "_reseed_filters"
 _CUSTOM = "_custom_rubric"
 _FIXED = "_fixed"
+_READING = "_reading"
 _SNAPSHOT = "_snapshot"
 _SNAPSHOT_LEDGER = "_snapshot_ledger"
 _LIVE = "_live"
@@ -281,6 +283,17 @@ def custom_rubric() -> tuple[str, str] | None:
 def set_custom_rubric(name: str, text: str) -> None:
     """Remember a valid custom rubric so uploads can be scored with it."""
     st.session_state[_CUSTOM] = (name, text)
+
+
+def reading(key: Hashable) -> tuple[Ingested, Dataset] | None:
+    """The upload this session read and scored last, if `key` names it (kept here whatever the upload cache drops)."""
+    found = st.session_state.get(_READING)
+    return cast("tuple[Ingested, Dataset]", found[1]) if found and found[0] == key else None
+
+
+def set_reading(key: Hashable, read: tuple[Ingested, Dataset]) -> None:
+    """Keep the upload just read and scored, so the upload page's reruns (a radio, a button) do not read it again."""
+    st.session_state[_READING] = (key, read)
 
 
 def fixed(upload_key: str) -> Dataset | None:

@@ -143,14 +143,19 @@ def _read_and_report(raw: bytes, name: str, content: str, sheets: list[str], rub
     """Read the chosen sheet, show the report and the rejected rows, and offer to explore the results."""
     sheet = st.selectbox(t("upload.sheet"), sheets, key="up_sheet") if len(sheets) > 1 else None
     progress = st.progress(0, text=t("upload.reading", name=md(name, 80)))
-    try:
-        ingested = data.ingest(raw, name, rubrics, sheet, content)
-    except InputError as error:
-        progress.empty()
-        st.error(t("upload.unreadable", message=md(error.text(state.lang()), 600)), icon=":material/error:")
-        return
-    progress.progress(60, text=t("upload.scoring", rows=f"{len(ingested.frame):,}"))
-    found = data.scored(raw, name, rubrics, ingested, sheet, custom, content)
+    key = (content, name, sheet, data.rubric_key(rubrics), custom)
+    held = state.reading(key)
+    if held is None:
+        try:
+            ingested = data.ingest(raw, name, rubrics, sheet, content)
+        except InputError as error:
+            progress.empty()
+            st.error(t("upload.unreadable", message=md(error.text(state.lang()), 600)), icon=":material/error:")
+            return
+        progress.progress(60, text=t("upload.scoring", rows=f"{len(ingested.frame):,}"))
+        held = ingested, data.scored(raw, name, rubrics, ingested, sheet, custom, content)
+        state.set_reading(key, held)
+    ingested, found = held
     progress.progress(100, text=t("upload.done"))
     _report(ingested.report, found.filename)
     chosen = _rejected(found, ingested, found.key)
