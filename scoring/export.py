@@ -196,14 +196,9 @@ def _order(results: Results, rubrics: RubricSet) -> pd.Index:
         if column in b:
             mine = b["rubric"].isin(ids).to_numpy(dtype=bool) if "rubric" in b else np.ones(len(b), dtype=bool)
             group = b[column].astype("str").fillna("").where(mine, group)
-    key = np.zeros(len(b), dtype=np.int64)  # period, then field, then group, as one number
-    for codes in (_sort_codes(b[c].astype("str")) if c in b else None for c in (PERIOD, FIELD)):
-        if codes is not None:
-            key = key * (int(codes.max(initial=0)) + 1) + codes
-    codes = _sort_codes(group)
-    key = key * (int(codes.max(initial=0)) + 1) + codes
     rank = b["rank"].to_numpy(dtype=float) if "rank" in b else np.zeros(len(b))
-    return b.index[np.lexsort((rank, key))]
+    keys = [_sort_codes(b[c].astype("str")) for c in (PERIOD, FIELD) if c in b]
+    return b.index[np.lexsort((rank, _sort_codes(group), *reversed(keys)))]  # the last key sorts first
 
 
 def ranking_view(results: Results, rubrics: RubricSet, lang: str = "zh") -> pd.DataFrame:

@@ -21,10 +21,9 @@ from ui.model.select import (
     GROUP_LIMIT,
     LOCAL_LIMIT,
     LOSING,
-    ColumnPart,
     GradeCount,
     Kpis,
-    Rows,
+    RowsPart,
     grade_mix,
     grade_order,
     group_keys,
@@ -111,29 +110,27 @@ def _bincounts(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray
     return out
 
 
-def _sums(parts: Iterable[ColumnPart], columns: list[str], cell: np.ndarray, cells: int,
+def _sums(parts: Iterable[RowsPart], columns: list[str], cell: np.ndarray, cells: int,
           above: float | None = None) -> tuple[Sums, np.ndarray]:
-    """Sums per cell of columns given a part at a time (column, rows, values), and the rows above `above`."""
+    """Sums per cell of columns given some rows at a time, and the rows above `above` (only those rows' cells are counted)."""
     total, present, over = (np.zeros((cells, len(columns))) for _ in range(3))
     at = {c: j for j, c in enumerate(columns)}
-    seen: Rows | None = None
-    for column, rows, values in parts:
-        if rows is not seen:  # the parts of one rubric share its rows: find their cells once, and count only those
-            seen = rows
-            mine, where = np.unique(cell[rows], return_inverse=True)
-        j = at[column]
-        filled = ~np.isnan(values)
-        total[mine, j] += np.bincount(where, np.where(filled, values, 0.0), len(mine))
-        present[mine, j] += np.bincount(where, filled, len(mine))
-        if above is not None:
-            over[mine, j] += np.bincount(where, values > above, len(mine))
+    for rows, values_of in parts:
+        mine, where = np.unique(cell[rows], return_inverse=True)
+        for column, values in values_of:
+            j = at[column]
+            filled = ~np.isnan(values)
+            total[mine, j] += np.bincount(where, np.where(filled, values, 0.0), len(mine))
+            present[mine, j] += np.bincount(where, filled, len(mine))
+            if above is not None:
+                over[mine, j] += np.bincount(where, values > above, len(mine))
     return Sums(columns, total, present), over
 
 
-def _columns(frame: pd.DataFrame) -> Iterator[ColumnPart]:
-    """A frame as parts of `_sums`: each column over every row, without copying the frame."""
+def _columns(frame: pd.DataFrame) -> Iterator[tuple[str, np.ndarray]]:
+    """A frame's columns over every row, one at a time, without copying the frame."""
     for j in range(frame.shape[1]):
-        yield str(frame.columns[j]), slice(None), frame.iloc[:, j].to_numpy(dtype=float)
+        yield str(frame.columns[j]), frame.iloc[:, j].to_numpy(dtype=float)
 
 
 def cube(results: Results, rubrics: RubricSet, progress: Progress | None = None) -> Cube:
@@ -154,7 +151,7 @@ def cube(results: Results, rubrics: RubricSet, progress: Progress | None = None)
     totaled = np.bincount(cell, ~np.isnan(total), count)
     stage("heat")
     shares_frame = standard_percent(results, rubrics)
-    shares, _ = _sums(_columns(shares_frame), [str(c) for c in shares_frame.columns], cell, count)
+    shares, _ = _sums([(slice(None), _columns(shares_frame))], [str(c) for c in shares_frame.columns], cell, count)
     stage("weak")
     lost, losing = _sums(lost_parts(results, rubrics), indicator_ids(rubrics), cell, count, LOSING)
     return Cube(cells, totaled, shares, lost, losing, cell, total, grade_scale(rubrics))

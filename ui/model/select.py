@@ -300,8 +300,8 @@ def heatmap(results: Results, rubrics: RubricSet, by: str | pd.Series, other: st
 
 
 Rows = slice | np.ndarray
-ColumnPart = tuple[str, Rows, np.ndarray]
-"""(column, rows, values on those rows): one part of a column given a rubric's rows at a time (NaN: no value)."""
+RowsPart = tuple[Rows, Iterator[tuple[str, np.ndarray]]]
+"""Some rows (one rubric's) and, column by column, the values on those rows (NaN: no value)."""
 
 
 def _indicator_maxima(inputs: pd.DataFrame, na: pd.DataFrame, rubric: Rubric, rows: Rows) -> dict[str, np.ndarray]:
@@ -321,18 +321,22 @@ def indicator_ids(rubrics: RubricSet) -> list[str]:
     return list(dict.fromkeys(i.id for r in rubrics.concrete for s in r.standards for i in s.indicators))
 
 
-def lost_parts(results: Results, rubrics: RubricSet) -> Iterator[ColumnPart]:
+def lost_parts(results: Results, rubrics: RubricSet) -> Iterator[RowsPart]:
     """Points lost per standard indicator, one rubric's rows at a time (never a row for every indicator of every rubric)."""
     codes, used = pd.factorize(results.branches["rubric"].astype(str))
     earned = results.indicators
     earned_at = {iid: k for k, iid in enumerate(earned.columns)}
     earned_all = earned.to_numpy(dtype=float)  # one conversion, not one per rubric and indicator
+
+    def lost(rows: Rows, rubric: Rubric) -> Iterator[tuple[str, np.ndarray]]:
+        # Applicability is decided row by row: read over whole columns, which costs less than copying the rubric's rows.
+        for iid, maximum in _indicator_maxima(results.inputs, results.not_applicable, rubric, rows).items():
+            got = np.nan_to_num(earned_all[rows, earned_at[iid]]) if iid in earned_at else 0.0
+            yield iid, np.clip(maximum - got, 0, None)
+
     for k, rid in enumerate(used):
         rows: Rows = slice(None) if len(used) == 1 else np.flatnonzero(codes == k)
-        # Applicability is decided row by row: read over whole columns, which costs less than copying the rubric's rows.
-        for iid, maximum in _indicator_maxima(results.inputs, results.not_applicable, rubrics.get(str(rid)), rows).items():
-            got = np.nan_to_num(earned_all[rows, earned_at[iid]]) if iid in earned_at else 0.0
-            yield iid, rows, np.clip(maximum - got, 0, None)
+        yield rows, lost(rows, rubrics.get(str(rid)))
 
 
 def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
@@ -340,8 +344,9 @@ def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     ids = indicator_ids(rubrics)
     position = {iid: k for k, iid in enumerate(ids)}
     lost = np.full((len(results.branches), len(ids)), np.nan, order="F")  # column-major: each indicator is written at once
-    for iid, rows, values in lost_parts(results, rubrics):
-        lost[rows, position[iid]] = values
+    for rows, columns in lost_parts(results, rubrics):
+        for iid, values in columns:
+            lost[rows, position[iid]] = values
     return pd.DataFrame(lost, index=results.branches.index, columns=ids, copy=False)  # pandas 3 copies by default
 
 
