@@ -285,10 +285,15 @@ def set_custom_rubric(name: str, text: str) -> None:
     st.session_state[_CUSTOM] = (name, text)
 
 
+def _held(slot: str, key: Hashable) -> Any:
+    """What `slot` holds for `key`, or None (a slot holds one value: that of the last key)."""
+    found = st.session_state.get(slot)
+    return found[1] if found and found[0] == key else None
+
+
 def reading(key: Hashable) -> tuple[Ingested, Dataset] | None:
     """The upload this session read and scored last, if `key` names it (kept here whatever the upload cache drops)."""
-    found = st.session_state.get(_READING)
-    return cast("tuple[Ingested, Dataset]", found[1]) if found and found[0] == key else None
+    return cast("tuple[Ingested, Dataset] | None", _held(_READING, key))
 
 
 def set_reading(key: Hashable, read: tuple[Ingested, Dataset]) -> None:
@@ -298,8 +303,7 @@ def set_reading(key: Hashable, read: tuple[Ingested, Dataset]) -> None:
 
 def fixed(upload_key: str) -> Dataset | None:
     """The data set of an upload after the user fixed its rejected rows, if they did."""
-    found = st.session_state.get(_FIXED)
-    return cast("Dataset", found[1]) if found and found[0] == upload_key else None
+    return cast("Dataset | None", _held(_FIXED, upload_key))
 
 
 def set_fixed(upload_key: str, data: Dataset) -> None:
