@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from scoring.engine import Reading, rescale
 from tests.app.files import HOSTILE_NAMES
 from ui import charts
 from ui.data import sample_dataset
@@ -88,6 +89,31 @@ def test_weak_points_are_the_biggest_losses(data):
     assert (lost.fillna(0).to_numpy() >= 0).all()
     assert list(weak["lost_total"]) == sorted(weak["lost_total"], reverse=True)
     assert weak["lost_total"].iloc[0] == pytest.approx(lost.sum().max())
+
+
+def _lost_read_from_inputs(results, rubrics) -> tuple[pd.DataFrame, int]:
+    """Points lost as the rubric defines them: each item's maximum, rescaled where the inputs make it not apply, less
+    what it earned (the engine's Reading over the inputs, independent of how the view model derives it); and how many
+    items of their own rubric did not apply."""
+    excluded = 0
+    lost = pd.DataFrame(np.nan, index=results.branches.index, columns=select.indicator_ids(rubrics))
+    for rid, mine in results.branches.groupby(results.branches["rubric"].astype(str)).groups.items():
+        rubric = rubrics.get(rid)
+        rows = results.branches.index.get_indexer(mine)
+        read = Reading(rubric, results.inputs.iloc[rows], results.not_applicable.iloc[rows])
+        for std in rubric.standards:
+            out, _, factor = rescale(std, read)
+            for ind, gone in zip(std.indicators, out, strict=True):
+                excluded += int(gone.sum())
+                earned = results.indicators[ind.id].to_numpy()[rows]
+                lost.iloc[rows, lost.columns.get_loc(ind.id)] = np.where(gone, np.nan, np.clip(ind.points * factor - earned, 0, None))
+    return lost, excluded
+
+
+def test_lost_points_are_each_items_rescaled_maximum_less_what_it_earned(data):
+    expected, excluded = _lost_read_from_inputs(data.results, data.rubrics)
+    assert excluded > 0  # the sample has items that do not apply, so rescaling is exercised
+    pd.testing.assert_frame_equal(select.lost_points(data.results, data.rubrics), expected, check_exact=True)
 
 
 def test_ranking_limits_rows_but_counts_all(data):

@@ -6,7 +6,7 @@ that every selection's overview adds up cells (tens of thousands at a million br
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,25 +112,27 @@ def _bincounts(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray
 
 def _sums(parts: Iterable[RowsPart], columns: list[str], cell: np.ndarray, cells: int,
           above: float | None = None) -> tuple[Sums, np.ndarray]:
-    """Sums per cell of columns given some rows at a time, and the rows above `above` (only those rows' cells are counted)."""
+    """Sums per cell of columns given some rows at a time, and the rows above `above` (only those rows' cells are counted).
+
+    Parts whose rows come grouped by cell (in cell order) are summed in one pass over their block; others are sorted first."""
     total, present, over = (np.zeros((cells, len(columns))) for _ in range(3))
     at = {c: j for j, c in enumerate(columns)}
-    for rows, values_of in parts:
-        mine, where = np.unique(cell[rows], return_inverse=True)
-        for column, values in values_of:
-            j = at[column]
-            filled = ~np.isnan(values)
-            total[mine, j] += np.bincount(where, np.where(filled, values, 0.0), len(mine))
-            present[mine, j] += np.bincount(where, filled, len(mine))
-            if above is not None:
-                over[mine, j] += np.bincount(where, values > above, len(mine))
+    for rows, ids, block in parts:
+        keys = cell[rows]
+        if not len(keys):
+            continue
+        values = block
+        if (keys[1:] < keys[:-1]).any():
+            order = np.argsort(keys, kind="stable")
+            keys, values = keys[order], block[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        into = np.ix_(keys[starts], np.array([at[c] for c in ids], dtype=np.intp))
+        filled = ~np.isnan(values)
+        total[into] += np.add.reduceat(np.where(filled, values, 0.0), starts, axis=0)
+        present[into] += np.add.reduceat(filled, starts, axis=0, dtype=np.int64)
+        if above is not None:
+            over[into] += np.add.reduceat(values > above, starts, axis=0, dtype=np.int64)
     return Sums(columns, total, present), over
-
-
-def _columns(frame: pd.DataFrame) -> Iterator[tuple[str, np.ndarray]]:
-    """A frame's columns over every row, one at a time, without copying the frame."""
-    for j in range(frame.shape[1]):
-        yield str(frame.columns[j]), frame.iloc[:, j].to_numpy(dtype=float)
 
 
 def cube(results: Results, rubrics: RubricSet, progress: Progress | None = None) -> Cube:
@@ -150,10 +152,12 @@ def cube(results: Results, rubrics: RubricSet, progress: Progress | None = None)
     stage("grades")
     totaled = np.bincount(cell, ~np.isnan(total), count)
     stage("heat")
+    by_cell = np.argsort(cell, kind="stable")  # rows grouped by cell: every block below is summed in one pass
     shares_frame = standard_percent(results, rubrics)
-    shares, _ = _sums([(slice(None), _columns(shares_frame))], [str(c) for c in shares_frame.columns], cell, count)
+    ids = [str(c) for c in shares_frame.columns]
+    shares, _ = _sums([(by_cell, ids, shares_frame.to_numpy(dtype=float)[by_cell])], ids, cell, count)
     stage("weak")
-    lost, losing = _sums(lost_parts(results, rubrics), indicator_ids(rubrics), cell, count, LOSING)
+    lost, losing = _sums(lost_parts(results, rubrics, by_cell), indicator_ids(rubrics), cell, count, LOSING)
     return Cube(cells, totaled, shares, lost, losing, cell, total, grade_scale(rubrics))
 
 

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from scoring import compare
-from scoring.engine import Reading, rescale
 from scoring.errors import RubricProblem
 from scoring.results import Results
 from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Rubric
@@ -300,20 +299,8 @@ def heatmap(results: Results, rubrics: RubricSet, by: str | pd.Series, other: st
 
 
 Rows = slice | np.ndarray
-RowsPart = tuple[Rows, Iterator[tuple[str, np.ndarray]]]
-"""Some rows (one rubric's) and, column by column, the values on those rows (NaN: no value)."""
-
-
-def _indicator_maxima(inputs: pd.DataFrame, na: pd.DataFrame, rubric: Rubric, rows: Rows) -> dict[str, np.ndarray]:
-    """Effective maximum per standard indicator on the rows of one rubric (NaN when not applicable)."""
-    out: dict[str, np.ndarray] = {}
-    read = Reading(rubric, inputs, na)
-    for std in rubric.standards:
-        excluded, _, factor = rescale(std, read)
-        mine = factor[rows]
-        for ind, gone in zip(std.indicators, excluded, strict=True):
-            out[ind.id] = np.where(gone[rows], np.nan, ind.points * mine)
-    return out
+RowsPart = tuple[Rows, list[str], np.ndarray]
+"""Some rows (one rubric's), column ids, and the values on those rows (rows × columns; NaN: no value)."""
 
 
 def indicator_ids(rubrics: RubricSet) -> list[str]:
@@ -321,22 +308,53 @@ def indicator_ids(rubrics: RubricSet) -> list[str]:
     return list(dict.fromkeys(i.id for r in rubrics.concrete for s in r.standards for i in s.indicators))
 
 
-def lost_parts(results: Results, rubrics: RubricSet) -> Iterator[RowsPart]:
-    """Points lost per standard indicator, one rubric's rows at a time (never a row for every indicator of every rubric)."""
+def _scale(total: float, points: list[float], excluded: np.ndarray) -> np.ndarray | float:
+    """A standard's rescaling factor per row (a column), as the engine computes it; one number when nothing is excluded."""
+    if not excluded.any():  # most standards
+        available = 0.0
+        for value in points:
+            available += value
+        return total / available if available > 0 else 0.0
+    per_row = np.zeros(len(excluded))
+    for j, value in enumerate(points):
+        per_row = per_row + np.where(excluded[:, j], 0.0, value)
+    return np.divide(total, per_row, out=np.zeros(len(per_row)), where=per_row > 0)[:, None]
+
+
+def _lose(block: np.ndarray, rubric: Rubric) -> np.ndarray:
+    """Turn one rubric's points earned (rows × its standard indicators, in rubric order) into points lost, in place.
+
+    The engine records no points (NaN) exactly where an indicator is excluded and its standard rescaled, so each row's
+    scale factor follows from the points earned, with the engine's own arithmetic: no input is read again. NaN stays NaN.
+    """
+    k = 0
+    for std in rubric.standards:
+        points = [float(i.points) for i in std.indicators]
+        earned = block[:, k:k + len(points)]
+        k += len(points)
+        factor = _scale(std.points, points, np.isnan(earned))
+        np.subtract(np.asarray(points) * factor, earned, out=earned)
+        np.clip(earned, 0, None, out=earned)
+    return block
+
+
+def lost_parts(results: Results, rubrics: RubricSet, order: np.ndarray | None = None) -> Iterator[RowsPart]:
+    """Points lost per standard indicator, one rubric's rows at a time (never a row for every indicator of every rubric);
+    `order`, a permutation of the rows, is the order each rubric's rows are given in (e.g. grouped for summing)."""
     codes, used = pd.factorize(results.branches["rubric"].astype(str))
     earned = results.indicators
-    earned_at = {iid: k for k, iid in enumerate(earned.columns)}
-    earned_all = earned.to_numpy(dtype=float)  # one conversion, not one per rubric and indicator
-
-    def lost(rows: Rows, rubric: Rubric) -> Iterator[tuple[str, np.ndarray]]:
-        # Applicability is decided row by row: read over whole columns, which costs less than copying the rubric's rows.
-        for iid, maximum in _indicator_maxima(results.inputs, results.not_applicable, rubric, rows).items():
-            got = np.nan_to_num(earned_all[rows, earned_at[iid]]) if iid in earned_at else 0.0
-            yield iid, np.clip(maximum - got, 0, None)
-
+    at = {iid: k for k, iid in enumerate(earned.columns)}
+    earned_all = earned.to_numpy(dtype=float)  # one conversion (column-major, as the engine built it)
     for k, rid in enumerate(used):
-        rows: Rows = slice(None) if len(used) == 1 else np.flatnonzero(codes == k)
-        yield rows, lost(rows, rubrics.get(str(rid)))
+        rubric = rubrics.get(str(rid))
+        ids = [i.id for s in rubric.standards for i in s.indicators]
+        rows: Rows = (slice(None) if order is None else order) if len(used) == 1 else \
+            np.flatnonzero(codes == k) if order is None else order[codes[order] == k]
+        block = np.zeros((len(codes[rows]), len(ids)), order="F")  # column-major: each indicator is one contiguous column
+        for c, iid in enumerate(ids):
+            if iid in at:
+                block[:, c] = earned_all[:, at[iid]][rows]
+        yield rows, ids, _lose(block, rubric)
 
 
 def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
@@ -344,9 +362,9 @@ def lost_points(results: Results, rubrics: RubricSet) -> pd.DataFrame:
     ids = indicator_ids(rubrics)
     position = {iid: k for k, iid in enumerate(ids)}
     lost = np.full((len(results.branches), len(ids)), np.nan, order="F")  # column-major: each indicator is written at once
-    for rows, columns in lost_parts(results, rubrics):
-        for iid, values in columns:
-            lost[rows, position[iid]] = values
+    for rows, columns, values in lost_parts(results, rubrics):
+        for j, iid in enumerate(columns):
+            lost[rows, position[iid]] = values[:, j]
     return pd.DataFrame(lost, index=results.branches.index, columns=ids, copy=False)  # pandas 3 copies by default
 
 
