@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import sidebar, snapshot_view, state, workspace_view
+from ui import memory, sidebar, snapshot_view, state, workspace_view
 from ui.boundary import guarded
 from ui.i18n import t
 
@@ -15,6 +15,7 @@ PAGES = {
     "upload": ":material/upload_file:",
 }
 
+memory.tune()  # large columns go back to the system when freed, so a million-row upload does not stay resident
 state.start()
 st.set_page_config(page_title=t("app.title"), page_icon=":material/flag:", layout="wide")
 pages = {slug: st.Page(HERE / "ui" / "screens" / f"{slug}.py", title=t(f"nav.{slug}"), icon=icon, url_path=slug, default=slug == "overview")

@@ -15,7 +15,7 @@ from snapshots.manifest import Manifest
 from snapshots.tokens import is_valid_id
 from snapshots.workspace_data import Piece, combined, pieces, rubrics_for
 from snapshots.workspaces import Access, Version, WorkspaceService
-from ui import common, data, state
+from ui import common, data, memory, state
 from ui.i18n import t
 from ui.safe import md
 from ui.share import error_text
@@ -77,6 +77,7 @@ def _load(workspace_id: str, manifest_sha: str, _name: str, _version: Version, _
     made = _combination(workspace_id, manifest_sha, _manifest)
     merged = made.combined
     results = score(merged.frame, made.rubrics, merged.not_applicable)
+    memory.release()  # reading and scoring many files frees their intermediate columns: give them back
     key = data.digest("workspace", workspace_id, manifest_sha)
     dataset = data.Dataset(key, _name, made.rubrics, results, merged.reports[0] if len(merged.reports) == 1 else None,
                            filename=_name)
