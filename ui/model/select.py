@@ -261,20 +261,24 @@ def standard_names(rubrics: RubricSet) -> dict[str, str]:
     return names
 
 
-def _standard_maxima(standards: pd.DataFrame, rubric_ids: pd.Series, rubrics: RubricSet) -> pd.DataFrame:
-    """Points available per row and standard (from each row's rubric)."""
-    rubric_of = rubric_ids.astype(str)
-    table = {rid: {s.id: s.points for s in rubrics.get(rid).standards} for rid in rubric_of.unique()}
-    frame = pd.DataFrame.from_dict(table, orient="index").reindex(columns=standards.columns)
-    codes, used = pd.factorize(rubric_of)
-    return pd.DataFrame(frame.reindex(used).to_numpy()[codes], index=standards.index, columns=frame.columns)
+def _standard_maxima(columns: pd.Index, rubric_ids: pd.Series, rubrics: RubricSet) -> np.ndarray:
+    """Points available per row and standard (from each row's rubric; NaN where its rubric has no such standard)."""
+    codes, used = pd.factorize(rubric_ids.astype(str))
+    at = {c: j for j, c in enumerate(columns)}
+    table = np.full((len(used), len(columns)), np.nan)
+    for k, rid in enumerate(used):
+        for std in rubrics.get(str(rid)).standards:
+            if std.id in at:
+                table[k, at[std.id]] = std.points
+    return table[codes]
 
 
 def standard_shares(standards: pd.DataFrame, rubric_ids: pd.Series, rubrics: RubricSet) -> pd.DataFrame:
     """Points per standard as a share of that standard's points, for rows of the given rubrics (columns: standard ids)."""
     if not len(standards):
         return pd.DataFrame(columns=standards.columns, dtype=float)
-    return standards.astype(float) / _standard_maxima(standards, rubric_ids, rubrics)
+    shares = standards.to_numpy(dtype=float) / _standard_maxima(standards.columns, rubric_ids, rubrics)
+    return pd.DataFrame(shares, index=standards.index, columns=standards.columns, copy=False)
 
 
 def standard_percent(results: Results, rubrics: RubricSet) -> pd.DataFrame:
