@@ -38,19 +38,25 @@ def _cubes() -> LruCache:
     return LruCache(4)
 
 
+def cube(data: Dataset, progress: overview_model.Progress | None = None) -> tuple[overview_model.Cube, bool]:
+    """The data set's overview cube, summed once per data set; True when this call summed it (`progress` hears its
+    stages only then)."""
+    built: list[bool] = []
+
+    def summed() -> overview_model.Cube:
+        built.append(True)
+        return overview_model.cube(data.results, data.rubrics, progress)
+
+    return _cubes().get(data.key, summed), bool(built)
+
+
 def overview(key: str, filters: Filters, labels: tuple[str, str, str], data: Dataset,
              progress: overview_model.Progress | None = None) -> overview_model.Overview:
     """The overview bundle for a selection (labels: the "other" and "blank" group names, the system committee template),
     added up from the data set's cube (summed once per data set); `progress` hears the stages only of what is built."""
     def build() -> overview_model.Overview:
-        built: list[bool] = []
-
-        def summed() -> overview_model.Cube:
-            built.append(True)
-            return overview_model.cube(data.results, data.rubrics, progress)
-
-        cube = _cubes().get(key, summed)
-        return overview_model.summarize(cube, data.rubrics, filters, *labels, progress=None if built else progress)
+        summed, built = cube(data, progress)
+        return overview_model.summarize(summed, data.rubrics, filters, *labels, progress=None if built else progress)
 
     return _overviews().get((key, filters, labels), build)
 

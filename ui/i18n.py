@@ -370,6 +370,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload.sheet": ("工作表", "Sheet"),
     "upload.reading": ("正在读取并校验 {name}…", "Reading and checking {name}…"),
     "upload.scoring": ("正在评分 {rows} 行…", "Scoring {rows} rows…"),
+    "upload.summing": ("正在汇总 {rows} 个支部的总览…", "Summing the overview of {rows} branches…"),
     "upload.done": ("完成", "Done"),
     "upload.unreadable": ("无法读取该文件：{message}", "The file cannot be read: {message}"),
     "upload.rows_total": ("总行数", "Rows"),

@@ -66,6 +66,27 @@ def test_a_file_too_large_for_the_upload_cache_is_read_once_per_session(monkeypa
     assert reads == ["big.csv", "other.csv"]  # another file is read
 
 
+def test_the_overview_is_summed_while_the_report_is_read(monkeypatch):
+    """At 1,000,000 rows summing the overview's cube takes about a second: the upload sums it (a stage of its progress
+    bar), so 查看结果 opens the overview without summing the rows again."""
+    from ui.model import overview as overview_model
+
+    sums: list[int] = []
+    cube = overview_model.cube
+
+    def counted(results, *args, **kwargs):
+        sums.append(len(results))
+        return cube(results, *args, **kwargs)
+
+    monkeypatch.setattr(overview_model, "cube", counted)
+    at = upload("summed.csv", files.good_csv(45))
+    assert sums == [45]
+    at.button(key="up_use").click().run()
+    no_errors(at)
+    assert metric(at, "支部数") == "45"
+    assert sums == [45]
+
+
 def metric_free_count(at) -> int:
     return len(at.dataframe(key="rank_table").value)
 

@@ -9,7 +9,7 @@ from scoring.ingest import Ingested, ValidationReport
 from scoring.ingest.fixes import apply_edits, rejected_in
 from scoring.rubricset import RubricSet
 from scoring.template import template_bytes
-from ui import common, data, memory, state, workspace_panel
+from ui import cached, common, data, memory, state, workspace_panel
 from ui.fix_editor import fix_editor
 from ui.i18n import t
 from ui.model import select
@@ -155,6 +155,8 @@ def _read_and_report(raw: bytes, name: str, content: str, sheets: list[str], rub
         progress.progress(60, text=t("upload.scoring", rows=f"{len(ingested.frame):,}"))
         held = ingested, data.scored(raw, name, rubrics, ingested, sheet, custom, content)
         state.set_reading(key, held)
+        progress.progress(85, text=t("upload.summing", rows=f"{len(held[1].results):,}"))
+        cached.cube(held[1])  # summed while the user waits here, so 查看结果 opens the overview at once
         memory.release()  # reading a large file frees gigabytes of intermediate columns: give them back
     ingested, found = held
     progress.progress(100, text=t("upload.done"))
