@@ -4,9 +4,10 @@ Each round starts a fresh dashboard server and a fresh bare Streamlit page (the 
 in one browser tab: first open, upload→report, report→overview, page switch (overview→ranking, branch→overview),
 branch selection (a ranking row → the branch page), filter change (one field) and filter reset. Every app
 interaction is paired with a click on the anchor page measured right after it; the figures are medians over the
-rounds, with the median ratio of the pairs. The upload is the sample city itself or the sample replicated to
-100,000 / 1,000,000 branches (benchmarks/bench_dashboard.big_csv, one period); the server's upload limit is raised
-with `--server.maxUploadSize` for the large files.
+rounds, with the median ratio of the pairs, and upload→overview (the two steps summed) is printed below them. The
+upload is the sample city itself or the sample replicated to 100,000 / 1,000,000 branches
+(benchmarks/bench_dashboard.big_csv, one period); the server's upload limit is raised with `--server.maxUploadSize`
+for the large files.
 
 Idle means: Streamlit reported a run after the action, its script state is back to notRunning, its running
 indicator is gone, and the DOM has not changed for QUIET_MS (long enough to span the pause between a run and the
@@ -55,9 +56,10 @@ ACTIONS = ("first open", "upload→report", "report→overview", "page switch: o
 TARGETS = {  # (size, action) → seconds; sizes other than the sample are also held to 1.5× the sample
     ("sample", "first open"): 4.0, ("sample", "filter change: field"): 0.6, ("sample", "filter change: reset"): 0.6,
     ("sample", "page switch: overview→ranking"): 0.6, ("sample", "page switch: branch→overview"): 0.6,
-    ("100k", "report→overview"): 4.0, ("1m", "report→overview"): 3.0, ("1m", "filter change: field"): 1.5,
+    ("1m", "report→overview"): 3.0, ("1m", "filter change: field"): 1.5,
     ("1m", "filter change: reset"): 1.5,
 }
+UPLOAD_TO_OVERVIEW = {"100k": 4.0}  # issue 12: choosing the file → the overview drawn, both steps together
 RSS_TARGET_GB = 4.0
 
 # Installed before any page script: records the page-clock time of every DOM change and of each run Streamlit reports.
@@ -285,6 +287,11 @@ def summarize(size: str, rounds: list[Round], medians: dict[tuple[str, str], flo
             limit = 1.5 * medians[("sample", action)]
             checks.append(f"≤ 1.5× sample ({limit:.2f} s) {'ok' if app <= limit else 'MISSED'}")
         print(f"  {action:<40} {app:7.2f} {run:7.2f} {bare:7.2f} {ratio:6.1f}×  {'; '.join(checks)}")
+    steps = ("upload→report", "report→overview")
+    both = median([sum(r.app[s].total for s in steps) for r in rounds if all(s in r.app for s in steps)])
+    limit = UPLOAD_TO_OVERVIEW.get(size)
+    verdict = f"< {limit:g} s {'ok' if both < limit else 'MISSED'}" if limit else ""
+    print(f"  {'upload→overview (the two steps summed)':<40} {both:7.2f} {'':>7} {'':>7} {'':>7}   {verdict}")
     rss = median([r.rss_gb for r in rounds])
     peak = max(r.peak_gb for r in rounds)
     print(f"  server RSS after the round {rss:.2f} GB{_against_target(rss, size)}, peak {peak:.2f} GB{_against_target(peak, size)}")
