@@ -110,10 +110,15 @@ def _lost_read_from_inputs(results, rubrics) -> tuple[pd.DataFrame, int]:
     return lost, excluded
 
 
-def test_lost_points_are_each_items_rescaled_maximum_less_what_it_earned(data):
-    expected, excluded = _lost_read_from_inputs(data.results, data.rubrics)
-    assert excluded > 0  # the sample has items that do not apply, so rescaling is exercised
-    pd.testing.assert_frame_equal(select.lost_points(data.results, data.rubrics), expected, check_exact=True)
+@pytest.mark.parametrize("field", [None, "农村"])  # every rubric's rows, and one rubric's alone
+def test_lost_points_are_each_items_rescaled_maximum_less_what_it_earned(data, field):
+    results = data.results
+    if field is not None:
+        results = results.take(results.branches.index[results.branches["field"] == field])
+        assert results.branches["rubric"].nunique() == 1
+    expected, excluded = _lost_read_from_inputs(results, data.rubrics)
+    assert excluded > 0  # items that do not apply, so rescaling is exercised
+    pd.testing.assert_frame_equal(select.lost_points(results, data.rubrics), expected, check_exact=True)
 
 
 def test_ranking_limits_rows_but_counts_all(data):

@@ -349,11 +349,14 @@ def lost_parts(results: Results, rubrics: RubricSet, order: np.ndarray | None = 
     earned = results.indicators
     at = {iid: k for k, iid in enumerate(earned.columns)}
     earned_all = earned.to_numpy(dtype=float)  # one conversion (column-major, as the engine built it)
+    ordered = np.arange(len(codes)) if order is None else order
     for k, rid in enumerate(used):
         rubric = rubrics.get(str(rid))
         ids = [i.id for s in rubric.standards for i in s.indicators]
-        rows: Rows = (slice(None) if order is None else order) if len(used) == 1 else \
-            np.flatnonzero(codes == k) if order is None else order[codes[order] == k]
+        if len(used) == 1:  # one rubric: every row, no positions to gather
+            rows: Rows = slice(None) if order is None else order
+        else:
+            rows = ordered[codes[ordered] == k]
         block = np.zeros((len(codes[rows]), len(ids)), order="F")  # column-major: each indicator is one contiguous column
         for c, iid in enumerate(ids):
             if iid in at:
