@@ -17,6 +17,8 @@ from tests.app import files
 from tests.app.conftest import APP, ROOT, TIMEOUT, go, metric, no_errors, open_app, table_with
 from tests.app.test_snapshots import links, share
 from tests.ingest.files import xlsx_bytes
+from tests.rubrics.test_problem_texts import CHINESE
+from tests.snapshots.test_workspace_contract import sql
 from ui.i18n import TEXT
 from ui.safe import md
 
@@ -260,3 +262,21 @@ def test_a_resent_workbook_offers_the_sheets_ticked_when_it_was_kept(store, serv
     opened = service.open(created.id)
     assert [(f.name, f.sheets) for f in opened.manifest.files] == [("历年.xlsx", ("2024", "2025"))]
     assert opened.head.number == 3
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_kept_file_altered_in_the_store_is_named_as_damaged_in_the_ui_language(store, service, lang):
+    """Stored bytes that no longer match their SHA-256 are refused with a message naming the file, never a traceback;
+    in English no Chinese is left but the file's own name."""
+    access = service.create("篡改的工作区")
+    kept = files.good_csv(23) + f"\n# {lang}-{access.id}\n".encode()  # bytes no other test keeps (nothing cached by their hash)
+    service.add_file(access, "城关镇.csv", kept)
+    _, manifest = service.manifest(access)
+    sql(store, "UPDATE workspace_files SET content = ? WHERE sha256 = ?", (kept + b"\n# altered", manifest.files[0].sha256))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"workspace": access.id, "lang": lang})
+    at.run()
+    assert not at.exception
+    shown = errors(at)
+    assert len(shown) == 1 and "城关镇.csv" in shown[0]
+    assert ("已损坏" in shown[0]) if lang == "zh" else ("damaged" in shown[0] and not CHINESE.search(shown[0].replace("城关镇.csv", "")))
