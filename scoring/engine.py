@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -188,12 +189,17 @@ def rescale(std: Standard, read: Reading) -> tuple[list[np.ndarray], np.ndarray,
     """For one standard: rows excluding each indicator (not applicable, rescaled), applicable points, and the scale factor."""
     n = len(read.frame)
     excluded = [read.not_applicable(ind) if ind.not_applicable == "rescale" else np.zeros(n, dtype=bool) for ind in std.indicators]
+    return excluded, *scale(std, excluded, n)
+
+
+def scale(std: Standard, excluded: Sequence[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A standard's applicable points and scale factor per row, given the rows excluding each of its indicators."""
     available: float | np.ndarray = 0.0  # a number until some row excludes an indicator: most standards never do
     for ind, out in zip(std.indicators, excluded):
         available = available + (np.where(out, 0.0, ind.points) if out.any() else float(ind.points))
     if isinstance(available, float):
-        return excluded, np.full(n, available), np.full(n, std.points / available if available > 0 else 0.0)
-    return excluded, available, np.divide(std.points, available, out=np.zeros(n), where=available > 0)
+        return np.full(n, available), np.full(n, std.points / available if available > 0 else 0.0)
+    return available, np.divide(std.points, available, out=np.zeros(n), where=available > 0)
 
 
 def _concat(parts: list[tuple[np.ndarray, Results]], frame: pd.DataFrame, na: pd.DataFrame, unscored: pd.DataFrame) -> Results:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from scoring import compare
+from scoring.engine import scale
 from scoring.errors import RubricProblem
 from scoring.results import Results
 from scoring.rubric import BRANCH_ID, FIELD, NAME, PERIOD, Rubric
@@ -312,32 +313,19 @@ def indicator_ids(rubrics: RubricSet) -> list[str]:
     return list(dict.fromkeys(i.id for r in rubrics.concrete for s in r.standards for i in s.indicators))
 
 
-def _scale(total: float, points: list[float], excluded: np.ndarray) -> np.ndarray | float:
-    """A standard's rescaling factor per row (a column), as the engine computes it; one number when nothing is excluded."""
-    if not excluded.any():  # most standards
-        available = 0.0
-        for value in points:
-            available += value
-        return total / available if available > 0 else 0.0
-    per_row = np.zeros(len(excluded))
-    for j, value in enumerate(points):
-        per_row = per_row + np.where(excluded[:, j], 0.0, value)
-    return np.divide(total, per_row, out=np.zeros(len(per_row)), where=per_row > 0)[:, None]
-
-
 def _lose(block: np.ndarray, rubric: Rubric) -> np.ndarray:
     """Turn one rubric's points earned (rows × its standard indicators, in rubric order) into points lost, in place.
 
     The engine records no points (NaN) exactly where an indicator is excluded and its standard rescaled, so each row's
-    scale factor follows from the points earned, with the engine's own arithmetic: no input is read again. NaN stays NaN.
+    scale factor follows from the points earned through the engine's own `scale`: no input is read again. NaN stays NaN.
     """
     k = 0
     for std in rubric.standards:
         points = [float(i.points) for i in std.indicators]
         earned = block[:, k:k + len(points)]
         k += len(points)
-        factor = _scale(std.points, points, np.isnan(earned))
-        np.subtract(np.asarray(points) * factor, earned, out=earned)
+        _, factor = scale(std, list(np.isnan(earned).T), len(block))
+        np.subtract(np.asarray(points) * factor[:, None], earned, out=earned)
         np.clip(earned, 0, None, out=earned)
     return block
 
