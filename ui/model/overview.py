@@ -114,17 +114,15 @@ def _sums(parts: Iterable[RowsPart], columns: list[str], cell: np.ndarray, cells
           above: float | None = None) -> tuple[Sums, np.ndarray]:
     """Sums per cell of columns given some rows at a time, and the rows above `above` (only those rows' cells are counted).
 
-    Parts whose rows come grouped by cell (in cell order) are summed in one pass over their block; others are sorted first."""
+    Each part's rows come grouped by cell, in cell order, so its block is summed in one pass."""
     total, present, over = (np.zeros((cells, len(columns))) for _ in range(3))
     at = {c: j for j, c in enumerate(columns)}
-    for rows, ids, block in parts:
+    for rows, ids, values in parts:
         keys = cell[rows]
         if not len(keys):
             continue
-        values = block
         if (keys[1:] < keys[:-1]).any():
-            order = np.argsort(keys, kind="stable")
-            keys, values = keys[order], block[order]
+            raise ValueError("rows must come grouped by cell, in cell order")
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
         into = np.ix_(keys[starts], np.array([at[c] for c in ids], dtype=np.intp))
         filled = ~np.isnan(values)
